@@ -1,0 +1,109 @@
+"""Commands that read data folders: `load` and `validate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .cli import app, handles_errors
+from .db import DEFAULT_DB, connect
+from .errors import CheckFailed
+from .loader import LoadResult, load_folder
+
+DataDir = Annotated[
+    Path,
+    typer.Argument(help="Folder with one file per table (importers, entries, ...) or an ES-003 export."),
+]
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file to load into.")]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Treat any refused row as a file error: load nothing.")
+]
+MappingOption = Annotated[
+    Path | None,
+    typer.Option("--mapping", help="TOML mapping file for a broker or ERP export layout."),
+]
+
+
+def run_load(data_dir: Path, db: Path | str, strict: bool, mapping: Path | None, commit: bool = True,
+             quiet: bool = False) -> LoadResult:
+    """Load with a progress bar on stderr; shared by `load`, `validate` and `run`."""
+    console = Console(stderr=True)
+    con = connect(db)
+    try:
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+            console=console, transient=True, disable=quiet or not console.is_terminal,
+        ) as bar:
+            task = bar.add_task("reading files", total=None)
+
+            def step(file_name: str, what: str) -> None:
+                bar.update(task, description=f"{what}: {file_name}")
+
+            result = load_folder(con, data_dir, strict=strict, mapping=mapping, progress=step,
+                                 commit=commit)
+    finally:
+        con.close()
+    return result
+
+
+def print_summary(result: LoadResult, console: Console | None = None, title: str = "Load summary") -> None:
+    """Rows read / loaded / rejected per file, with the first reasons."""
+    console = console or Console()
+    table = Table(title=f"{title}: {result.source_dir}", title_justify="left")
+    for col in ("file", "table", "read", "loaded", "rejected", "superseded"):
+        table.add_column(col, justify="right" if col not in ("file", "table") else "left")
+    for f in result.files:
+        table.add_row(f.file_name, f.table, f"{f.rows_read:,}", f"{f.rows_loaded:,}",
+                      f"{f.rows_rejected:,}", f"{f.rows_superseded:,}")
+    console.print(table, markup=False, highlight=False)
+    for f in result.files:
+        for reason in f.first_reasons:
+            console.print(f"{f.file_name} {reason}", markup=False, highlight=False, soft_wrap=True)
+    for t in result.missing_tables:
+        console.print(f"{t}: not provided (no records; the report says so)", markup=False, highlight=False)
+    for f in result.files:
+        if f.note:
+            console.print(f"{f.file_name}: {f.note}", markup=False, highlight=False)
+    for note in result.notes:
+        console.print(note, markup=False, highlight=False)
+    if result.replaced_previous:
+        console.print("This folder had been loaded before: its earlier rows were replaced.",
+                      markup=False, highlight=False)
+
+
+@app.command()
+@handles_errors
+def load(
+    data_dir: DataDir,
+    db: DbOption = Path(DEFAULT_DB),
+    strict: StrictOption = False,
+    mapping: MappingOption = None,
+) -> None:
+    """Load a data folder into the database (one transaction; refused rows are kept)."""
+    result = run_load(data_dir, db, strict, mapping)
+    print_summary(result)
+    typer.echo(f"Loaded into {db} (load {result.load_id}); "
+               f"{result.rows_rejected:,} row(s) refused, kept in table rejected_rows.")
+
+
+@app.command()
+@handles_errors
+def validate(
+    data_dir: DataDir,
+    strict: StrictOption = False,
+    mapping: MappingOption = None,
+    fail_on_rejects: Annotated[
+        bool, typer.Option("--fail-on-rejects", help="Exit with status 1 if any row is refused.")
+    ] = False,
+) -> None:
+    """Run every check of `load` on a data folder without writing anything."""
+    result = run_load(data_dir, ":memory:", strict, mapping, commit=False)
+    print_summary(result, title="Validation")
+    typer.echo(f"Nothing written. {result.rows_rejected:,} row(s) would be refused.")
+    if fail_on_rejects and result.rows_rejected:
+        raise CheckFailed(f"{result.rows_rejected} row(s) would be refused")

@@ -1,0 +1,279 @@
+"""Loading a data folder into the readiness database.
+
+One call of :func:`load_folder` is one transaction: either every file of the folder
+is loaded (good rows into the contract tables, refused rows into ``rejected_rows``)
+or, on a file error, nothing changes at all.
+
+Rules (see docs/data-contract.md):
+
+- Each file is named after its table (``entries.csv``, ``importers.xlsx``, ...).
+  Other files are recognised by their headers as an export (ACE ES-003, or a layout
+  described by a mapping file); see sources.py.
+- Row errors never stop a load: the row is kept verbatim in ``rejected_rows`` and
+  rows loaded + rows rejected = rows read, for every file.
+- Loading the same folder again first removes what its previous load brought, so
+  nothing is duplicated. Different folders (years) live side by side; where a later
+  load brings a record with the same key as an earlier one (a penalty case carried
+  into the next year's register, the importer registry), the later load wins and the
+  summary counts the superseded rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from . import schema as s
+from .errors import DataFileError, ReadinessError
+from .normalize import quote_ident, rule, sql_str
+from .readers import file_format
+from .sources import Source, find_sources
+
+# Tables are loaded in this order so that lines can be checked against their entries.
+LOAD_ORDER = ("importers", "brokers", "entries", "entry_lines", "penalties", "disposals")
+FIRST_REASONS = 3
+
+Progress = Callable[[str, str], None]  # (file name, step) -> None
+
+
+@dataclass
+class FileStats:
+    """What happened to one input file (or one table of an export)."""
+
+    file_name: str
+    table: str
+    format: str
+    sha256: str
+    bytes: int
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_superseded: int = 0
+    first_reasons: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class LoadResult:
+    load_id: int
+    source_dir: str
+    files: list[FileStats]
+    missing_tables: list[str]
+    replaced_previous: bool
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+
+def load_folder(
+    con: duckdb.DuckDBPyConnection,
+    data_dir: str | Path,
+    strict: bool = False,
+    mapping: str | Path | None = None,
+    progress: Progress | None = None,
+    commit: bool = True,
+) -> LoadResult:
+    """Load every table file of ``data_dir`` in one transaction.
+
+    With ``strict`` any row error is a file error. With ``commit=False`` everything
+    is checked and then rolled back (``readiness validate``).
+
+    Raises DataFileError (nothing kept) for an unreadable file, a missing required
+    column, a file that names no table, or a missing required table; ConfigError for
+    a bad mapping file.
+    """
+    folder = Path(data_dir)
+    if not folder.is_dir():
+        raise ReadinessError(f"{data_dir}: no such data folder")
+    folder = folder.resolve()
+    notify = progress or (lambda _f, _s: None)
+
+    sources, notes = find_sources(folder, mapping)
+    by_table: dict[str, list[Source]] = {}
+    for src in sources:
+        by_table.setdefault(src.table.name, []).append(src)
+    for table, srcs in by_table.items():
+        if len(srcs) > 1:
+            names = " and ".join(sorted({x.file_name for x in srcs}))
+            raise DataFileError(names, f"two files provide table '{table}'; keep one")
+    from_export = any(src.is_export for src in sources)
+    if "entries" not in by_table:
+        raise DataFileError(str(folder), "no entries file (entries.csv, .parquet or .xlsx, or an ES-003 export)")
+    if "importers" not in by_table:
+        if not from_export:
+            raise DataFileError(str(folder), "no importers file (importers.csv, .parquet or .xlsx)")
+        notes.append("importers: not provided; every importer's IOR status is unknown")
+    missing = [t for t in LOAD_ORDER if t not in by_table]
+
+    con.execute("begin transaction")
+    try:
+        replaced = _forget_previous_load(con, str(folder))
+        load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
+        con.execute("insert into loads values (?, ?)", [load_id, str(folder)])
+        stats: list[FileStats] = []
+        for table in LOAD_ORDER:
+            for src in by_table.get(table, []):
+                notify(src.file_name, f"loading {table}")
+                stats.append(_load_source(con, src, load_id, strict))
+        for table in missing:
+            con.execute(
+                "insert into load_files (load_id, table_name, note) values (?, ?, 'not provided')",
+                [load_id, table],
+            )
+        for src in sources:
+            src.cleanup(con)
+        if commit:
+            con.execute("commit")
+        else:
+            con.execute("rollback")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return LoadResult(load_id, str(folder), stats, missing, replaced, notes)
+
+
+def _forget_previous_load(con: duckdb.DuckDBPyConnection, source_dir: str) -> bool:
+    old = [r[0] for r in con.execute("select load_id from loads where source_dir = ?", [source_dir]).fetchall()]
+    if not old:
+        return False
+    for table in [*s.TABLES, "rejected_rows", "load_files"]:
+        col = "_load_id" if table in s.TABLES else "load_id"
+        con.execute(f"delete from {table} where list_contains(?, {col})", [old])
+    con.execute("delete from loads where list_contains(?, load_id)", [old])
+    return True
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, strict: bool) -> FileStats:
+    table = src.table
+    digest, size = src.digest
+    st = FileStats(src.file_name, table.name, src.format, digest, size, note=src.note)
+    rel = src.relation(con)  # canonical raw columns (VARCHAR) + _row, + optional _reason
+
+    # 1. Type every column; collect the reasons of refused cells as a list per row.
+    values, errors = [], []
+    for c in table.columns:
+        raw = f"nullif(trim({quote_ident(c.name)}), '')" if c.name in src.columns else "cast(null as varchar)"
+        v, why = rule(c, raw)
+        values.append(f"{v} as {quote_ident(c.name)}")
+        errors.append(f"{{'c': {sql_str(c.name)}, 'v': {raw}, 'r': {why}}}")
+    pre = "[{'c': cast(null as varchar), 'v': cast(null as varchar), 'r': _reason}] || " if src.has_reason else ""
+    con.execute(
+        f"""create or replace temp table _typed as
+            select _row, {', '.join(values)},
+                   list_filter({pre}[{', '.join(errors)}], lambda e: e.r is not null) as _errs
+            from ({rel}) src"""
+    )
+    # 2. Defaults the contract gives to empty optional columns.
+    if table.name == "entries":
+        con.execute("update _typed set filer_code = left(entry_number, 3) where filer_code is null")
+    elif table.name == "entry_lines":
+        con.execute("update _typed set tariff_ordinal = 1 where tariff_ordinal is null")
+    elif table.name == "brokers":
+        con.execute(
+            "update _typed set license_status = 'active' "
+            "where license_status is null and license_number is not null"
+        )
+    # 3. Duplicate keys within the file: the first occurrence is kept.
+    key = ", ".join(quote_ident(k) for k in table.key)
+    key_label = " + ".join(table.key)
+    con.execute(
+        f"""update _typed set _errs = [{{'c': {sql_str(table.key[0])},
+                 'v': cast({quote_ident(table.key[0])} as varchar),
+                 'r': 'duplicate key ' || {sql_str(key_label)} || ' (first at row ' || d.first_row || ')'}}]
+            from (select _row as r, min(_row) over (partition by {key}) as first_row
+                  from _typed where len(_errs) = 0) d
+            where _typed._row = d.r and d.first_row <> d.r"""
+    )
+    # 4. A line must belong to an entry (of this load or of the database).
+    if table.name == "entry_lines":
+        con.execute(
+            """update _typed set _errs = [{'c': 'entry_number', 'v': entry_number,
+                     'r': 'no entry with this entry number in entries'}]
+               where len(_errs) = 0
+                 and entry_number not in (select entry_number from entries)"""
+        )
+    # 5. Refused rows, verbatim, with the first reason and a count of the others.
+    st.rows_read = con.execute("select count(*) from _typed").fetchone()[0] + len(src.malformed)
+    record = src.record_json(con)
+    con.execute(
+        f"""insert into rejected_rows
+            select $load_id, $file, $table, t._row, t._errs[1].c, t._errs[1].v,
+                   t._errs[1].r || case when len(t._errs) > 1
+                       then ' (also: ' || array_to_string(list_transform(t._errs[2:],
+                            lambda e: coalesce(e.c, 'row') || ': ' || e.r), '; ') || ')' else '' end,
+                   rec.record
+            from _typed t left join ({record}) rec on rec._row = t._row
+            where len(t._errs) > 0
+            order by t._row""",
+        {"load_id": load_id, "file": src.file_name, "table": table.name},
+    )
+    if src.malformed:
+        con.executemany(
+            "insert into rejected_rows values (?, ?, ?, ?, null, ?, ?, ?)",
+            [[load_id, src.file_name, table.name, row, raw, why, raw] for row, raw, why in src.malformed],
+        )
+    st.rows_rejected = con.execute(
+        "select count(*) from rejected_rows where load_id = ? and file_name = ? and table_name = ?",
+        [load_id, src.file_name, table.name],
+    ).fetchone()[0]
+    st.first_reasons = [
+        f"row {r}{f', {c}' if c else ''}: {why}"
+        for r, c, why in con.execute(
+            """select row_number, column_name, reason from rejected_rows
+               where load_id = ? and file_name = ? and table_name = ?
+               order by row_number limit ?""",
+            [load_id, src.file_name, table.name, FIRST_REASONS],
+        ).fetchall()
+    ]
+    if strict and st.rows_rejected:
+        first = st.first_reasons[0]
+        raise DataFileError(src.file_name, f"{st.rows_rejected} row(s) refused under --strict; first: {first}")
+
+    # 6. Supersede earlier loads' copies of the same records, then insert.
+    good = "(select * from _typed where len(_errs) = 0)"
+    superseded = con.execute(
+        f"delete from {table.name} where _load_id <> $load_id and ({key}) in (select ({key}) from {good})",
+        {"load_id": load_id},
+    ).fetchone()[0]
+    if table.name == "entries":
+        # Lines of a re-delivered entry come from the new delivery only.
+        superseded += con.execute(
+            f"delete from entry_lines where _load_id <> $load_id and entry_number in (select entry_number from {good})",
+            {"load_id": load_id},
+        ).fetchone()[0]
+    st.rows_superseded = superseded
+    cols = ", ".join(quote_ident(c) for c in table.column_names)
+    con.execute(
+        f"""insert into {table.name} ({cols}, _load_id, _file, _row)
+            select {cols}, $load_id, $file, _row from {good} order by _row""",
+        {"load_id": load_id, "file": src.file_name},
+    )
+    st.rows_loaded = st.rows_read - st.rows_rejected
+    con.execute(
+        "insert into load_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_id, src.file_name, table.name, src.format, digest, size, st.rows_read, st.rows_loaded,
+         st.rows_rejected, st.rows_superseded, st.note or None],
+    )
+    con.execute("drop table if exists _typed")
+    return st
+
+
+def supported_file(path: Path) -> bool:
+    """True for a file the loader looks at (by extension; hidden files never)."""
+    return path.is_file() and not path.name.startswith((".", "~$")) and file_format(path) is not None

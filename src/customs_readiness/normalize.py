@@ -1,0 +1,158 @@
+"""Normalisation rules of the data contract as DuckDB SQL expressions.
+
+Every column kind (schema.py) has one rule: a *value* expression that turns the raw
+text cell into the typed value, and a *reason* expression that is NULL when the cell
+is acceptable and otherwise says, in words an analyst understands, why the row is
+refused. The loader applies them to whole staging tables at once (vectorised); no
+Python code touches individual data rows.
+
+Only constants from schema.py are written into the SQL text (enumeration values and
+column names); values from the data are never formatted into SQL.
+"""
+
+from __future__ import annotations
+
+from . import schema as s
+from .schema import Column
+
+BOOL_TRUE = ("true", "yes", "y", "1", "t")
+BOOL_FALSE = ("false", "no", "n", "0", "f")
+
+# ISO date, optionally followed by a midnight time (spreadsheets and Parquet writers add one).
+_ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}([ T]00:00(:00(\.0+)?)?)?$"
+_US_DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"
+_AMOUNT = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
+# Amounts: largest magnitude DECIMAL(18,2) holds.
+_AMOUNT_MAX = "9999999999999999.99"
+
+
+def quote_ident(name: str) -> str:
+    """Quote an SQL identifier (column names can come from user files)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_str(text: str) -> str:
+    """An SQL string literal for a constant of the tool (never for data values)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _enum_key(x: str) -> str:
+    # Case-insensitive, and spaces/dashes fold to "_" so "Pending Liquidation",
+    # "pending-liquidation" and "PENDING_LIQUIDATION" are one spelling.
+    return f"trim(regexp_replace(lower({x}), '[\\s\\-]+', '_', 'g'), '_')"
+
+
+def _in_list(expr: str, values: tuple[str, ...] | list[str]) -> str:
+    return f"{expr} in ({', '.join(sql_str(v) for v in values)})"
+
+
+def rule(col: Column, raw: str) -> tuple[str, str]:
+    """Return (value_sql, reason_sql) for column ``col`` whose raw text is ``raw``.
+
+    ``raw`` is an SQL expression of type VARCHAR already trimmed, with empty strings
+    turned into NULL. ``reason_sql`` is NULL for a good cell.
+    """
+    x = raw
+    kind = col.kind
+    value: str
+    bad: str | None = None  # condition (given x is not null) under which the cell is refused
+    why = ""
+    if kind == s.TEXT:
+        value = x
+    elif kind == s.IDENT:
+        value = f"upper({x})"
+    elif kind == s.ENTRY_NUMBER:
+        value = f"upper(regexp_replace({x}, '[\\s\\-]', '', 'g'))"
+        bad = f"not regexp_full_match({value}, '[A-Z0-9]{{11}}')"
+        why = "entry number must be 11 letters or digits (dashes and spaces are dropped)"
+    elif kind == s.FILER_CODE:
+        value = f"upper({x})"
+        bad = f"not regexp_full_match({value}, '[A-Z0-9]{{3}}')"
+        why = "filer code must be 3 letters or digits"
+    elif kind == s.HTS:
+        value = f"regexp_replace({x}, '[\\.\\s]', '', 'g')"
+        bad = f"not regexp_full_match({value}, '[0-9]{{10}}')"
+        why = "HTS number must have 10 digits (dots are dropped)"
+    elif kind == s.COUNTRY:
+        value = f"upper({x})"
+        bad = f"not regexp_full_match({value}, '[A-Z]{{2}}')"
+        why = "country must be an ISO 3166 two-letter code"
+    elif kind == s.PORT:
+        value = x
+        bad = f"not regexp_full_match({x}, '[0-9]{{4}}')"
+        why = "port code must be 4 digits"
+    elif kind == s.ENTRY_TYPE:
+        value = f"lpad({x}, 2, '0')"
+        bad = f"not regexp_full_match({x}, '[0-9]{{1,2}}')"
+        why = "entry type must be a 2-digit code"
+    elif kind == s.BOND_TYPE:
+        value = f"right({x}, 1)"
+        bad = f"not regexp_full_match({x}, '0?[089]')"
+        why = "bond type must be 0, 8 or 9"
+    elif kind == s.DATE:
+        iso = f"try_strptime(left({x}, 10), '%Y-%m-%d')"
+        us = f"try_strptime({x}, '%m/%d/%Y')"
+        value = (
+            f"cast(case when regexp_matches({x}, '{_ISO_DATE}') then {iso} "
+            f"when regexp_matches({x}, '{_US_DATE}') then {us} end as date)"
+        )
+        bad = f"{value} is null"
+        why = "not a date: use YYYY-MM-DD or MM/DD/YYYY"
+    elif kind == s.AMOUNT:
+        # "$1,234.56" -> "1234.56"; "(12.00)" is an accountant's negative.
+        cleaned = f"regexp_replace({x}, '[\\$,\\s]', '', 'g')"
+        exact = f"try_cast({cleaned} as decimal(38,10))"
+        value = f"try_cast(case when regexp_matches({cleaned}, '{_AMOUNT}') then {exact} end as decimal(18,2))"
+        # Each branch is checked in order; the first that holds gives the reason.
+        return _amount(x, cleaned, exact, value, col)
+    elif kind == s.BOOL:
+        k = f"lower({x})"
+        value = f"case when {_in_list(k, BOOL_TRUE)} then true when {_in_list(k, BOOL_FALSE)} then false end"
+        bad = f"not ({_in_list(k, BOOL_TRUE + BOOL_FALSE)})"
+        why = "not a yes/no value: use true/false, yes/no, y/n or 1/0"
+    elif kind == s.INT:
+        # "001" (ACE line numbers) is 1; "3.0" comes from spreadsheets that store numbers as floats.
+        digits = f"regexp_extract({x}, '^0*([0-9]{{1,9}})(\\.0+)?$', 1)"
+        value = f"cast(nullif({digits}, '') as integer)"
+        bad = f"not regexp_full_match({x}, '[0-9]+(\\.0+)?') or length(ltrim({x}, '0')) > 9"
+        why = "not a whole number"
+    elif kind == s.ENUM:
+        key = _enum_key(x)
+        whens = [f"when {sql_str(v)} then {sql_str(v)}" for v in col.values]
+        whens += [f"when {sql_str(a)} then {sql_str(v)}" for a, v in col.aliases.items()]
+        mapped = f"case {key} {' '.join(whens)} end"
+        empty = sql_str(col.empty_as) if col.empty_as else "null"
+        value = f"case when {x} is null then {empty} else {mapped} end"
+        bad = f"({mapped}) is null"
+        why = "unknown value; expected one of: " + ", ".join(col.values)
+    else:  # pragma: no cover - schema.py and this module change together
+        raise ValueError(f"unknown column kind {kind!r}")
+    reason = _reason(x, col, bad, why)
+    return value, reason
+
+
+def _reason(x: str, col: Column, bad: str | None, why: str) -> str:
+    parts = []
+    if col.required:
+        parts.append(f"when {x} is null then 'missing required value'")
+    if bad is not None:
+        parts.append(f"when {x} is not null and ({bad}) then {sql_str(why)}")
+    if not parts:
+        return "cast(null as varchar)"
+    return "case " + " ".join(parts) + " end"
+
+
+def _amount(x: str, cleaned: str, exact: str, value: str, col: Column) -> tuple[str, str]:
+    parts = []
+    if col.required:
+        parts.append(f"when {x} is null then 'missing required value'")
+    checks = [
+        (f"regexp_matches({x}, '^\\(.*\\)$') or starts_with({cleaned}, '-')", "negative amount"),
+        (f"not regexp_matches({cleaned}, '{_AMOUNT}') or {exact} is null",
+         "not an amount: use plain decimals such as 1234.56 or $1,234.56"),
+        (f"abs({exact}) > {_AMOUNT_MAX}", "amount too large"),
+        (f"{exact} <> round({exact}, 2)", "amount has fractions of a cent"),
+    ]
+    parts += [f"when {x} is not null and ({cond}) then {sql_str(why)}" for cond, why in checks]
+    reason = "case " + " ".join(parts) + " end"
+    return value, reason

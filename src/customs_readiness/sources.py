@@ -1,0 +1,139 @@
+"""What each file of a data folder provides, as canonical raw columns.
+
+A *source* is one contract table coming from one file: a table file named after its
+table, or one table split out of an export (ACE ES-003, or a layout described by a
+mapping file; see exports.py). Every source gives the loader an SQL relation whose
+columns carry contract names and raw text values, plus ``_row`` for traceability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from . import schema as s
+from .errors import DataFileError
+from .normalize import quote_ident, sql_str
+from .readers import Staged, file_format, normalize_header, read_headers, stage
+
+
+@dataclass
+class Source:
+    """One contract table read from one file."""
+
+    table: s.Table
+    path: Path
+    columns: dict[str, str]  # contract column -> SQL expression over the staging table (raw text)
+    looks_like_header: object = None
+    is_export: bool = False
+    note: str = ""
+    has_reason: bool = False  # the relation carries a `_reason` column (export-level row errors)
+    staged: Staged | None = None
+    shared_stage_key: str | None = None  # sources split from one file share its staging table
+    _digest: tuple[str, int] | None = field(default=None, repr=False)
+    _stages: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    @property
+    def format(self) -> str:
+        return file_format(self.path) or "?"
+
+    @property
+    def digest(self) -> tuple[str, int]:
+        if self._digest is None:
+            from .loader import file_digest
+
+            self._digest = file_digest(self.path)
+        return self._digest
+
+    @property
+    def malformed(self) -> list[tuple[int, str, str]]:
+        return self.staged.malformed if self.staged else []
+
+    def ensure_staged(self, con: duckdb.DuckDBPyConnection) -> Staged:
+        if self.staged is None:
+            key = self.shared_stage_key or f"{self.table.name}:{self.path}"
+            if key not in self._stages:
+                name = "_stage_" + str(len(self._stages) + 1) + "_" + self.table.name
+                self._stages[key] = stage(con, self.path, name, self.looks_like_header)
+            self.staged = self._stages[key]
+        return self.staged
+
+    def relation(self, con: duckdb.DuckDBPyConnection) -> str:
+        """SQL of a relation: contract columns (raw text) + _row (+ _reason)."""
+        st = self.ensure_staged(con)
+        cols = [f"{expr} as {quote_ident(name)}" for name, expr in self.columns.items()]
+        return f"select _row, {', '.join(cols)} from {st.table}"
+
+    def record_json(self, con: duckdb.DuckDBPyConnection) -> str:
+        """SQL of (_row, record): every cell of the original row as a JSON object."""
+        st = self.ensure_staged(con)
+        pairs = ", ".join(f"{sql_str(h or f'column {i + 1}')}, c{i}" for i, h in enumerate(st.headers))
+        return f"select _row, cast(json_object({pairs}) as varchar) as record from {st.table}"
+
+    def cleanup(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self.staged is not None:
+            con.execute(f"drop table if exists {self.staged.table}")
+
+
+def _table_header_test(table: s.Table):
+    required = set(table.required_columns)
+
+    def test(headers: list[str]) -> bool:
+        return required <= set(headers)
+
+    return test
+
+
+def table_file_source(path: Path, table: s.Table) -> Source:
+    """A file named after its table: headers are matched to contract columns by name.
+
+    Raises DataFileError for a missing required column.
+    """
+    test = _table_header_test(table)
+    headers, _ = read_headers(path, test)
+    by_name = {normalize_header(h): i for i, h in enumerate(headers)}
+    missing = [c for c in table.required_columns if c not in by_name]
+    if missing:
+        raise DataFileError(path.name, "missing required column", missing[0])
+    columns = {c: f"c{by_name[c]}" for c in table.column_names if c in by_name}
+    ignored = [h for h in headers if h and normalize_header(h) not in table.column_names]
+    note = f"ignored columns: {', '.join(ignored)}" if ignored else ""
+    return Source(table, path, columns, looks_like_header=test, note=note)
+
+
+def find_sources(folder: Path, mapping: str | Path | None = None) -> tuple[list[Source], list[str]]:
+    """Sources of every data file in ``folder``, and notes for the summary.
+
+    Raises DataFileError for a data file that is neither named after a table nor
+    recognised as an export, and ConfigError for a bad mapping file.
+    """
+    from . import exports
+
+    notes: list[str] = []
+    sources: list[Source] = []
+    profiles = exports.profiles(mapping)
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.name.startswith((".", "~$")) or not path.is_file():
+            continue
+        if file_format(path) is None:
+            notes.append(f"{path.name}: skipped (not .csv, .parquet or .xlsx)")
+            continue
+        stem = path.stem.strip().lower()
+        if stem in s.TABLES:
+            sources.append(table_file_source(path, s.TABLES[stem]))
+            continue
+        split = exports.recognise(path, profiles)
+        if split is None:
+            expected = ", ".join(s.TABLES)
+            raise DataFileError(
+                path.name,
+                f"file name names no table (expected {expected}) and its headers match no known export",
+            )
+        sources.extend(split)
+    return sources, notes
