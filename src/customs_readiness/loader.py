@@ -165,19 +165,23 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     st = FileStats(src.file_name, table.name, src.format, digest, size, note=src.note)
     rel = src.relation(con)  # canonical raw columns (VARCHAR) + _row, + optional _reason
 
-    # 1. Type every column; collect the reasons of refused cells as a list per row.
-    values, errors = [], []
+    # 1. Type every column; a refused cell leaves its reason in column __r_<name>.
+    values, reasons, preps = [], [], []
     for c in table.columns:
-        raw = f"nullif(trim({quote_ident(c.name)}), '')" if c.name in src.columns else "cast(null as varchar)"
-        v, why = rule(c, raw)
+        prep, v, why = rule(c, _raw_cell(c.name, src))
+        preps += [f"{expr} as {alias}" for alias, expr in prep]
         values.append(f"{v} as {quote_ident(c.name)}")
-        errors.append(f"{{'c': {sql_str(c.name)}, 'v': {raw}, 'r': {why}}}")
-    pre = "[{'c': cast(null as varchar), 'v': cast(null as varchar), 'r': _reason}] || " if src.has_reason else ""
+        reasons.append(f"{why} as {quote_ident('__r_' + c.name)}")
+    prepped = f"select *{''.join(', ' + p for p in preps)} from ({rel})"
+    reason_cols = [quote_ident("__r_" + c.name) for c in table.columns]
+    if src.has_reason:
+        reason_cols.insert(0, "_reason")
     con.execute(
         f"""create or replace temp table _typed as
-            select _row, {', '.join(values)},
-                   list_filter({pre}[{', '.join(errors)}], lambda e: e.r is not null) as _errs
-            from ({rel}) src"""
+            select *, coalesce({', '.join(reason_cols)}) is not null as _bad,
+                   cast(null as bigint) as _dup_of, false as _orphan
+            from (select _row, {'_reason, ' if src.has_reason else ''}{', '.join(values)}, {', '.join(reasons)}
+                  from ({prepped}) src)"""
     )
     # 2. Defaults the contract gives to empty optional columns.
     if table.name == "entries":
@@ -193,34 +197,51 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     key = ", ".join(quote_ident(k) for k in table.key)
     key_label = " + ".join(table.key)
     con.execute(
-        f"""update _typed set _errs = [{{'c': {sql_str(table.key[0])},
-                 'v': cast({quote_ident(table.key[0])} as varchar),
-                 'r': 'duplicate key ' || {sql_str(key_label)} || ' (first at row ' || d.first_row || ')'}}]
+        f"""update _typed set _dup_of = d.first_row
             from (select _row as r, min(_row) over (partition by {key}) as first_row
-                  from _typed where len(_errs) = 0) d
+                  from _typed where not _bad) d
             where _typed._row = d.r and d.first_row <> d.r"""
     )
     # 4. A line must belong to an entry (of this load or of the database).
     if table.name == "entry_lines":
         con.execute(
-            """update _typed set _errs = [{'c': 'entry_number', 'v': entry_number,
-                     'r': 'no entry with this entry number in entries'}]
-               where len(_errs) = 0
+            """update _typed set _orphan = true
+               where not _bad and _dup_of is null
                  and entry_number not in (select entry_number from entries)"""
         )
-    # 5. Refused rows, verbatim, with the first reason and a count of the others.
+    # 5. Refused rows, verbatim, with the first reason and the others after it.
     st.rows_read = con.execute("select count(*) from _typed").fetchone()[0] + len(src.malformed)
-    record = src.record_json(con)
+    structs = [
+        f"{{'c': {sql_str(c.name)}, 'v': {_raw_cell(c.name, src, 'src.')}, "
+        f"'r': t.{quote_ident('__r_' + c.name)}}}"
+        for c in table.columns
+    ]
+    if src.has_reason:
+        structs.insert(0, "{'c': cast(null as varchar), 'v': cast(null as varchar), 'r': t._reason}")
+    k0 = quote_ident(table.key[0])
+    structs.append(
+        f"{{'c': {sql_str(table.key[0])}, 'v': cast(t.{k0} as varchar), "
+        f"'r': case when t._dup_of is not null then 'duplicate key {key_label} (first at row ' || t._dup_of || ')' end}}"
+    )
+    structs.append(
+        "{'c': 'entry_number', 'v': cast(t.entry_number as varchar), "
+        "'r': case when t._orphan then 'no entry with this entry number in entries' end}"
+        if table.name == "entry_lines" else
+        "{'c': cast(null as varchar), 'v': cast(null as varchar), 'r': cast(null as varchar)}"
+    )
+    st_table = src.ensure_staged(con).table
     con.execute(
         f"""insert into rejected_rows
-            select $load_id, $file, $table, t._row, t._errs[1].c, t._errs[1].v,
-                   t._errs[1].r || case when len(t._errs) > 1
-                       then ' (also: ' || array_to_string(list_transform(t._errs[2:],
-                            lambda e: coalesce(e.c, 'row') || ': ' || e.r), '; ') || ')' else '' end,
-                   rec.record
-            from _typed t left join ({record}) rec on rec._row = t._row
-            where len(t._errs) > 0
-            order by t._row""",
+            select $load_id, $file, $table, e._row, e._errs[1].c, e._errs[1].v,
+                   e._errs[1].r || case when len(e._errs) > 1
+                       then ' (also: ' || array_to_string(list_transform(e._errs[2:],
+                            lambda x: coalesce(x.c, 'row') || ': ' || x.r), '; ') || ')' else '' end,
+                   {src.record_expr('st')}
+            from (select t._row, list_filter([{', '.join(structs)}], lambda x: x.r is not null) as _errs
+                  from (select * from _typed where _bad or _dup_of is not null or _orphan) t
+                  join ({rel}) src on src._row = t._row) e
+            join {st_table} st on st._row = e._row
+            order by e._row""",
         {"load_id": load_id, "file": src.file_name, "table": table.name},
     )
     if src.malformed:
@@ -246,7 +267,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         raise DataFileError(src.file_name, f"{st.rows_rejected} row(s) refused under --strict; first: {first}")
 
     # 6. Supersede earlier loads' copies of the same records, then insert.
-    good = "(select * from _typed where len(_errs) = 0)"
+    good = "(select * from _typed where not _bad and _dup_of is null and not _orphan)"
     superseded = con.execute(
         f"delete from {table.name} where _load_id <> $load_id and ({key}) in (select ({key}) from {good})",
         {"load_id": load_id},
@@ -272,6 +293,13 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     )
     con.execute("drop table if exists _typed")
     return st
+
+
+def _raw_cell(name: str, src: Source, prefix: str = "") -> str:
+    """The raw text of a contract column: trimmed, empty as NULL (NULL if absent)."""
+    if name not in src.columns:
+        return "cast(null as varchar)"
+    return f"nullif(trim({prefix}{quote_ident(name)}), '')"
 
 
 def supported_file(path: Path) -> bool:

@@ -21,9 +21,12 @@ BOOL_FALSE = ("false", "no", "n", "0", "f")
 # ISO date, optionally followed by a midnight time (spreadsheets and Parquet writers add one).
 _ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}([ T]00:00(:00(\.0+)?)?)?$"
 _US_DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"
-_AMOUNT = r"^[+-]?(\d+(\.\d*)?|\.\d+)$"
-# Amounts: largest magnitude DECIMAL(18,2) holds.
-_AMOUNT_MAX = "9999999999999999.99"
+# Amount text after "$", "," and spaces are dropped: any decimal number ...
+_AMOUNT_ANY = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
+# ... more than the 16 integer digits DECIMAL(18,2) holds ...
+_AMOUNT_BIG = r"[+-]?0*[0-9]{17,}(\.[0-9]*)?"
+# ... and one that is non-negative, fits and has no fraction of a cent (trailing zeros are fine).
+_AMOUNT_OK = r"\+?0*([0-9]{1,16}(\.[0-9]{0,2}0*)?|\.[0-9]{1,2}0*)"
 
 
 def quote_ident(name: str) -> str:
@@ -46,11 +49,13 @@ def _in_list(expr: str, values: tuple[str, ...] | list[str]) -> str:
     return f"{expr} in ({', '.join(sql_str(v) for v in values)})"
 
 
-def rule(col: Column, raw: str) -> tuple[str, str]:
-    """Return (value_sql, reason_sql) for column ``col`` whose raw text is ``raw``.
+def rule(col: Column, raw: str) -> tuple[list[tuple[str, str]], str, str]:
+    """Return (prep, value_sql, reason_sql) for column ``col`` whose raw text is ``raw``.
 
     ``raw`` is an SQL expression of type VARCHAR already trimmed, with empty strings
-    turned into NULL. ``reason_sql`` is NULL for a good cell.
+    turned into NULL. ``reason_sql`` is NULL for a good cell. ``prep`` lists
+    (alias, expression) pairs to compute once in an inner query; value and reason
+    refer to those aliases (costly parses are then done once per cell, not per test).
     """
     x = raw
     kind = col.kind
@@ -92,19 +97,19 @@ def rule(col: Column, raw: str) -> tuple[str, str]:
     elif kind == s.DATE:
         iso = f"try_strptime(left({x}, 10), '%Y-%m-%d')"
         us = f"try_strptime({x}, '%m/%d/%Y')"
-        value = (
-            f"cast(case when regexp_matches({x}, '{_ISO_DATE}') then {iso} "
-            f"when regexp_matches({x}, '{_US_DATE}') then {us} end as date)"
-        )
-        bad = f"{value} is null"
-        why = "not a date: use YYYY-MM-DD or MM/DD/YYYY"
+        parsed = _prep_name(col, "date")
+        prep = [(parsed, f"cast(case when regexp_matches({x}, '{_ISO_DATE}') then {iso} "
+                         f"when regexp_matches({x}, '{_US_DATE}') then {us} end as date)")]
+        value = parsed
+        return prep, value, _reason(x, col, f"{parsed} is null", "not a date: use YYYY-MM-DD or MM/DD/YYYY")
     elif kind == s.AMOUNT:
         # "$1,234.56" -> "1234.56"; "(12.00)" is an accountant's negative.
-        cleaned = f"regexp_replace({x}, '[\\$,\\s]', '', 'g')"
-        exact = f"try_cast({cleaned} as decimal(38,10))"
-        value = f"try_cast(case when regexp_matches({cleaned}, '{_AMOUNT}') then {exact} end as decimal(18,2))"
-        # Each branch is checked in order; the first that holds gives the reason.
-        return _amount(x, cleaned, exact, value, col)
+        cleaned = _prep_name(col, "clean")
+        prep = [(cleaned, f"replace(replace(replace({x}, '$', ''), ',', ''), ' ', '')")]
+        # Only text that is already a non-negative amount in cents is cast: the checks
+        # are regular expressions on the text, so no wide-decimal arithmetic is needed.
+        value = f"case when regexp_full_match({cleaned}, '{_AMOUNT_OK}') then try_cast({cleaned} as decimal(18,2)) end"
+        return prep, value, _amount(x, cleaned, col)
     elif kind == s.BOOL:
         k = f"lower({x})"
         value = f"case when {_in_list(k, BOOL_TRUE)} then true when {_in_list(k, BOOL_FALSE)} then false end"
@@ -127,8 +132,11 @@ def rule(col: Column, raw: str) -> tuple[str, str]:
         why = "unknown value; expected one of: " + ", ".join(col.values)
     else:  # pragma: no cover - schema.py and this module change together
         raise ValueError(f"unknown column kind {kind!r}")
-    reason = _reason(x, col, bad, why)
-    return value, reason
+    return [], value, _reason(x, col, bad, why)
+
+
+def _prep_name(col: Column, what: str) -> str:
+    return f'"__{what}_{col.name}"'
 
 
 def _reason(x: str, col: Column, bad: str | None, why: str) -> str:
@@ -142,17 +150,16 @@ def _reason(x: str, col: Column, bad: str | None, why: str) -> str:
     return "case " + " ".join(parts) + " end"
 
 
-def _amount(x: str, cleaned: str, exact: str, value: str, col: Column) -> tuple[str, str]:
+def _amount(x: str, cleaned: str, col: Column) -> str:
     parts = []
     if col.required:
         parts.append(f"when {x} is null then 'missing required value'")
     checks = [
-        (f"regexp_matches({x}, '^\\(.*\\)$') or starts_with({cleaned}, '-')", "negative amount"),
-        (f"not regexp_matches({cleaned}, '{_AMOUNT}') or {exact} is null",
+        (f"(starts_with({x}, '(') and ends_with({x}, ')')) or starts_with({cleaned}, '-')", "negative amount"),
+        (f"not regexp_full_match({cleaned}, '{_AMOUNT_ANY}')",
          "not an amount: use plain decimals such as 1234.56 or $1,234.56"),
-        (f"abs({exact}) > {_AMOUNT_MAX}", "amount too large"),
-        (f"{exact} <> round({exact}, 2)", "amount has fractions of a cent"),
+        (f"regexp_full_match({cleaned}, '{_AMOUNT_BIG}')", "amount too large"),
+        (f"not regexp_full_match({cleaned}, '{_AMOUNT_OK}')", "amount has fractions of a cent"),
     ]
     parts += [f"when {x} is not null and ({cond}) then {sql_str(why)}" for cond, why in checks]
-    reason = "case " + " ".join(parts) + " end"
-    return value, reason
+    return "case " + " ".join(parts) + " end"

@@ -70,11 +70,11 @@ class Source:
         cols = [f"{expr} as {quote_ident(name)}" for name, expr in self.columns.items()]
         return f"select _row, {', '.join(cols)} from {st.table}"
 
-    def record_json(self, con: duckdb.DuckDBPyConnection) -> str:
-        """SQL of (_row, record): every cell of the original row as a JSON object."""
-        st = self.ensure_staged(con)
-        pairs = ", ".join(f"{sql_str(h or f'column {i + 1}')}, c{i}" for i, h in enumerate(st.headers))
-        return f"select _row, cast(json_object({pairs}) as varchar) as record from {st.table}"
+    def record_expr(self, alias: str) -> str:
+        """SQL expression: every cell of the original row (staging table ``alias``) as JSON."""
+        st = self.staged
+        pairs = ", ".join(f"{sql_str(h or f'column {i + 1}')}, {alias}.c{i}" for i, h in enumerate(st.headers))
+        return f"cast(json_object({pairs}) as varchar)"
 
     def cleanup(self, con: duckdb.DuckDBPyConnection) -> None:
         if self.staged is not None:

@@ -1,0 +1,937 @@
+"""The PDF readiness report: context from the database, HTML from templates, PDF from HTML.
+
+Rendering happens in three steps, each testable alone:
+
+1. ``build_report(con, run, ...)`` reads what the report needs - metric results of the
+   run, a few report-only aggregates (``report_queries/*.sql``), the first rows of each
+   exception list, the load bookkeeping - into a plain ``Report`` (template context,
+   generated resources such as chart SVGs, and CSV attachments). Only aggregates and
+   the first ``exception_rows`` rows of each list reach the HTML, so render time does
+   not grow with the data.
+2. ``render_html(report, templates_dir)`` turns the context into one HTML string with
+   Jinja2 (autoescape, StrictUndefined; user templates searched before the bundled ones).
+3. ``write_pdf(report, html, out)`` lays it out with WeasyPrint through a URL fetcher that
+   serves only template files and the generated charts - never the network, never a
+   file outside those folders - and writes the PDF atomically.
+
+Text from the data is always escaped; no clock is read (dates come from the period).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gc
+import io
+import json
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, ReadinessError
+from .resources import bundled_dir
+from .schema import TABLES
+
+EXCEPTION_ROWS = 10  # rows of each exception list printed in the PDF (the CSV has all)
+EXCEPTION_COLUMNS = 7  # columns of an exception list printed in the PDF (the CSV has all)
+REJECTED_ROWS = 10  # rejected rows listed in the data-quality section
+MANIFEST_ROWS = 40  # load_files rows listed in the appendix
+COVER_IMPORTERS = 6  # importer names on the cover
+
+REPORT_TITLE = "Customs Enforcement Readiness Report"
+SUBTITLE = "Self-assessment under Executive Order 14411, Strengthening Customs Enforcement"
+
+# Where each catalog section is printed. Metrics of a section not listed here (user
+# metrics) are printed under "Additional metrics".
+SECTION_HEADINGS = {
+    "volume": "Key volumes",
+    "eligibility": "Importer-of-record eligibility",
+    "disclosure": "Disclosure, certification and entry accuracy",
+    "penalties": "Penalties and liquidated damages",
+    "disposals": "Detentions, seizures and disposals",
+    "data_quality": "Data quality",
+}
+STATUS_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "n/a": "n/a"}
+STATUS_ORDER = {"red": 0, "amber": 1, "green": 2, "n/a": 3}
+# Readiness score colours when the policy does not set them (score out of 100).
+DEFAULT_SCORE_GREEN = Decimal("90")
+DEFAULT_SCORE_AMBER = Decimal("70")
+
+ENTRY_TYPE_GROUPS = {
+    1: "Formal consumption (01-08)",
+    2: "Informal (11, 12)",
+    3: "Warehouse, TIB and FTZ admission (21-26)",
+    4: "Warehouse withdrawal (31-38)",
+    5: "Government (51, 52)",
+    6: "Other entry types",
+}
+
+_QUERIES = Path(__file__).with_name("report_queries")
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+# Names a metric's SQL may use for a stored table (the metric engine's period views
+# included), to tell "not provided" from a true zero.
+_TABLE_ALIASES = {
+    "entries": ("entries", "period_entries"),
+    "entry_lines": ("entry_lines", "period_lines", "period_value_lines"),
+    "penalties": ("penalties", "period_penalties", "open_cases_at_end", "repeat_offenders"),
+    "disposals": ("disposals", "period_disposals"),
+    "importers": ("importers",),
+    "brokers": ("brokers",),
+}
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _dec(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        return Decimal(int(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):  # never expected; keep exact repr rather than binary noise
+        return Decimal(repr(value))
+    return Decimal(str(value))
+
+
+def fmt_count(value: Any) -> str:
+    """1234 -> '1,234'; None -> '-'."""
+    d = _dec(value)
+    if d is None:
+        return "–"
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    return f"{d:,}"
+
+
+def fmt_money(value: Any) -> str:
+    """Exact dollars to the cent: Decimal('1234.5') -> '$1,234.50'."""
+    d = _dec(value)
+    if d is None:
+        return "–"
+    q = d.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    sign = "-" if q < 0 else ""
+    return f"{sign}${abs(q):,.2f}"
+
+
+def fmt_rate(value: Any, places: int = 2) -> str:
+    """A fraction as a percentage: Decimal('0.98721') -> '98.72%'."""
+    d = _dec(value)
+    if d is None:
+        return "–"
+    q = (d * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    return f"{q:,.{places}f}%"
+
+
+def fmt_number(value: Any, places: int = 1) -> str:
+    d = _dec(value)
+    if d is None:
+        return "–"
+    q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    return f"{q:,.{places}f}"
+
+
+def unit_kind(unit: str | None) -> str:
+    """Map a metric unit onto a display kind: count, money, rate, days, score or number."""
+    u = (unit or "").strip().lower()
+    if u in {"usd", "$", "dollars", "money", "amount", "usd_amount"}:
+        return "money"
+    if u in {"rate", "ratio", "share", "fraction", "percent_fraction", "proportion"}:
+        return "rate"
+    if u in {"days", "day"}:
+        return "days"
+    if u in {"score", "points"}:
+        return "score"
+    if u in {"count", "entries", "lines", "cases", "importers", "rows", "number", "integer"}:
+        return "count"
+    return "number"
+
+
+def fmt_value(value: Any, unit: str | None) -> str:
+    """Format a metric value for print according to its unit."""
+    kind = unit_kind(unit)
+    if value is None:
+        return "–"
+    if kind == "money":
+        return fmt_money(value)
+    if kind == "rate":
+        return fmt_rate(value)
+    if kind == "days":
+        return f"{fmt_number(value, 1)} days"
+    if kind == "score":
+        return f"{fmt_number(value, 1)} / 100"
+    if kind == "count":
+        return fmt_count(value)
+    d = _dec(value)
+    return f"{d:,}" if d is not None else "–"
+
+
+def fmt_change(current: Any, prior: Any, unit: str | None) -> str:
+    """Change from the prior year: percentage points for rates, signed amounts otherwise."""
+    c, p = _dec(current), _dec(prior)
+    if c is None or p is None:
+        return "–"
+    diff = c - p
+    kind = unit_kind(unit)
+    sign = "+" if diff > 0 else ("−" if diff < 0 else "±")
+    if kind == "rate":
+        pts = (abs(diff) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+        return f"{sign}{pts:,.2f} pts"
+    if kind == "money":
+        return f"{sign}{fmt_money(abs(diff))}"
+    if kind in {"score", "days"}:
+        return f"{sign}{fmt_number(abs(diff), 1)}"
+    return f"{sign}{fmt_count(abs(diff))}"
+
+
+def fmt_date(value: dt.date | None) -> str:
+    """'1 January 2026' (a board-friendly, unambiguous date)."""
+    if value is None:
+        return "–"
+    return f"{value.day} {value:%B %Y}"
+
+
+def cell_text(value: Any) -> str:
+    """One database value as plain text for an exception table or CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> str:
+    text = cell_text(value)
+    # A text cell starting like a formula would run in a spreadsheet: quote it.
+    if isinstance(value, str) and text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """CSV bytes (UTF-8, CRLF) of a table; formula-like text cells are quoted with '."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(v) for v in row])
+    return buf.getvalue().encode("utf-8")
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def run_report_query(con, name: str, params: dict[str, Any]) -> tuple[list[str], list[tuple]]:
+    """Run ``report_queries/<name>.sql`` with the parameters it names bound; return
+    (column names, rows)."""
+    sql = (_QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    wanted = sorted(set(_PARAM.findall(body)))
+    missing = [p for p in wanted if p not in params]
+    if missing:
+        raise ReadinessError(f"report query {name}: no value for {', '.join(missing)}")
+    cur = con.execute(body, {p: params[p] for p in wanted})
+    columns = [d[0] for d in cur.description]
+    return columns, cur.fetchall()
+
+
+def _dicts(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def _ratio(numerator: int, denominator: int) -> Decimal | None:
+    if not denominator:
+        return None
+    return Decimal(numerator) / Decimal(denominator)
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass
+class Attachment:
+    """A file embedded in the PDF (WeasyPrint attachment)."""
+
+    name: str
+    description: str
+    data: bytes
+
+
+@dataclass
+class Report:
+    """Everything the templates and the PDF writer need."""
+
+    context: dict[str, Any]
+    resources: dict[str, bytes] = field(default_factory=dict)  # generated files, e.g. charts
+    attachments: list[Attachment] = field(default_factory=list)
+    created: dt.datetime | None = None  # PDF dates: from the period, never the clock
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    id: str
+    title: str
+    value: Decimal
+    unit: str
+    fiscal_year: str
+    source: str
+    url: str
+    metric: str | None = None
+    goal: Decimal | None = None
+    note: str = ""
+
+
+BENCHMARKS_FILE = Path(__file__).with_name("benchmarks_cbp.toml")
+_BENCHMARK_KEYS = {"id", "title", "value", "unit", "fiscal_year", "source", "url", "metric",
+                   "goal", "note"}
+
+
+def load_benchmarks(path: Path = BENCHMARKS_FILE) -> list[Benchmark]:
+    """Published CBP figures from the benchmarks file (decimal strings, with sources).
+
+    Raises ConfigError naming the file and key on an invalid entry.
+    """
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    out = []
+    for i, item in enumerate(raw.get("benchmark", []), start=1):
+        unknown = set(item) - _BENCHMARK_KEYS
+        if unknown:
+            raise ConfigError(f"{path}: benchmark {i}: unknown key {sorted(unknown)[0]!r}")
+        for key in ("id", "title", "value", "unit", "fiscal_year", "source", "url"):
+            if not isinstance(item.get(key), str) or not item[key]:
+                raise ConfigError(f"{path}: benchmark {i}: {key!r} must be a non-empty string")
+        try:
+            value = Decimal(item["value"])
+            goal = Decimal(item["goal"]) if item.get("goal") else None
+        except ArithmeticError:
+            raise ConfigError(f"{path}: benchmark {i}: value/goal must be decimal strings") from None
+        out.append(Benchmark(id=item["id"], title=item["title"], value=value, unit=item["unit"],
+                             fiscal_year=item["fiscal_year"], source=item["source"],
+                             url=item["url"], metric=item.get("metric"), goal=goal,
+                             note=item.get("note", "")))
+    return out
+
+
+# --------------------------------------------------------------------------- context
+
+
+def _attr(obj: Any, name: str, default: Any = None) -> Any:
+    return getattr(obj, name, default)
+
+
+def _tables_read(sql: str | None) -> set[str]:
+    text = (sql or "").lower()
+    found = set()
+    for table, names in _TABLE_ALIASES.items():
+        if any(re.search(rf"\b{n}\b", text) for n in names):
+            found.add(table)
+    return found
+
+
+def _provided_tables(con) -> tuple[set[str], bool]:
+    """Tables the loads provided (a file was loaded for them), and whether any load exists.
+
+    Without any load bookkeeping (a database filled by other means) a table counts as
+    provided when it has rows.
+    """
+    files = con.execute("select distinct table_name from load_files").fetchall()
+    if files:
+        return {r[0] for r in files}, True
+    provided = set()
+    for name in TABLES:
+        if con.execute(f"select count(*) from {name}").fetchone()[0]:  # name from schema
+            provided.add(name)
+    return provided, False
+
+
+def _status(result: Any) -> str | None:
+    s = _attr(result, "status")
+    return None if s is None else str(s)
+
+
+def _metric_row(result: Any, prior_run: Any, missing_tables: set[str]) -> dict[str, Any]:
+    d = result.definition
+    value = result.value
+    unit = _attr(d, "unit", "")
+    reads = _tables_read(_attr(d, "sql", ""))
+    not_provided = sorted(reads & missing_tables)
+    shown_missing = bool(not_provided) and (value is None or _dec(value) == 0)
+    prior_value = None
+    has_prior = False
+    if prior_run is not None and result.id in prior_run.results:
+        has_prior = True
+        prior_value = prior_run.results[result.id].value
+    status = _status(result)
+    return {
+        "id": result.id,
+        "title": _attr(d, "title", result.id),
+        "unit": unit,
+        "value": value,
+        "value_text": ("not provided" if shown_missing else fmt_value(value, unit)),
+        "not_provided": shown_missing,
+        "missing_tables": not_provided,
+        "status": status if status else "",
+        "status_label": STATUS_LABELS.get(status or "", ""),
+        "is_control": bool(_attr(d, "is_control", False)),
+        "definition": _attr(d, "definition", ""),
+        "basis": _attr(d, "basis", ""),
+        "status_rule": _attr(d, "status_rule", "") or "",
+        "section": _attr(d, "section", ""),
+        "has_prior": has_prior,
+        "prior_text": fmt_value(prior_value, unit) if has_prior else "",
+        "change_text": fmt_change(value, prior_value, unit) if has_prior else "",
+    }
+
+
+def _score_status(score: Decimal | None, policy_values: dict[str, Any]) -> str:
+    if score is None:
+        return "n/a"
+    green = _dec(policy_values.get("score_green")) or DEFAULT_SCORE_GREEN
+    amber = _dec(policy_values.get("score_amber")) or DEFAULT_SCORE_AMBER
+    if score >= green:
+        return "green"
+    if score >= amber:
+        return "amber"
+    return "red"
+
+
+def _flatten(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
+    if isinstance(value, dict):
+        for key in sorted(value):
+            _flatten(f"{prefix}.{key}" if prefix else str(key), value[key], out)
+        return
+    if isinstance(value, (list, tuple)):
+        out.append((prefix, ", ".join(cell_text(v) for v in value)))
+        return
+    out.append((prefix, cell_text(value)))
+
+
+def _policy_rows(policy: Any) -> list[tuple[str, str]]:
+    as_dict = policy.as_dict() if hasattr(policy, "as_dict") else dict(policy.values)
+    rows: list[tuple[str, str]] = []
+    _flatten("", as_dict, rows)
+    return rows
+
+
+def _period_dict(period: Any) -> dict[str, Any]:
+    last_day = period.end - dt.timedelta(days=1)
+    return {
+        "label": str(period.label),
+        "start": period.start,
+        "end": period.end,
+        "last_day": last_day,
+        "start_text": fmt_date(period.start),
+        "last_day_text": fmt_date(last_day),
+        "year": period.year,
+        "fiscal_start_month": period.fiscal_start_month,
+    }
+
+
+def _month_label(month_start: dt.date, many_years: bool) -> str:
+    return f"{month_start:%b}" + (f" {month_start:%y}" if many_years else "")
+
+
+def _trend(con, params: dict[str, Any]) -> dict[str, Any]:
+    from . import charts
+
+    columns, rows = run_report_query(con, "monthly_trend", params)
+    months = _dicts(columns, rows)
+    many_years = len({m["month_start"].year for m in months}) > 1
+    labels, entries, cert, disc, table = [], [], [], [], []
+    for m in months:
+        label = _month_label(m["month_start"], many_years)
+        c_rate = _ratio(m["certified"], m["certification_due"])
+        d_rate = _ratio(m["disclosed"], m["disclosure_due"])
+        labels.append(label)
+        entries.append(m["entries"])
+        cert.append(c_rate)
+        disc.append(d_rate)
+        table.append({"month": f"{m['month_start']:%B %Y}", "entries": fmt_count(m["entries"]),
+                      "certification_rate": fmt_rate(c_rate),
+                      "disclosure_rate": fmt_rate(d_rate)})
+    svg = charts.monthly_trend_svg(labels, entries, cert, disc)
+    # The DOCTYPE names a W3C URL; drop it so nothing in the document even names one.
+    svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg, count=1)
+    return {"rows": table, "svg": svg, "total": sum(entries)}
+
+
+def _dhs_tables(con, params: dict[str, Any], provided: set[str]) -> dict[str, Any]:
+    cols, rows = run_report_query(con, "dhs_entries_by_type", params)
+    entries = []
+    totals = {"entries": 0, "lines": 0, "entered_value": Decimal(0), "duty": Decimal(0),
+              "fees": Decimal(0)}
+    for r in _dicts(cols, rows):
+        for k in totals:
+            totals[k] += r[k]
+        entries.append({"group": ENTRY_TYPE_GROUPS[r["type_group"]],
+                        "entries": fmt_count(r["entries"]), "lines": fmt_count(r["lines"]),
+                        "entered_value": fmt_money(r["entered_value"]),
+                        "duty": fmt_money(r["duty"]), "fees": fmt_money(r["fees"])})
+    entries_total = {"entries": fmt_count(totals["entries"]), "lines": fmt_count(totals["lines"]),
+                     "entered_value": fmt_money(totals["entered_value"]),
+                     "duty": fmt_money(totals["duty"]), "fees": fmt_money(totals["fees"])}
+
+    penalties = None
+    if "penalties" in provided:
+        cols, rows = run_report_query(con, "dhs_penalties_by_statute", params)
+        penalties = [{"kind": r["case_kind"].replace("_", " "), "statute": r["statute"],
+                      "cases": fmt_count(r["cases"]), "assessed": fmt_money(r["assessed"]),
+                      "mitigated": fmt_money(r["mitigated"]), "paid": fmt_money(r["paid"])}
+                     for r in _dicts(cols, rows)]
+    disposals = None
+    if "disposals" in provided:
+        cols, rows = run_report_query(con, "dhs_disposals_by_program", params)
+        disposals = [{"program": r["program"].replace("_", " "),
+                      "action": r["action"].replace("_", " "), "cases": fmt_count(r["cases"]),
+                      "domestic_value": fmt_money(r["domestic_value"]),
+                      "msrp_value": fmt_money(r["msrp_value"])} for r in _dicts(cols, rows)]
+    return {"entries": entries, "entries_total": entries_total,
+            "lines_provided": "entry_lines" in provided,
+            "penalties": penalties, "disposals": disposals}
+
+
+def _benchmarks(rows_by_id: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for b in load_benchmarks():
+        mine = rows_by_id.get(b.metric) if b.metric else None
+        comparison = ""
+        if mine and not mine["not_provided"] and mine["value"] is not None:
+            v = _dec(mine["value"])
+            comparison = "above" if v > b.value else ("below" if v < b.value else "equal to")
+        out.append({
+            "title": b.title, "cbp_text": fmt_value(b.value, b.unit),
+            "goal_text": fmt_value(b.goal, b.unit) if b.goal is not None else "",
+            "fiscal_year": b.fiscal_year, "source": b.source, "url": b.url, "note": b.note,
+            "metric_title": mine["title"] if mine else "",
+            "mine_text": mine["value_text"] if mine else "not comparable",
+            "comparison": comparison,
+        })
+    return out
+
+
+def _data_quality(con, params: dict[str, Any], provided: set[str], bookkept: bool,
+                  reject_limit: int) -> tuple[dict[str, Any], Attachment | None]:
+    files = _dicts(*_fetch(con, """
+        select f.load_id, f.file_name, f.table_name, f.format, f.rows_read, f.rows_loaded,
+               f.rows_rejected, f.rows_superseded, f.note
+        from load_files as f
+        order by f.load_id, f.table_name, f.file_name"""))
+    for f in files:
+        for k in ("rows_read", "rows_loaded", "rows_rejected", "rows_superseded"):
+            f[k + "_text"] = fmt_count(f[k]) if f[k] is not None else "–"
+    rejected_total = con.execute("select count(*) from rejected_rows").fetchone()[0]
+    rejected_cols, rejected = _fetch(con, """
+        select load_id, file_name, row_number, column_name, raw_value, reason
+        from rejected_rows
+        order by load_id, file_name, row_number, column_name
+        limit $limit""", {"limit": reject_limit})
+    first_rejected = [{"file": r[1], "row": fmt_count(r[2]), "column": r[3] or "",
+                       "raw_value": cell_text(r[4]), "reason": r[5] or ""} for r in rejected]
+    attachment = None
+    if rejected_total:
+        cols, rows = _fetch(con, """
+            select load_id, file_name, table_name, row_number, column_name, raw_value, reason,
+                   record
+            from rejected_rows
+            order by load_id, file_name, row_number, column_name""")
+        attachment = Attachment("rejected_rows.csv",
+                                f"All {rejected_total} rejected input rows with the reason",
+                                to_csv(cols, rows))
+    cols, rows = run_report_query(con, "unknown_statuses", params)
+    unknown = dict(zip(cols, rows[0], strict=True))
+    unknown_rows = [
+        ("Entries with certification unknown (empty in the data)",
+         unknown["certification_unknown"]),
+        ("Entries with disclosure completeness unknown", unknown["disclosure_unknown"]),
+        ("Entries without a liquidation status", unknown["liquidation_status_missing"]),
+        ("Entries whose importer is not in the importer registry",
+         unknown["importer_not_in_registry"]),
+        ("Importers with entries whose good standing is unknown",
+         unknown["importers_good_standing_unknown"]),
+    ]
+    tables = []
+    for name, table in TABLES.items():
+        count = con.execute(f"select count(*) from {name}").fetchone()[0]  # name from schema
+        tables.append({"name": name, "required": table.required,
+                       "provided": name in provided,
+                       "rows_text": fmt_count(count) if name in provided else "not provided"})
+    return ({
+        "files": files, "bookkept": bookkept, "rejected_total": rejected_total,
+        "rejected_total_text": fmt_count(rejected_total), "first_rejected": first_rejected,
+        "unknown": [{"label": label, "count": fmt_count(n)} for label, n in unknown_rows],
+        "tables": tables,
+        "missing": [t["name"] for t in tables if not t["provided"]],
+    }, attachment)
+
+
+def _fetch(con, sql: str, params: dict[str, Any] | None = None) -> tuple[list[str], list[tuple]]:
+    cur = con.execute(sql, params or {})
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
+def _manifest(con, limit: int) -> dict[str, Any]:
+    total = con.execute("select count(*) from load_files").fetchone()[0]
+    cols, rows = _fetch(con, """
+        select f.load_id, l.source_dir, f.file_name, f.table_name, f.format, f.bytes,
+               f.rows_read, f.sha256
+        from load_files as f
+        left join loads as l using (load_id)
+        order by f.load_id, f.table_name, f.file_name
+        limit $limit""", {"limit": limit})
+    files = [{"load_id": r[0], "source_dir": r[1] or "", "file": r[2], "table": r[3],
+              "format": r[4] or "", "bytes": fmt_count(r[5]), "rows": fmt_count(r[6]),
+              "sha256": r[7] or ""} for r in rows]
+    loads = sorted({(f["load_id"], f["source_dir"]) for f in files})
+    return {"files": files, "total": total, "more": max(0, total - len(files)),
+            "loads": [{"load_id": i, "source_dir": s} for i, s in loads]}
+
+
+def _exceptions(con, run: Any, rows_by_id: dict[str, dict[str, Any]], limit: int,
+                exception_records: Callable[..., tuple[Sequence[str], Sequence[Sequence[Any]]]]
+                ) -> tuple[dict[str, list[dict[str, Any]]], list[Attachment]]:
+    """First rows of every exception list with records, by section; full lists as CSV."""
+    by_section: dict[str, list[dict[str, Any]]] = {}
+    attachments = []
+    for metric_id in sorted(run.results):
+        result = run.results[metric_id]
+        d = result.definition
+        if not _attr(d, "exceptions_sql"):
+            continue
+        value = _dec(result.value)
+        if value is None or value == 0:
+            continue
+        columns, rows = exception_records(con, run, metric_id)
+        rows = list(rows)
+        if not rows:
+            continue
+        name = f"{metric_id}.csv"
+        attachments.append(Attachment(name, f"{_attr(d, 'title', metric_id)}: all "
+                                      f"{len(rows)} records", to_csv(columns, rows)))
+        shown_cols = list(columns)[:EXCEPTION_COLUMNS]
+        by_section.setdefault(_attr(d, "section", ""), []).append({
+            "metric_id": metric_id,
+            "title": _attr(d, "title", metric_id),
+            "status": _status(result) or "",
+            "columns": shown_cols,
+            "hidden_columns": max(0, len(columns) - len(shown_cols)),
+            "rows": [[cell_text(v) for v in row[:EXCEPTION_COLUMNS]] for row in rows[:limit]],
+            "total": len(rows),
+            "total_text": fmt_count(len(rows)),
+            "attachment": name,
+        })
+    return by_section, attachments
+
+
+def build_report(
+    con,
+    run: Any,
+    *,
+    prior_run: Any = None,
+    exception_rows: int = EXCEPTION_ROWS,
+    exception_records: Callable[..., Any] | None = None,
+) -> Report:
+    """Collect the report's context from a metric run and the database.
+
+    ``run`` is a metrics.MetricRun (period, policy, results, score); ``prior_run`` the
+    stored run of the previous year, if any. ``exception_records(con, run, metric_id)``
+    returns (columns, rows) of a metric's exception list (defaults to
+    exceptions_export.exception_records).
+    """
+    if exception_records is None:
+        from .exceptions_export import exception_records as _records
+
+        exception_records = _records
+    period = run.period
+    policy = run.policy
+    policy_values = dict(getattr(policy, "values", {}) or {})
+    params = {"period_start": period.start, "period_end": period.end}
+    provided, bookkept = _provided_tables(con)
+    missing = set(TABLES) - provided
+
+    rows = [_metric_row(run.results[mid], prior_run, missing) for mid in sorted(run.results)]
+    rows_by_id = {r["id"]: r for r in rows}
+    known = [s for s in SECTION_HEADINGS]
+    sections: dict[str, list[dict[str, Any]]] = {s: [] for s in known}
+    extra: list[dict[str, Any]] = []
+    for r in rows:
+        if r["id"] == "readiness_score":
+            continue
+        (sections[r["section"]] if r["section"] in sections else extra).append(r)
+    # Controls first (red, amber, green, n/a), then informational metrics; stable by id.
+    for lst in (*sections.values(), extra):
+        lst.sort(key=lambda r: (not r["is_control"], STATUS_ORDER.get(r["status"], 4), r["id"]))
+
+    flagged = sorted((r for r in rows if r["is_control"] and r["status"] in ("red", "amber")),
+                     key=lambda r: (STATUS_ORDER[r["status"]], r["id"]))
+    exceptions, attachments = _exceptions(con, run, rows_by_id, exception_rows,
+                                          exception_records)
+    totals = {e["metric_id"]: e["total_text"] for lst in exceptions.values() for e in lst}
+    for r in flagged:
+        r["records_text"] = totals.get(r["id"], "")
+
+    score = _dec(run.score)
+    score_status = _score_status(score, policy_values)
+    controls = [r for r in rows if r["is_control"]]
+    prior_score = _dec(prior_run.score) if prior_run is not None else None
+    prior_rows = []
+    if prior_run is not None:
+        prior_rows.append({"title": "Readiness score",
+                           "value_text": fmt_value(score, "score"),
+                           "prior_text": fmt_value(prior_score, "score"),
+                           "change_text": fmt_change(score, prior_score, "score")})
+        for r in sections["volume"] + controls:
+            if r["has_prior"]:
+                prior_rows.append(r)
+
+    cols, imp_rows = run_report_query(con, "importers_of_period",
+                                      {**params, "limit": COVER_IMPORTERS})
+    importers = _dicts(cols, imp_rows)
+    importers_total = importers[0]["importers_total"] if importers else 0
+
+    data_quality, rejected_attachment = _data_quality(con, params, provided, bookkept,
+                                                      REJECTED_ROWS)
+    if rejected_attachment is not None:
+        attachments.append(rejected_attachment)
+
+    trend = _trend(con, params)
+    resources = {"charts/monthly-trend.svg": trend.pop("svg").encode("utf-8")}
+
+    period_d = _period_dict(period)
+    defs = []
+    for r in rows:
+        d = run.results[r["id"]].definition
+        defs.append({**r, "sql": (_attr(d, "sql", "") or "").strip(),
+                     "exceptions_sql": (_attr(d, "exceptions_sql", "") or "").strip(),
+                     "source": str(_attr(d, "source", "") or "")})
+
+    context = {
+        "title": REPORT_TITLE,
+        "subtitle": SUBTITLE,
+        "period": period_d,
+        "importers": {"names": [i["importer_name"] for i in importers],
+                      "total": importers_total,
+                      "more": max(0, importers_total - len(importers))},
+        "score": {"value": score, "text": fmt_number(score, 1) if score is not None else "n/a",
+                  "status": score_status, "status_label": STATUS_LABELS[score_status],
+                  "controls": len(controls),
+                  "controls_applied": sum(1 for r in controls if r["status"] != "n/a")},
+        "status_counts": {s: sum(1 for r in controls if r["status"] == s)
+                          for s in ("red", "amber", "green", "n/a")},
+        "policy": {"version": str(getattr(policy, "version", "") or ""),
+                   "source": str(getattr(policy, "source", "") or ""),
+                   "rows": _policy_rows(policy)},
+        "flagged": flagged,
+        "sections": sections,
+        "section_headings": SECTION_HEADINGS,
+        "extra_metrics": extra,
+        "exceptions": exceptions,
+        "exception_rows": exception_rows,
+        "prior": ({"label": str(prior_run.period.label), "rows": prior_rows}
+                  if prior_run is not None else None),
+        "trend": trend,
+        "dhs": _dhs_tables(con, params, provided),
+        "benchmarks": _benchmarks(rows_by_id),
+        "data_quality": data_quality,
+        "missing_tables": sorted(missing),
+        "metrics": rows_by_id,
+        "definitions": defs,
+        "manifest": _manifest(con, MANIFEST_ROWS),
+        "attachments": [{"name": a.name, "description": a.description} for a in attachments],
+    }
+    created = dt.datetime.combine(period_d["last_day"], dt.time(0, 0), tzinfo=dt.UTC)
+    return Report(context=context, resources=resources, attachments=attachments,
+                  created=created)
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def template_dirs(user_dir: Path | None = None) -> list[Path]:
+    """Template folders in search order: the user's (if any), then the bundled one."""
+    dirs = []
+    if user_dir is not None:
+        user_dir = Path(user_dir)
+        if not user_dir.is_dir():
+            raise ConfigError(f"{user_dir}: template folder does not exist")
+        dirs.append(user_dir.resolve())
+    dirs.append(bundled_dir("report_templates").resolve())
+    return dirs
+
+
+def _environment(dirs: Sequence[Path]):
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # Every filter the templates use, registered in one place.
+    env.filters.update({
+        "count": fmt_count,
+        "money": fmt_money,
+        "rate": fmt_rate,
+        "date": fmt_date,
+        "value": fmt_value,
+    })
+    return env
+
+
+def render_html(report: Report, templates_dir: Path | None = None) -> str:
+    """The report as one HTML string (viewable in a browser from the templates folder).
+
+    Raises ConfigError when a template is missing or refers to an unknown field.
+    """
+    import jinja2
+
+    env = _environment(template_dirs(templates_dir))
+    try:
+        return env.get_template("report.html").render(**report.context)
+    except jinja2.TemplateError as exc:
+        raise ConfigError(f"report template: {type(exc).__name__}: {exc}") from None
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def make_url_fetcher(dirs: Sequence[Path], resources: dict[str, bytes] | None = None):
+    """A WeasyPrint URL fetcher that serves only files of the template folders (searched
+    in order, so a user folder overrides the bundled one) and the generated resources.
+
+    Every other URL - http(s), data:, file:// outside the folders, anything with ``..``
+    that escapes them - is refused without being opened.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    roots = [Path(d).resolve() for d in dirs]
+    base = roots[-1]  # the document's base URL is the bundled folder
+    generated = dict(resources or {})
+
+    class TemplateOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                raise ValueError(f"refused to fetch {url!r}: only bundled template files")
+            path = Path(unquote(parts.path)).resolve()
+            rel = None
+            for root in roots:
+                if path.is_relative_to(root):
+                    rel = path.relative_to(root)
+                    break
+            if rel is None:
+                raise ValueError(f"refused to fetch {url!r}: outside the template folders")
+            key = rel.as_posix()
+            if key in generated:
+                return URLFetcherResponse(url, generated[key], {"Content-Type": _mime(key)})
+            for root in roots:
+                candidate = (root / rel).resolve()
+                if candidate.is_relative_to(root) and candidate.is_file():
+                    return URLFetcherResponse(candidate.as_uri(), candidate.read_bytes(),
+                                              {"Content-Type": _mime(key)})
+            raise ValueError(f"refused to fetch {url!r}: no such template file")
+
+    return TemplateOnlyFetcher(), base.as_uri() + "/"
+
+
+def _mime(name: str) -> str:
+    suffix = name.rsplit(".", 1)[-1].lower()
+    return {"css": "text/css", "svg": "image/svg+xml", "ttf": "font/ttf", "otf": "font/otf",
+            "woff": "font/woff", "woff2": "font/woff2", "png": "image/png"}.get(
+        suffix, "application/octet-stream")
+
+
+def write_pdf(report: Report, html: str, out: Path, templates_dir: Path | None = None) -> int:
+    """Lay out ``html`` and write the PDF to ``out`` atomically; return the page count.
+
+    The PDF goes to a temporary file in the same folder, then replaces ``out``; a failed
+    render leaves no partial file. Raises ReadinessError when the folder is not writable.
+    """
+    import weasyprint
+
+    out = Path(out)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise ReadinessError(f"{out}: folder {folder} does not exist")
+    dirs = template_dirs(templates_dir)
+    fetcher, base_url = make_url_fetcher(dirs, report.resources)
+    created = report.created
+    attachments = [
+        weasyprint.Attachment(file_obj=io.BytesIO(a.data), name=a.name,
+                              description=a.description, created=created, modified=created,
+                              url_fetcher=fetcher, base_url=base_url)
+        for a in report.attachments
+    ]
+    # Layout allocates many short-lived objects; the cyclic GC only slows it down.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        document = weasyprint.HTML(string=html, base_url=base_url,
+                                   url_fetcher=fetcher).render()
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part",
+                                            dir=folder)
+        except OSError as exc:
+            raise ReadinessError(f"{out}: cannot write: {exc.strerror}") from None
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                document.write_pdf(fh, attachments=attachments)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp_name, out)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return len(document.pages)
+
+
+def write_html(html: str, out: Path) -> None:
+    """Write the HTML beside nothing else (atomic, like the PDF)."""
+    out = Path(out)
+    folder = out.parent if str(out.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(html)
+        os.replace(tmp_name, out)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+def json_default(value: Any) -> Any:  # used by tests and debugging dumps of the context
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+__all__ = ["Attachment", "Report", "build_report", "render_html", "write_pdf", "write_html",
+           "make_url_fetcher", "load_benchmarks", "json_default", "json"]
