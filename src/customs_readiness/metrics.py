@@ -1,7 +1,8 @@
 """The metric catalog: discovery, header validation, execution, statuses, score and storage.
 
 Each metric is one SQL file whose stem is its id. The file opens with a comment block of
-TOML metadata (``-- key = value`` lines) and holds the value query; after a marker line
+TOML metadata (``-- key = value`` lines, ended by the first line that is not a comment, e.g. a
+blank line) and holds the value query; after a marker line
 ``-- exceptions`` it may hold the query listing the records behind the figure.
 
 A value query returns exactly one row with either a ``value`` column, or ``numerator`` and
@@ -95,9 +96,8 @@ OPEN_CASE_STATUSES = ("open", "petitioned", "mitigated", "referred")
 
 _EXCEPTIONS_MARKER = re.compile(r"^\s*--\s*exceptions\s*$", re.IGNORECASE | re.MULTILINE)
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_STRING_LITERAL = re.compile(r"'(?:[^']|'')*'")
-_LINE_COMMENT = re.compile(r"--[^\n]*")
+# One left-to-right scan: string literals and line comments are skipped, $names collected.
+_SQL_TOKENS = re.compile(r"'(?:[^']|'')*'|--[^\n]*|\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -489,8 +489,7 @@ def query_parameters(period: Period, policy: Policy) -> dict[str, Any]:
 
 def used_parameters(sql: str) -> list[str]:
     """Names of the $parameters a query uses (ignoring comments and string literals)."""
-    stripped = _LINE_COMMENT.sub("", _STRING_LITERAL.sub("''", sql))
-    return sorted(set(_PARAM.findall(stripped)))
+    return sorted({m.group(1) for m in _SQL_TOKENS.finditer(sql) if m.group(1)})
 
 
 def _bind(sql: str, params: dict[str, Any], where: str) -> dict[str, Any]:

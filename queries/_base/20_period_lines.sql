@@ -1,0 +1,12 @@
+-- L: every line and tariff ordinal of the entries in E, with the entry's derived flags,
+-- and whether the ordinal is a Chapter 99 ordinal (HTS starting '99': no entered value of its own).
+create or replace temp table period_lines as
+select
+    l.*,
+    starts_with(l.hts_number, '99') as is_chapter_99,
+    e.entry_date,
+    e.importer_number,
+    e.ior_status,
+    e.ctpat_cover
+from entry_lines as l
+join period_entries as e on e.entry_number = l.entry_number

@@ -1,0 +1,15 @@
+-- id = "duty_total"
+-- title = "Duty"
+-- unit = "usd"
+-- section = "volume"
+-- definition = """
+-- Sum of duty amounts over every line and tariff ordinal of E (L), Chapter 99 ordinals \
+-- included; 0 when there are none."""
+-- basis = """
+-- Volume figures as in DHS/CBP annual trade and enforcement statistics; entry summaries \
+-- filed in ACE (19 U.S.C. 1484, 19 CFR part 142). Duties as deposited on the entry summary \
+-- (CBP Form 7501)."""
+-- status = "informational"
+
+select coalesce(sum(duty_amount), 0) as value
+from period_lines

@@ -1,0 +1,35 @@
+-- id = "origin_mid_completeness_rate"
+-- title = "Origin and manufacturer ID completeness"
+-- unit = "rate"
+-- section = "disclosure"
+-- definition = """
+-- Rows of L' (lines without Chapter 99 ordinals) that carry both a country of origin and a \
+-- manufacturer ID, divided by the rows of L'; null when L' is empty."""
+-- basis = """
+-- Country of origin marking and reporting: 19 U.S.C. 1304, 19 CFR part 134; manufacturer \
+-- identification code: 19 CFR 142.3(a)(3); EO 14411 disclosure."""
+-- status = { better = "higher", green = "thresholds.origin_mid_completeness_rate.green", amber = "thresholds.origin_mid_completeness_rate.amber" }
+
+select
+    count(*) filter (
+        where nullif(trim(country_of_origin), '') is not null
+          and nullif(trim(manufacturer_id), '') is not null
+    ) as numerator,
+    count(*) as denominator
+from period_value_lines
+
+-- exceptions
+-- the lines that hold the rate down: origin or manufacturer ID missing
+select
+    entry_number,
+    line_number,
+    tariff_ordinal,
+    hts_number,
+    country_of_origin,
+    manufacturer_id,
+    _file,
+    _row
+from period_value_lines
+where nullif(trim(country_of_origin), '') is null
+   or nullif(trim(manufacturer_id), '') is null
+order by entry_number, line_number, tariff_ordinal

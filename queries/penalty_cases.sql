@@ -1,0 +1,12 @@
+-- id = "penalty_cases"
+-- title = "Penalty cases"
+-- unit = "count"
+-- section = "penalties"
+-- definition = "Cases in Pp (issued in the period) with case_kind penalty."
+-- basis = """
+-- Penalties for fraud, gross negligence and negligence: 19 U.S.C. 1592; liquidated damages \
+-- on bond claims: 19 CFR part 172; mitigation guidelines: 19 CFR part 171."""
+-- status = "informational"
+
+select count(*) filter (where case_kind = 'penalty') as value
+from period_penalties

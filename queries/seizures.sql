@@ -1,0 +1,12 @@
+-- id = "seizures"
+-- title = "Seizures"
+-- unit = "count"
+-- section = "disposals"
+-- definition = "Cases in D with action seizure."
+-- basis = """
+-- Detentions: 19 U.S.C. 1499; seizures and forfeiture: 19 U.S.C. 1595a, 1602-1619, 19 CFR \
+-- part 162; general order: 19 U.S.C. 1490, 19 CFR part 127; EO 14411 expedited disposal."""
+-- status = "informational"
+
+select count(*) filter (where action = 'seizure') as value
+from period_disposals
