@@ -1,0 +1,168 @@
+"""Exception lists: the records behind a figure, as one CSV per metric and one XLSX workbook.
+
+A metric file may carry, after the marker line ``-- exceptions``, a query listing the records
+behind its figure: key column first (entry number, importer number or case id), then the fields
+that made each record count, then ``_file`` and ``_row`` pointing back into the input files.
+For a counting metric the list has exactly ``value`` rows; for a rate it lists the records that
+hold the rate down (or, for ``psc_rate``, push it up).
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .errors import ConfigError, ReadinessError
+from .metrics import MetricRun, dumps_json, execute, prepare_period, query_parameters
+
+WORKBOOK_NAME = "exceptions.xlsx"
+_SHEET_NAME_MAX = 31  # Excel's limit
+
+
+def exception_records(
+    con: duckdb.DuckDBPyConnection, run: MetricRun, metric_id: str
+) -> tuple[list[str], list[tuple]]:
+    """Columns and rows of the records behind ``metric_id`` in ``run`` (its period and policy).
+
+    Raises ConfigError when the metric is unknown or has no exceptions query.
+    """
+    result = run.results.get(metric_id)
+    if result is None:
+        raise ConfigError(f"unknown metric id '{metric_id}'")
+    d = result.definition
+    if not d.exceptions_sql:
+        raise ConfigError(f"metric '{metric_id}' has no exception list")
+    prepare_period(con, run.period, run.policy)
+    params = query_parameters(run.period, run.policy)
+    where = f"{d.path or d.id} (exceptions)"
+    cur = execute(con, d.exceptions_sql, params, where)
+    columns = [c[0] for c in cur.description]
+    return columns, cur.fetchall()
+
+
+def _csv_cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    return str(v)
+
+
+def write_csv(path: Path, columns: list[str], rows: list[tuple]) -> None:
+    """CSV with a header row; values exactly as stored (decimals unrounded, ISO dates)."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(columns)
+        for row in rows:
+            w.writerow([_csv_cell(v) for v in row])
+
+
+def _sheet_names(ids: list[str]) -> dict[str, str]:
+    """Unique sheet names of at most 31 characters ("index" is reserved for the first sheet)."""
+    names: dict[str, str] = {}
+    used = {"index"}
+    for mid in ids:
+        base = mid[:_SHEET_NAME_MAX]
+        name, n = base, 2
+        while name.lower() in used:
+            suffix = f"~{n}"
+            name = base[: _SHEET_NAME_MAX - len(suffix)] + suffix
+            n += 1
+        used.add(name.lower())
+        names[mid] = name
+    return names
+
+
+def _write_workbook(path: Path, run: MetricRun, lists: dict[str, tuple[list[str], list[tuple]]]):
+    import xlsxwriter  # only this command writes workbooks
+
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        bold = wb.add_format({"bold": True})
+        money = wb.add_format({"num_format": "#,##0.00##"})
+        day = wb.add_format({"num_format": "yyyy-mm-dd"})
+        sheets = _sheet_names(list(lists))
+
+        index = wb.add_worksheet("index")
+        index.write_string(0, 0, "Exception lists", bold)
+        index.write_string(1, 0, "period")
+        index.write_string(1, 1, f"{run.period.label} [{run.period.start.isoformat()}, "
+                                 f"{run.period.end.isoformat()})")
+        index.write_string(2, 0, "policy version")
+        index.write_string(2, 1, run.policy.version)
+        index.write_string(3, 0, "policy")
+        index.write_string(3, 1, dumps_json(run.policy.values, indent=0).replace("\n", " "))
+        header = ("sheet", "metric id", "title", "value", "status", "records")
+        for c, h in enumerate(header):
+            index.write_string(5, c, h, bold)
+        for r, (mid, (_cols, rows)) in enumerate(lists.items(), start=6):
+            res = run.results[mid]
+            index.write_string(r, 0, sheets[mid])
+            index.write_string(r, 1, mid)
+            index.write_string(r, 2, res.definition.title)
+            index.write_string(r, 3, "" if res.value is None else _csv_cell(res.value))
+            index.write_string(r, 4, res.status or "")
+            index.write_number(r, 5, len(rows))
+        index.set_column(0, 2, 32)
+
+        for mid, (cols, rows) in lists.items():
+            ws = wb.add_worksheet(sheets[mid])
+            for c, name in enumerate(cols):
+                ws.write_string(0, c, name, bold)
+            for r, row in enumerate(rows, start=1):
+                for c, v in enumerate(row):
+                    if v is None:
+                        continue
+                    if isinstance(v, bool):
+                        ws.write_boolean(r, c, v)
+                    elif isinstance(v, Decimal):
+                        ws.write_number(r, c, float(v), money)  # display copy; CSV is exact
+                    elif isinstance(v, int):
+                        ws.write_number(r, c, v)
+                    elif isinstance(v, (date, datetime)):
+                        ws.write_datetime(r, c, datetime(v.year, v.month, v.day), day)
+                    else:
+                        # write_string: text from the data never becomes a formula or a link
+                        ws.write_string(r, c, str(v))
+            ws.freeze_panes(1, 1)
+            ws.set_column(0, max(len(cols) - 1, 0), 16)
+    finally:
+        wb.close()
+
+
+def write_exceptions(con: duckdb.DuckDBPyConnection, run: MetricRun, out_dir: Path) -> list[Path]:
+    """Write ``<metric_id>.csv`` for every metric of ``run`` that has an exception list, and
+    one workbook ``exceptions.xlsx`` with an index sheet and a sheet per metric.
+
+    Returns the written paths (CSVs in catalog order, then the workbook).
+    """
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReadinessError(f"{out_dir}: cannot create output folder ({exc.strerror})") from None
+    lists: dict[str, tuple[list[str], list[tuple]]] = {}
+    for mid, res in run.results.items():
+        if res.definition.exceptions_sql:
+            lists[mid] = exception_records(con, run, mid)
+    written: list[Path] = []
+    try:
+        for mid, (cols, rows) in lists.items():
+            path = out_dir / f"{mid}.csv"
+            write_csv(path, cols, rows)
+            written.append(path)
+        book = out_dir / WORKBOOK_NAME
+        _write_workbook(book, run, lists)
+        written.append(book)
+    except OSError as exc:
+        raise ReadinessError(f"{out_dir}: cannot write exception files ({exc.strerror})") from None
+    return written
