@@ -118,6 +118,13 @@ def find_sources(folder: Path, mapping: str | Path | None = None) -> tuple[list[
     notes: list[str] = []
     sources: list[Source] = []
     profiles = exports.profiles(mapping)
+    named: dict[str, list[str]] = {}
+    for path in folder.iterdir():
+        if path.is_file() and file_format(path) and path.stem.strip().lower() in s.TABLES:
+            named.setdefault(path.stem.strip().lower(), []).append(path.name)
+    for table, names in sorted(named.items()):
+        if len(names) > 1:
+            raise DataFileError(" and ".join(sorted(names)), f"two files provide table '{table}'; keep one")
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         if path.name.startswith((".", "~$")) or not path.is_file():
             continue

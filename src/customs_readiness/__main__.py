@@ -1,0 +1,5 @@
+"""`python -m customs_readiness` is the `readiness` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""Shared fixtures: tiny data folders written as CSV, and a database per test."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from customs_readiness.db import connect
+
+IMPORTER_HEADER = ["importer_number", "importer_name"]
+ENTRY_HEADER = ["entry_number", "entry_type", "importer_number", "entry_date"]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    """Write a CSV file with the given header and rows (None = empty cell)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        for r in rows:
+            w.writerow(["" if v is None else v for v in r])
+    return path
+
+
+def write_tables(folder: Path, tables: dict[str, tuple[list[str], list[list[object]]]]) -> Path:
+    """Write one CSV per table: {"entries": (header, rows), ...}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (header, rows) in tables.items():
+        write_csv(folder / f"{name}.csv", header, rows)
+    return folder
+
+
+def minimal_tables() -> dict[str, tuple[list[str], list[list[object]]]]:
+    """Two importers, two entries, three lines: the smallest valid folder."""
+    return {
+        "importers": (IMPORTER_HEADER, [["12-3456789AB", "Acme Inc"], ["260101-12345", "Overseas Ltd"]]),
+        "entries": (
+            ENTRY_HEADER,
+            [["ABC-1234567-1", "01", "12-3456789AB", "2026-01-15"],
+             ["ABC12345682", "11", "260101-12345", "03/01/2026"]],
+        ),
+        "entry_lines": (
+            ["entry_number", "line_number", "hts_number", "entered_value"],
+            [["ABC12345671", "1", "8471.30.0100", "100.00"],
+             ["ABC12345671", "2", "8473300100", "$1,000.50"],
+             ["ABC12345682", "1", "8473300100", "5"]],
+        ),
+    }
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    c = connect(tmp_path / "test.duckdb")
+    yield c
+    c.close()
+
+
+def table_snapshot(c: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every stored row of every table, sorted: to prove a failed load changed nothing."""
+    names = [r[0] for r in c.execute("select table_name from duckdb_tables() where not temporary").fetchall()]
+    return {n: sorted(map(repr, c.execute(f'select * from "{n}"').fetchall())) for n in sorted(names)}

@@ -1,0 +1,57 @@
+"""Reloading a folder replaces what it brought; several years live side by side."""
+
+from __future__ import annotations
+
+from customs_readiness.loader import load_folder
+
+from conftest import minimal_tables, write_tables
+
+
+def _counts(con):
+    return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("importers", "entries", "entry_lines", "rejected_rows", "loads")}
+
+
+def test_same_folder_twice_duplicates_nothing(con, tmp_path):
+    tables = minimal_tables()
+    tables["entry_lines"][1].append(["ABC12345671", "9", "8471300100", "-1"])  # one refused row
+    folder = write_tables(tmp_path / "d", tables)
+    first = load_folder(con, folder)
+    once = _counts(con)
+    second = load_folder(con, folder)
+    assert _counts(con) == once == {"importers": 2, "entries": 2, "entry_lines": 3, "rejected_rows": 1, "loads": 1}
+    assert not first.replaced_previous and second.replaced_previous
+
+
+def test_reload_after_fixing_a_file_replaces_its_rows(con, tmp_path):
+    tables = minimal_tables()
+    folder = write_tables(tmp_path / "d", tables)
+    load_folder(con, folder)
+    tables["entry_lines"] = (tables["entry_lines"][0], tables["entry_lines"][1][:1])
+    write_tables(folder, tables)
+    load_folder(con, folder)
+    assert con.execute("select count(*) from entry_lines").fetchone()[0] == 1
+
+
+def test_two_years_in_one_database(con, tmp_path):
+    y2025 = minimal_tables()
+    y2025["entries"] = (y2025["entries"][0], [["ABC00000011", "01", "12-3456789AB", "2025-06-30"]])
+    y2025["entry_lines"] = (y2025["entry_lines"][0], [["ABC00000011", "1", "8471300100", "7"]])
+    load_folder(con, write_tables(tmp_path / "2025", y2025))
+    result = load_folder(con, write_tables(tmp_path / "2026", minimal_tables()))
+    years = con.execute("select year(entry_date), count(*) from entries group by 1 order by 1").fetchall()
+    assert years == [(2025, 1), (2026, 2)]
+    assert con.execute("select count(*) from entry_lines").fetchone()[0] == 4
+    # The importer registry comes with both years: the later load wins, nothing is doubled.
+    assert con.execute("select count(*) from importers").fetchone()[0] == 2
+    assert {f.table: f.rows_superseded for f in result.files}["importers"] == 2
+    assert con.execute("select count(*) from loads").fetchone()[0] == 2
+    # Reloading 2025 keeps 2026.
+    load_folder(con, tmp_path / "2025")
+    assert con.execute("select count(*) from entries").fetchone()[0] == 3
+
+
+def test_validate_mode_writes_nothing(con, tmp_path):
+    result = load_folder(con, write_tables(tmp_path / "d", minimal_tables()), commit=False)
+    assert result.files[0].rows_loaded == 2
+    assert _counts(con) == {"importers": 0, "entries": 0, "entry_lines": 0, "rejected_rows": 0, "loads": 0}
