@@ -1,0 +1,42 @@
+"""The `readiness sample` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from customs_readiness.cli import app
+
+runner = CliRunner()
+
+
+def test_sample_cli_writes_six_files(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    result = runner.invoke(app, ["sample", "--out", str(out), "--year", "2025", "--entries",
+                                 "40", "--seed", "9"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "brokers.csv", "disposals.csv", "entries.csv", "entry_lines.csv", "importers.csv",
+        "penalties.csv"]
+    assert "entries.csv" in result.output and "40" in result.output
+    assert (out / "entries.csv").read_text().splitlines()[1].split(",")[3].startswith("2025-")
+
+
+def test_sample_cli_parquet(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["sample", "--out", str(tmp_path), "--entries", "20",
+                                 "--format", "parquet"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "entry_lines.parquet").stat().st_size > 0
+
+
+def test_sample_cli_bad_format_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["sample", "--out", str(tmp_path), "--format", "xlsx"])
+    assert result.exit_code == 2
+    assert "format must be one of csv, parquet" in result.output
+
+
+def test_sample_cli_has_help() -> None:
+    result = runner.invoke(app, ["sample", "--help"])
+    assert result.exit_code == 0
+    assert "--entries" in result.output and "--seed" in result.output
