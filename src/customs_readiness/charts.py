@@ -54,12 +54,14 @@ def monthly_trend_svg(
 
     with matplotlib.rc_context(_RC):
         from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
 
         fig = Figure(figsize=(6.6, 2.5), dpi=72)
         ax = fig.add_subplot(1, 1, 1)
         x = list(range(len(months)))
         ax.bar(x, [int(v) for v in entries], color=BAR, width=0.7, label="Entries", zorder=2)
         ax.set_ylabel("Entries per month")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xticks(x, list(months))
         ax.grid(axis="y", color=GRID, linewidth=0.6, zorder=0)
         ax.set_ylim(bottom=0, top=max([1, *[int(v) for v in entries]]) * 1.15)

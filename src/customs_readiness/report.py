@@ -23,7 +23,6 @@ import csv
 import datetime as dt
 import gc
 import io
-import json
 import os
 import re
 import tempfile
@@ -353,8 +352,11 @@ def _provided_tables(con) -> tuple[set[str], bool]:
     Without any load bookkeeping (a database filled by other means) a table counts as
     provided when it has rows.
     """
-    files = con.execute("select distinct table_name from load_files").fetchall()
-    if files:
+    # The loader records a table it found no file for as a load_files row without a file.
+    bookkept = con.execute("select count(*) from load_files").fetchone()[0] > 0
+    if bookkept:
+        files = con.execute(
+            "select distinct table_name from load_files where file_name is not null").fetchall()
         return {r[0] for r in files}, True
     provided = set()
     for name in TABLES:
@@ -394,7 +396,7 @@ def _metric_row(result: Any, prior_run: Any, missing_tables: set[str]) -> dict[s
         "is_control": bool(_attr(d, "is_control", False)),
         "definition": _attr(d, "definition", ""),
         "basis": _attr(d, "basis", ""),
-        "status_rule": _attr(d, "status_rule", "") or "",
+        "status_rule": _attr(result, "status_rule", "") or _attr(d, "status_rule", "") or "",
         "section": _attr(d, "section", ""),
         "has_prior": has_prior,
         "prior_text": fmt_value(prior_value, unit) if has_prior else "",
@@ -430,6 +432,18 @@ def _policy_rows(policy: Any) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     _flatten("", as_dict, rows)
     return rows
+
+
+def _penalty_floor_text(policy_values: dict[str, Any]) -> str | None:
+    rows: list[tuple[str, str]] = []
+    _flatten("", policy_values, rows)
+    for key, text in rows:
+        if key.split(".")[-1] in ("penalty_floor", "floor", "penalty_floor_share"):
+            try:
+                return fmt_rate(Decimal(text), 0) if Decimal(text) <= 1 else text
+            except ArithmeticError:
+                return text
+    return None
 
 
 def _period_dict(period: Any) -> dict[str, Any]:
@@ -536,6 +550,7 @@ def _data_quality(con, params: dict[str, Any], provided: set[str], bookkept: boo
         from load_files as f
         order by f.load_id, f.table_name, f.file_name"""))
     for f in files:
+        f["file_text"] = f["file_name"] or "not provided"
         for k in ("rows_read", "rows_loaded", "rows_rejected", "rows_superseded"):
             f[k + "_text"] = fmt_count(f[k]) if f[k] is not None else "–"
     rejected_total = con.execute("select count(*) from rejected_rows").fetchone()[0]
@@ -589,12 +604,14 @@ def _fetch(con, sql: str, params: dict[str, Any] | None = None) -> tuple[list[st
 
 
 def _manifest(con, limit: int) -> dict[str, Any]:
-    total = con.execute("select count(*) from load_files").fetchone()[0]
+    total = con.execute(
+        "select count(*) from load_files where file_name is not null").fetchone()[0]
     cols, rows = _fetch(con, """
         select f.load_id, l.source_dir, f.file_name, f.table_name, f.format, f.bytes,
                f.rows_read, f.sha256
         from load_files as f
         left join loads as l using (load_id)
+        where f.file_name is not null
         order by f.load_id, f.table_name, f.file_name
         limit $limit""", {"limit": limit})
     files = [{"load_id": r[0], "source_dir": r[1] or "", "file": r[2], "table": r[3],
@@ -641,6 +658,22 @@ def _exceptions(con, run: Any, rows_by_id: dict[str, dict[str, Any]], limit: int
     return by_section, attachments
 
 
+def _engine_exception_records(con, run: Any) -> Callable[..., Any]:
+    """exceptions_export.exception_records without rebuilding the period tables per metric:
+    they are built once here (a prior-year run may have left another period's in place)."""
+    from .metrics import execute, prepare_period, query_parameters
+
+    prepare_period(con, run.period, run.policy)
+    params = query_parameters(run.period, run.policy)
+
+    def records(con, run, metric_id):
+        d = run.results[metric_id].definition
+        cur = execute(con, d.exceptions_sql, params, f"{d.path or d.id} (exceptions)")
+        return [c[0] for c in cur.description], cur.fetchall()
+
+    return records
+
+
 def build_report(
     con,
     run: Any,
@@ -652,14 +685,12 @@ def build_report(
     """Collect the report's context from a metric run and the database.
 
     ``run`` is a metrics.MetricRun (period, policy, results, score); ``prior_run`` the
-    stored run of the previous year, if any. ``exception_records(con, run, metric_id)``
-    returns (columns, rows) of a metric's exception list (defaults to
-    exceptions_export.exception_records).
+    previous year's run, if any. ``exception_records(con, run, metric_id)`` returns
+    (columns, rows) of a metric's exception list (defaults to the metric engine's
+    exceptions query of each metric).
     """
     if exception_records is None:
-        from .exceptions_export import exception_records as _records
-
-        exception_records = _records
+        exception_records = _engine_exception_records(con, run)
     period = run.period
     policy = run.policy
     policy_values = dict(getattr(policy, "values", {}) or {})
@@ -739,6 +770,7 @@ def build_report(
         "policy": {"version": str(getattr(policy, "version", "") or ""),
                    "source": str(getattr(policy, "source", "") or ""),
                    "rows": _policy_rows(policy)},
+        "penalty_floor": _penalty_floor_text(policy_values),
         "flagged": flagged,
         "sections": sections,
         "section_headings": SECTION_HEADINGS,
@@ -898,7 +930,7 @@ def write_pdf(report: Report, html: str, out: Path, templates_dir: Path | None =
             raise ReadinessError(f"{out}: cannot write: {exc.strerror}") from None
         try:
             with os.fdopen(fd, "wb") as fh:
-                document.write_pdf(fh, attachments=attachments)
+                document.write_pdf(fh, attachments=attachments, full_fonts=not _can_subset())
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp_name, out)
@@ -909,6 +941,15 @@ def write_pdf(report: Report, html: str, out: Path, templates_dir: Path | None =
         if gc_was_enabled:
             gc.enable()
     return len(document.pages)
+
+
+def _can_subset() -> bool:
+    """Whether WeasyPrint can subset fonts with HarfBuzz. Without it, WeasyPrint falls back
+    to a slow fontTools subset and logs a warning; embedding the whole bundled fonts instead
+    is faster and silent, at ~1 MB more per PDF."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
 def write_html(html: str, out: Path) -> None:
@@ -924,14 +965,3 @@ def write_html(html: str, out: Path) -> None:
         Path(tmp_name).unlink(missing_ok=True)
         raise
 
-
-def json_default(value: Any) -> Any:  # used by tests and debugging dumps of the context
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
-__all__ = ["Attachment", "Report", "build_report", "render_html", "write_pdf", "write_html",
-           "make_url_fetcher", "load_benchmarks", "json_default", "json"]

@@ -1,0 +1,21 @@
+-- Report aggregate (not a metric): fines, penalties and forfeitures cases issued in
+-- the period, by kind and statute, as CBP tabulates penalty cases: number of cases,
+-- amounts assessed, amounts after mitigation and amounts paid.
+with cases_in_period as (
+  select case_kind,
+         coalesce(statute, 'not stated') as statute,
+         assessed_amount,
+         mitigated_amount,
+         paid_amount
+  from penalties
+  where issued_on >= $period_start and issued_on < $period_end
+)
+select case_kind,
+       statute,
+       count(*) as cases,
+       coalesce(sum(assessed_amount), 0) as assessed,
+       coalesce(sum(mitigated_amount), 0) as mitigated,
+       coalesce(sum(paid_amount), 0) as paid
+from cases_in_period
+group by case_kind, statute
+order by case_kind, statute
