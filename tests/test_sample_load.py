@@ -39,3 +39,6 @@ def test_sample_two_years_load_into_one_database(tmp_path: Path) -> None:
     assert con.execute("select count(distinct importer_number) from importers").fetchone()[0] \
         == y26.rows["importers"]
     assert con.execute("select count(*) from rejected_rows").fetchone()[0] == 0
+    for table in ("penalties", "disposals"):  # case numbers never collide either
+        n = con.execute(f"select count(*) from {table}").fetchone()[0]
+        assert n == y25.rows[table] + y26.rows[table], table

@@ -802,7 +802,8 @@ def _penalties(m: _Model, c0: _Chunk, n_entries: int) -> pl.DataFrame:
         "datetime64[Y]").astype(np.int64) + 1970
     case_number = pl.DataFrame({
         "y": pl.Series(issue_year), "p": _text([p[0] for p in _PORTS], port),
-        "s": pl.Series(np.arange(k) + 101),
+        # The generating year leads the sequence: folders of several years never collide.
+        "s": pl.Series((year % 10) * 100_000 + np.arange(k) + 101),
     }).select(pl.format("{}-{}-{}", "y", "p", pl.col("s").cast(pl.String).str.zfill(6)))
     return pl.DataFrame({
         "case_number": case_number.to_series(),
