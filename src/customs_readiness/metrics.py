@@ -421,10 +421,11 @@ class MetricRun:
 
 
 def json_value(value: Any, unit: str = "") -> Any:
-    """Value for output: money shown to the cent when it is exact at the cent, else as is."""
+    """Value for output. Money is reported to the cent (the catalog's rule), rounded half up
+    from the exact sum; a half cent can only come from floor or statutory multipliers
+    (0.50 x 777.77 = 388.885). Stored and in-memory values stay exact."""
     if isinstance(value, Decimal) and unit == "usd":
-        cents = value.quantize(Decimal("0.01"))
-        return cents if cents == value else value
+        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return value
 
 

@@ -1,0 +1,130 @@
+"""Helpers of the metric tests: tiny databases built row by row, and a metric case registry.
+
+Rows go straight into the contract tables (already normalised, as the loader stores them),
+so each case states exactly the records it needs. Defaults keep cases short: an entry is a
+formal type-01 entry of the domestic, registered importer ``DOM``; a line is a commodity line.
+
+Every catalog metric must have at least one ``Case`` in some ``tests/test_metric_cases_*.py``
+module (checked by tests/test_metric_catalog.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from customs_readiness.db import connect
+from customs_readiness.metrics import MetricRun, run_metrics
+from customs_readiness.policy import load_policy
+from customs_readiness.schema import TABLES
+
+D = Decimal
+
+# Importers used by most cases.
+DOMESTIC = {"importer_number": "DOM", "importer_name": "Domestic Co", "us_organized": True,
+            "us_physical_presence": True, "us_assets_sufficient": True,
+            "us_controlling_owner": True, "good_standing": "good"}
+FOREIGN = {"importer_number": "FOR", "importer_name": "Foreign Ltd", "us_organized": False,
+           "us_physical_presence": False, "us_assets_sufficient": False,
+           "us_controlling_owner": False, "good_standing": "good", "ctpat_tier": "none"}
+
+
+def importer(number: str, **kw: Any) -> dict[str, Any]:
+    row = {"importer_number": number, "importer_name": f"Importer {number}", "good_standing": "good"}
+    row.update(kw)
+    return row
+
+
+_ENTRY_SEQ = {"n": 0}
+
+
+def entry(entry_date: str, number: str | None = None, **kw: Any) -> dict[str, Any]:
+    """An entry row: type 01, importer DOM, filer 'AAA', certification and disclosure yes."""
+    if number is None:
+        _ENTRY_SEQ["n"] += 1
+        number = f"AAA{_ENTRY_SEQ['n']:08d}"
+    row = {"entry_number": number, "entry_type": "01", "importer_number": "DOM",
+           "entry_date": entry_date, "filer_code": number[:3], "certification": "yes",
+           "disclosure_complete": "yes", "psc_filed": False}
+    row.update(kw)
+    return row
+
+
+def line(entry_number: str, line_number: int = 1, ordinal: int = 1, **kw: Any) -> dict[str, Any]:
+    row = {"entry_number": entry_number, "line_number": line_number, "tariff_ordinal": ordinal,
+           "hts_number": "8471300100", "country_of_origin": "CN", "manufacturer_id": "CNMAN1",
+           "entered_value": D("0"), "duty_amount": D("0")}
+    row.update(kw)
+    return row
+
+
+def case(number: str, issued_on: str, **kw: Any) -> dict[str, Any]:
+    """A penalty case row: a paid 19USC1592 negligence penalty of $1,000 against DOM."""
+    row = {"case_number": number, "case_kind": "penalty", "statute": "19USC1592",
+           "culpability": "negligence", "importer_number": "DOM", "issued_on": issued_on,
+           "assessed_amount": D("1000.00"), "status": "paid"}
+    row.update(kw)
+    return row
+
+
+def disposal(case_id: str, opened_on: str, **kw: Any) -> dict[str, Any]:
+    row = {"case_id": case_id, "action": "detention", "opened_on": opened_on}
+    row.update(kw)
+    return row
+
+
+def make_db(tables: dict[str, list[dict[str, Any]]], path: str | Path = ":memory:"
+            ) -> duckdb.DuckDBPyConnection:
+    """A database with the contract tables and the given rows (trace columns set per row)."""
+    con = connect(path)
+    for table, rows in tables.items():
+        for n, row in enumerate(rows, start=2):
+            if table in TABLES:
+                row = {**row, "_file": f"{table}.csv", "_row": n, "_load_id": 1}
+            cols = ", ".join(row)
+            marks = ", ".join(f"${k}" for k in row)
+            con.execute(f"insert into {table} ({cols}) values ({marks})", row)
+    return con
+
+
+def run_for(tables: dict[str, list[dict[str, Any]]], year: int = 2025,
+            fiscal_start_month: int | None = None, policy_path: Path | None = None,
+            metrics_dirs: tuple[Path, ...] = ()) -> MetricRun:
+    con = make_db(tables)
+    try:
+        return run_metrics(con, year, load_policy(policy_path), fiscal_start_month=fiscal_start_month,
+                           metrics_dirs=metrics_dirs, store=False)
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hand-computed expectation: ``metric`` over ``tables`` for ``year`` is ``value``
+    with ``status`` (``...`` = status not checked). The arithmetic sits in a comment above."""
+
+    metric: str
+    name: str
+    tables: dict[str, list[dict[str, Any]]]
+    value: Any
+    status: Any = ...
+    year: int = 2025
+    fiscal_start_month: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def test_id(self) -> str:
+        return f"{self.metric}-{self.name}"
+
+
+def check_case(c: Case) -> None:
+    run = run_for(c.tables, year=c.year, fiscal_start_month=c.fiscal_start_month)
+    result = run.results[c.metric]
+    assert result.value == c.value, f"{c.test_id}: value {result.value!r} != {c.value!r}"
+    assert type(result.value) is type(c.value), f"{c.test_id}: type {type(result.value).__name__}"
+    if c.status is not ...:
+        assert result.status == c.status, f"{c.test_id}: status {result.status!r} != {c.status!r}"
