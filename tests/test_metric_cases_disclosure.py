@@ -99,10 +99,10 @@ CASES = [
          cert(95, 5, column="disclosure_complete"), D("0.95"), "amber"),
     Case("disclosure_complete_rate", "empty-period", EMPTY, None, "n/a"),
     # L' of 2025 = 4 rows (the 99 ordinal is out); complete = 1 -> 1/4
-    Case("origin_mid_completeness_rate", "normal-nulls", LINES, D("0.25"), "red"),
+    Case("origin_mid_completeness_rate", "normal-boundaries-nulls", LINES, D("0.25"), "red"),
     Case("origin_mid_completeness_rate", "on-green-threshold", mid_lines(99, 1), D("0.99"), "green"),
     Case("origin_mid_completeness_rate", "on-amber-threshold", mid_lines(19, 1), D("0.95"), "amber"),
-    Case("origin_mid_completeness_rate", "no-lines-null", EMPTY, None, "n/a"),
+    Case("origin_mid_completeness_rate", "empty-period-null", EMPTY, None, "n/a"),
     # PSC true on the first day; NULL and false are not PSCs; day after out: 1/3
     Case("psc_rate", "normal-boundaries", PSC_BOUNDARY, D(1) / D(3), "red"),
     # 5/100 = 0.05 green (<= 0.05); 10/100 amber (<= 0.10); 11/100 red
