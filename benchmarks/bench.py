@@ -1,0 +1,371 @@
+"""Scale benchmark of the `readiness` commands against DuckDB's bare ingest.
+
+For each size (entry-line rows; entries = lines / 3) the script generates a sample year
+with `readiness sample`, then runs each step as a fresh child process and records its wall
+time and peak RSS (from os.wait4's rusage of that child alone):
+
+  sample   generating the files (the generator's own speed)
+  ingest   DuckDB's bare ingest of the same files: read_csv / read_parquet with explicit
+           column types into tables of a new database - the floor for `load`
+  load     readiness load DIR --db NEW.duckdb
+  metrics  readiness metrics --year Y --db ... --format json
+  report   readiness report --year Y --db ... --out X.pdf
+  run      readiness run DIR --year Y --db NEW.duckdb --out X.pdf (the whole thing)
+
+A step whose command does not exist yet is skipped and said so. It prints a table and
+writes it, with the machine's description and the targets, to benchmarks/results.md.
+
+    python benchmarks/bench.py                       # 100k, 1m, 10m lines
+    python benchmarks/bench.py --sizes 100k,1m       # a quicker run
+    python benchmarks/bench.py --sizes 1m --repeat 3 # median of 3 runs per step
+
+Generated data goes to benchmarks/data/ (git-ignored) and is reused while the generator,
+seed, size and format are unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+YEAR = 2026
+STEPS = ("sample", "ingest", "load", "metrics", "report", "run")
+# Targets of issue 5 (2-core machine).
+TARGET_RUN_10M_S = 45.0
+TARGET_RUN_10M_RSS_MB = 2048.0
+TARGET_LOAD_METRICS_X_INGEST = 3.0
+TARGET_REPORT_S = 5.0
+
+# Runs the CLI with this very interpreter, whatever is on PATH.
+CLI = [sys.executable, "-c", "import sys; from customs_readiness.cli import main; "
+       "sys.argv[0] = 'readiness'; main()"]
+
+
+@dataclass
+class Measure:
+    seconds: float | None = None
+    rss_mb: float | None = None
+    note: str = ""
+
+
+def parse_size(text: str) -> int:
+    """'100k' -> 100_000, '1m' -> 1_000_000, '2.5m' -> 2_500_000, '5000' -> 5000."""
+    t = text.strip().lower().replace("_", "")
+    mult = {"k": 1_000, "m": 1_000_000}.get(t[-1:], 1)
+    number = float(t[:-1] if mult > 1 else t)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"size must be positive: {text}")
+    return int(round(number * mult))
+
+
+def label(lines: int) -> str:
+    if lines >= 1_000_000 and lines % 100_000 == 0:
+        return f"{lines / 1_000_000:g}M"
+    if lines >= 1_000 and lines % 100 == 0:
+        return f"{lines / 1_000:g}k"
+    return str(lines)
+
+
+def run_child(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, int, str]:
+    """Run one fresh child; return (wall seconds, peak RSS MB, exit code, stderr tail)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # wait4 gives this child's own rusage (ru_maxrss in KiB on Linux), unlike
+    # RUSAGE_CHILDREN which keeps the maximum over every child so far.
+    stderr = proc.stderr.read() if proc.stderr else b""
+    if proc.stderr:
+        proc.stderr.close()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    tail = stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
+    return elapsed, usage.ru_maxrss / 1024.0, proc.returncode, tail[0]
+
+
+def available(command: str) -> bool:
+    """True when `readiness COMMAND --help` works (the command has been written)."""
+    done = subprocess.run([*CLI, command, "--help"], capture_output=True)
+    return done.returncode == 0
+
+
+def generator_digest() -> str:
+    src = ROOT / "src" / "customs_readiness" / "sample.py"
+    try:
+        from customs_readiness import sample  # the installed module, if not the repo's
+
+        src = Path(sample.__file__)
+    except ImportError:
+        pass
+    return hashlib.sha256(src.read_bytes()).hexdigest()[:16]
+
+
+INGEST_SCRIPT = r"""
+import sys, duckdb
+from customs_readiness.schema import TABLES
+folder, fmt, db = sys.argv[1], sys.argv[2], sys.argv[3]
+con = duckdb.connect(db)
+for t in TABLES.values():
+    cols = ", ".join(f"{c.name} {c.sql_type}" for c in t.columns)
+    con.execute(f"create table {t.name} ({cols})")
+    path = f"{folder}/{t.name}.{fmt}"
+    if fmt == "csv":
+        types = "{" + ", ".join(f"'{c.name}': '{c.sql_type}'" for c in t.columns) + "}"
+        src = f"read_csv('{path}', header = true, columns = {types})"
+    else:
+        src = f"read_parquet('{path}')"
+    con.execute(f"insert into {t.name} select * from {src}")
+con.close()
+"""
+
+
+def ensure_data(folder: Path, lines: int, fmt: str, seed: int, results: dict[str, Measure],
+                regenerate: bool) -> int:
+    """Generate the sample (timed) unless an identical one is there; return its line count."""
+    entries = max(10, round(lines / 3))
+    stamp = {"entries": entries, "year": YEAR, "seed": seed, "format": fmt,
+             "generator": generator_digest()}
+    stamp_file = folder / "stamp.json"
+    if not regenerate and stamp_file.exists() and json.loads(stamp_file.read_text()) == stamp:
+        results["sample"] = Measure(note="reused")
+        meta = json.loads((folder / "rows.json").read_text())
+        return int(meta["entry_lines"])
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    secs, rss, rc, err = run_child([*CLI, "sample", "--out", str(folder), "--year", str(YEAR),
+                                    "--entries", str(entries), "--seed", str(seed),
+                                    "--format", fmt])
+    if rc != 0:
+        raise SystemExit(f"readiness sample failed: {err}")
+    results["sample"] = Measure(secs, rss)
+    rows = {}
+    for t in ("entries", "entry_lines"):
+        rows[t] = count_rows(folder / f"{t}.{fmt}", fmt)
+    (folder / "rows.json").write_text(json.dumps(rows))
+    stamp_file.write_text(json.dumps(stamp))
+    return rows["entry_lines"]
+
+
+def count_rows(path: Path, fmt: str) -> int:
+    import duckdb
+
+    reader = "read_csv" if fmt == "csv" else "read_parquet"
+    src = f"{reader}('{path}', all_varchar = true)" if fmt == "csv" else f"{reader}('{path}')"
+    con = duckdb.connect()
+    try:
+        return int(con.execute(f"select count(*) from {src}").fetchone()[0])
+    finally:
+        con.close()
+
+
+def fresh(path: Path) -> Path:
+    for p in (path, path.with_name(path.name + ".wal")):
+        if p.exists():
+            p.unlink()
+    return path
+
+
+def measure_size(lines: int, args: argparse.Namespace, have: dict[str, bool]) -> tuple[int, dict]:
+    folder = args.data_dir / f"{label(lines)}-{args.format}"
+    results: dict[str, Measure] = {}
+    actual = ensure_data(folder, lines, args.format, args.seed, results, args.regenerate)
+    work = args.data_dir / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "bench.duckdb"
+    pdf = work / "bench.pdf"
+
+    def repeat(make_cmd, prepare=None) -> Measure:  # noqa: ANN001
+        times, rss = [], []
+        for _ in range(args.repeat):
+            if prepare:
+                prepare()
+            secs, peak, rc, err = run_child(make_cmd())
+            if rc != 0:
+                return Measure(note=f"failed (exit {rc}): {err}"[:120])
+            times.append(secs)
+            rss.append(peak)
+        return Measure(statistics.median(times), max(rss))
+
+    results["ingest"] = repeat(
+        lambda: [sys.executable, "-c", INGEST_SCRIPT, str(folder), args.format,
+                 str(work / "ingest.duckdb")],
+        lambda: fresh(work / "ingest.duckdb"))
+    fresh(work / "ingest.duckdb")
+
+    loaded = False
+    if have["load"]:
+        results["load"] = repeat(lambda: [*CLI, "load", str(folder), "--db", str(db)],
+                                 lambda: fresh(db))
+        loaded = results["load"].seconds is not None
+    else:
+        results["load"] = Measure(note="skipped: `readiness load` not available yet")
+    for step, cmd in (
+        ("metrics", ["metrics", "--year", str(YEAR), "--db", str(db), "--format", "json"]),
+        ("report", ["report", "--year", str(YEAR), "--db", str(db), "--out", str(pdf)]),
+    ):
+        if not have[step]:
+            results[step] = Measure(note=f"skipped: `readiness {step}` not available yet")
+        elif not loaded:
+            results[step] = Measure(note="skipped: nothing loaded")
+        else:
+            results[step] = repeat(lambda c=cmd: [*CLI, *c])
+    if have["run"]:
+        results["run"] = repeat(
+            lambda: [*CLI, "run", str(folder), "--year", str(YEAR), "--db", str(db),
+                     "--out", str(pdf)],
+            lambda: fresh(db))
+    else:
+        results["run"] = Measure(note="skipped: `readiness run` not available yet")
+    fresh(db)
+    if pdf.exists():
+        pdf.unlink()
+    return actual, results
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    versions = {}
+    for mod in ("duckdb", "polars", "numpy", "pyarrow", "weasyprint"):
+        try:
+            versions[mod] = __import__(mod).__version__
+        except Exception:  # noqa: BLE001 - a missing library is just reported as such
+            versions[mod] = "not installed"
+    return {
+        "CPU": cpu,
+        "cores": str(os.cpu_count()),
+        "RAM": ram,
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        **{k: v for k, v in versions.items()},
+    }
+
+
+def fmt_s(m: Measure) -> str:
+    return f"{m.seconds:.2f}" if m.seconds is not None else "-"
+
+
+def fmt_mb(m: Measure) -> str:
+    return f"{m.rss_mb:,.0f}" if m.rss_mb is not None else "-"
+
+
+def table_lines(rows: list[tuple[int, int, dict]]) -> list[str]:
+    out = ["| lines | entries | step | seconds | peak RSS MB | note |",
+           "|---:|---:|---|---:|---:|---|"]
+    for lines, entries, res in rows:
+        for step in STEPS:
+            m = res.get(step, Measure(note="-"))
+            out.append(f"| {lines:,} | {entries:,} | {step} | {fmt_s(m)} | {fmt_mb(m)} | "
+                       f"{m.note} |")
+    return out
+
+
+def target_lines(rows: list[tuple[int, int, dict]]) -> list[str]:
+    out = ["| lines | target | measured | met |", "|---:|---|---:|---|"]
+    for lines, _e, res in rows:
+        ing, load, met = res["ingest"], res["load"], res["metrics"]
+        if None not in (ing.seconds, load.seconds, met.seconds):
+            ratio = (load.seconds + met.seconds) / ing.seconds
+            out.append(f"| {lines:,} | load + metrics <= {TARGET_LOAD_METRICS_X_INGEST:g} x bare "
+                       f"ingest | {ratio:.2f} x ({load.seconds + met.seconds:.2f} s vs "
+                       f"{ing.seconds:.2f} s) | {'yes' if ratio <= 3 else 'NO'} |")
+        rep = res["report"]
+        if rep.seconds is not None:
+            out.append(f"| {lines:,} | report <= {TARGET_REPORT_S:g} s | {rep.seconds:.2f} s | "
+                       f"{'yes' if rep.seconds <= TARGET_REPORT_S else 'NO'} |")
+        run = res["run"]
+        if run.seconds is not None and lines >= 9_000_000:
+            ok = run.seconds <= TARGET_RUN_10M_S and (run.rss_mb or 0) <= TARGET_RUN_10M_RSS_MB
+            out.append(f"| {lines:,} | full run <= {TARGET_RUN_10M_S:g} s, peak RSS <= "
+                       f"{TARGET_RUN_10M_RSS_MB:,.0f} MB | {run.seconds:.2f} s, "
+                       f"{run.rss_mb:,.0f} MB | {'yes' if ok else 'NO'} |")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", default="100k,1m,10m",
+                   help="comma-separated entry-line counts, e.g. 100k,1m,10m (default)")
+    p.add_argument("--format", choices=("csv", "parquet"), default="csv",
+                   help="file format of the generated data (default csv)")
+    p.add_argument("--repeat", type=int, default=1,
+                   help="runs per step; the median time and largest RSS are reported")
+    p.add_argument("--seed", type=int, default=14411, help="generator seed")
+    p.add_argument("--data-dir", type=Path, default=HERE / "data",
+                   help="where generated data and scratch databases go (default "
+                   "benchmarks/data, git-ignored)")
+    p.add_argument("--regenerate", action="store_true",
+                   help="generate the data again even if an identical copy is there")
+    p.add_argument("--results", type=Path, default=HERE / "results.md",
+                   help="markdown file to write (default benchmarks/results.md)")
+    args = p.parse_args(argv)
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    args.data_dir = args.data_dir.resolve()
+
+    have = {c: available(c) for c in ("sample", "load", "metrics", "report", "run")}
+    if not have["sample"]:
+        raise SystemExit("`readiness sample` is not available: install the package first")
+    for c, ok in have.items():
+        if not ok:
+            print(f"note: `readiness {c}` is not available yet; its step is skipped")
+
+    rows: list[tuple[int, int, dict]] = []
+    for lines in sizes:
+        print(f"== {label(lines)} lines ({args.format}) ==", flush=True)
+        actual, res = measure_size(lines, args, have)
+        entries = max(10, round(lines / 3))
+        rows.append((actual, entries, res))
+        for step in STEPS:
+            m = res[step]
+            print(f"  {step:8s} {fmt_s(m):>8s} s  {fmt_mb(m):>7s} MB  {m.note}", flush=True)
+
+    info = machine()
+    md = ["# Benchmark results", "",
+          f"Measured by `python benchmarks/bench.py --sizes {args.sizes} --format {args.format}"
+          f" --repeat {args.repeat}` (year {YEAR}, seed {args.seed}); each step is a fresh "
+          "child process, wall time (median of the repeats) and its own peak RSS.", "",
+          "## Machine", ""]
+    md += [f"- {k}: {v}" for k, v in info.items()]
+    md += ["", "## Timings", ""] + table_lines(rows)
+    md += ["", "Steps: `sample` = generating the files; `ingest` = DuckDB's bare read_csv / "
+           "read_parquet with explicit types into tables (the floor); `load`, `metrics` "
+           "(JSON), `report` (PDF) on the loaded database; `run` = load + metrics + report in "
+           "one command on a fresh database.", "", "## Targets", ""] + target_lines(rows)
+    args.results.write_text("\n".join(md) + "\n")
+    print()
+    print("\n".join(table_lines(rows)))
+    print()
+    print("\n".join(target_lines(rows)))
+    print(f"\nwritten: {args.results}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
