@@ -76,7 +76,11 @@ def monthly_trend_svg(
                    linewidth=1.4, label="Certification rate")
         rates.plot(x, pct(disclosure_rate), color=DISC, marker="s", markersize=3,
                    linewidth=1.4, linestyle="--", label="Disclosure complete rate")
-        rates.set_ylim(0, 105)
+        # Zoom the rate axis onto the data (in steps of 10 points) so month-to-month
+        # changes stay visible; the tick labels say where the axis starts.
+        known = [v for v in (*pct(certification_rate), *pct(disclosure_rate)) if v == v]
+        low = max(0, (int(min(known)) - 5) // 10 * 10) if known else 0
+        rates.set_ylim(low, 101)
         rates.set_ylabel("Rate (%)")
         rates.spines["top"].set_visible(False)
 

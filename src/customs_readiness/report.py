@@ -628,7 +628,7 @@ def _exceptions(con, run: Any, rows_by_id: dict[str, dict[str, Any]], limit: int
     """First rows of every exception list with records, by section; full lists as CSV."""
     by_section: dict[str, list[dict[str, Any]]] = {}
     attachments = []
-    for metric_id in sorted(run.results):
+    for metric_id in run.results:
         result = run.results[metric_id]
         d = result.definition
         if not _attr(d, "exceptions_sql"):
@@ -644,13 +644,17 @@ def _exceptions(con, run: Any, rows_by_id: dict[str, dict[str, Any]], limit: int
         attachments.append(Attachment(name, f"{_attr(d, 'title', metric_id)}: all "
                                       f"{len(rows)} records", to_csv(columns, rows)))
         shown_cols = list(columns)[:EXCEPTION_COLUMNS]
+        status = _status(result) or ""
+        # Rows are printed for the controls that need attention; every other list is
+        # named with its count and attached, so the PDF stays short.
+        printed = limit if status in ("red", "amber") else 0
         by_section.setdefault(_attr(d, "section", ""), []).append({
             "metric_id": metric_id,
             "title": _attr(d, "title", metric_id),
-            "status": _status(result) or "",
-            "columns": shown_cols,
+            "status": status,
+            "columns": [c.strip("_").replace("_", " ") for c in shown_cols],
             "hidden_columns": max(0, len(columns) - len(shown_cols)),
-            "rows": [[cell_text(v) for v in row[:EXCEPTION_COLUMNS]] for row in rows[:limit]],
+            "rows": [[cell_text(v) for v in row[:EXCEPTION_COLUMNS]] for row in rows[:printed]],
             "total": len(rows),
             "total_text": fmt_count(len(rows)),
             "attachment": name,
@@ -698,7 +702,9 @@ def build_report(
     provided, bookkept = _provided_tables(con)
     missing = set(TABLES) - provided
 
-    rows = [_metric_row(run.results[mid], prior_run, missing) for mid in sorted(run.results)]
+    # Catalog order (the run's order) throughout; ids break no ties since they are unique.
+    order = {mid: i for i, mid in enumerate(run.results)}
+    rows = [_metric_row(run.results[mid], prior_run, missing) for mid in run.results]
     rows_by_id = {r["id"]: r for r in rows}
     known = [s for s in SECTION_HEADINGS]
     sections: dict[str, list[dict[str, Any]]] = {s: [] for s in known}
@@ -709,10 +715,11 @@ def build_report(
         (sections[r["section"]] if r["section"] in sections else extra).append(r)
     # Controls first (red, amber, green, n/a), then informational metrics; stable by id.
     for lst in (*sections.values(), extra):
-        lst.sort(key=lambda r: (not r["is_control"], STATUS_ORDER.get(r["status"], 4), r["id"]))
+        lst.sort(key=lambda r: (not r["is_control"], STATUS_ORDER.get(r["status"], 4),
+                                order[r["id"]]))
 
     flagged = sorted((r for r in rows if r["is_control"] and r["status"] in ("red", "amber")),
-                     key=lambda r: (STATUS_ORDER[r["status"]], r["id"]))
+                     key=lambda r: (STATUS_ORDER[r["status"]], order[r["id"]]))
     exceptions, attachments = _exceptions(con, run, rows_by_id, exception_rows,
                                           exception_records)
     totals = {e["metric_id"]: e["total_text"] for lst in exceptions.values() for e in lst}
