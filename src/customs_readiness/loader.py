@@ -176,39 +176,49 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     reason_cols = [quote_ident("__r_" + c.name) for c in table.columns]
     if src.has_reason:
         reason_cols.insert(0, "_reason")
-    con.execute(
-        f"""create or replace temp table _typed as
-            select *, coalesce({', '.join(reason_cols)}) is not null as _bad,
-                   cast(null as bigint) as _dup_of, false as _orphan
-            from (select _row, {'_reason, ' if src.has_reason else ''}{', '.join(values)}, {', '.join(reasons)}
-                  from ({prepped}) src)"""
-    )
-    # 2. Defaults the contract gives to empty optional columns.
-    if table.name == "entries":
-        con.execute("update _typed set filer_code = left(entry_number, 3) where filer_code is null")
-    elif table.name == "entry_lines":
-        con.execute("update _typed set tariff_ordinal = 1 where tariff_ordinal is null")
-    elif table.name == "brokers":
-        con.execute(
-            "update _typed set license_status = 'active' "
-            "where license_status is null and license_number is not null"
-        )
-    # 3. Duplicate keys within the file: the first occurrence is kept.
     key = ", ".join(quote_ident(k) for k in table.key)
     key_label = " + ".join(table.key)
+    # One pass: type, apply the contract's defaults, flag refused rows, and mark repeated
+    # keys (among good rows, the first occurrence in the file is kept).
     con.execute(
-        f"""update _typed set _dup_of = d.first_row
-            from (select _row as r, min(_row) over (partition by {key}) as first_row
-                  from _typed where not _bad) d
-            where _typed._row = d.r and d.first_row <> d.r"""
+        f"""create or replace temp table _typed as
+            with typed as (
+                select _row, {'_reason, ' if src.has_reason else ''}{', '.join(values)}, {', '.join(reasons)}
+                from ({prepped}) src
+            ),
+            defaulted as (
+                select * {_DEFAULTS.get(table.name, '')} from typed
+            ),
+            flagged as (
+                select *, coalesce({', '.join(reason_cols)}) is not null as _bad from defaulted
+            )
+            select * from flagged"""
+    )
+    # Repeated keys among good rows: narrow work (a hash aggregate), not a sort of whole rows.
+    con.execute(
+        f"""create or replace temp table _dups as
+            with repeated as (
+                select {key}, min(_row) as first_row from _typed where not _bad
+                group by all having count(*) > 1
+            )
+            select t._row, r.first_row from _typed t join repeated r using ({key})
+            where not t._bad and t._row <> r.first_row"""
     )
     # 4. A line must belong to an entry (of this load or of the database).
+    con.execute("create or replace temp table _orphans (_row bigint)")
     if table.name == "entry_lines":
         con.execute(
-            """update _typed set _orphan = true
-               where not _bad and _dup_of is null
-                 and entry_number not in (select entry_number from entries)"""
+            """insert into _orphans
+               select _row from _typed t
+               where not _bad and _row not in (select _row from _dups)
+                 and not exists (select 1 from entries e where e.entry_number = t.entry_number)"""
         )
+    con.execute(
+        """create or replace temp view _flags as
+           select t._row, d.first_row as _dup_of, o._row is not null as _orphan
+           from _typed t left join _dups d using (_row) left join _orphans o using (_row)
+           where t._bad or d._row is not null or o._row is not null"""
+    )
     # 5. Refused rows, verbatim, with the first reason and the others after it.
     st.rows_read = con.execute("select count(*) from _typed").fetchone()[0] + len(src.malformed)
     structs = [
@@ -230,20 +240,22 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         "{'c': cast(null as varchar), 'v': cast(null as varchar), 'r': cast(null as varchar)}"
     )
     st_table = src.ensure_staged(con).table
-    con.execute(
-        f"""insert into rejected_rows
-            select $load_id, $file, $table, e._row, e._errs[1].c, e._errs[1].v,
-                   e._errs[1].r || case when len(e._errs) > 1
-                       then ' (also: ' || array_to_string(list_transform(e._errs[2:],
-                            lambda x: coalesce(x.c, 'row') || ': ' || x.r), '; ') || ')' else '' end,
-                   {src.record_expr('st')}
-            from (select t._row, list_filter([{', '.join(structs)}], lambda x: x.r is not null) as _errs
-                  from (select * from _typed where _bad or _dup_of is not null or _orphan) t
-                  join ({rel}) src on src._row = t._row) e
-            join {st_table} st on st._row = e._row
-            order by e._row""",
-        {"load_id": load_id, "file": src.file_name, "table": table.name},
-    )
+    refused = con.execute("select count(*) from _flags").fetchone()[0]
+    if refused:
+        con.execute(
+            f"""insert into rejected_rows
+                select $load_id, $file, $table, e._row, e._errs[1].c, e._errs[1].v,
+                       e._errs[1].r || case when len(e._errs) > 1
+                           then ' (also: ' || array_to_string(list_transform(e._errs[2:],
+                                lambda x: coalesce(x.c, 'row') || ': ' || x.r), '; ') || ')' else '' end,
+                       {src.record_expr('st')}
+                from (select t._row, list_filter([{', '.join(structs)}], lambda x: x.r is not null) as _errs
+                      from (select * from _typed join _flags using (_row)) t
+                      join ({rel}) src on src._row = t._row) e
+                join {st_table} st on st._row = e._row
+                order by e._row""",
+            {"load_id": load_id, "file": src.file_name, "table": table.name},
+        )
     if src.malformed:
         con.executemany(
             "insert into rejected_rows values (?, ?, ?, ?, null, ?, ?, ?)",
@@ -267,7 +279,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         raise DataFileError(src.file_name, f"{st.rows_rejected} row(s) refused under --strict; first: {first}")
 
     # 6. Supersede earlier loads' copies of the same records, then insert.
-    good = "(select * from _typed where not _bad and _dup_of is null and not _orphan)"
+    good = "(select * from _typed where not _bad and _row not in (select _row from _flags))"
     superseded = con.execute(
         f"delete from {table.name} where _load_id <> $load_id and ({key}) in (select ({key}) from {good})",
         {"load_id": load_id},
@@ -282,7 +294,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     cols = ", ".join(quote_ident(c) for c in table.column_names)
     con.execute(
         f"""insert into {table.name} ({cols}, _load_id, _file, _row)
-            select {cols}, $load_id, $file, _row from {good} order by _row""",
+            select {cols}, $load_id, $file, _row from {good}""",
         {"load_id": load_id, "file": src.file_name},
     )
     st.rows_loaded = st.rows_read - st.rows_rejected
@@ -291,8 +303,19 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         [load_id, src.file_name, table.name, src.format, digest, size, st.rows_read, st.rows_loaded,
          st.rows_rejected, st.rows_superseded, st.note or None],
     )
-    con.execute("drop table if exists _typed")
+    con.execute("drop view if exists _flags")
+    for tmp in ("_typed", "_dups", "_orphans"):
+        con.execute(f"drop table if exists {tmp}")
     return st
+
+
+# Defaults the contract gives to empty optional columns (a `replace` clause per table).
+_DEFAULTS = {
+    "entries": "replace (coalesce(filer_code, left(entry_number, 3)) as filer_code)",
+    "entry_lines": "replace (coalesce(tariff_ordinal, 1) as tariff_ordinal)",
+    "brokers": "replace (case when license_status is null and license_number is not null "
+               "then 'active' else license_status end as license_status)",
+}
 
 
 def _raw_cell(name: str, src: Source, prefix: str = "") -> str:

@@ -190,18 +190,27 @@ def _stage_csv(con, path: Path, table: str, test: HeaderTest | None) -> Staged:
     con.execute(f"create or replace temp table {table}_shift (q bigint)")
     if shifts:
         con.executemany(f"insert into {table}_shift values (?)", [[q] for q in shifts])
-    blank = " and ".join(f"nullif(trim(c{i}), '') is null" for i in range(ncols))
-    con.execute(
-        f"""create or replace temp table {table} as
-            select r.* exclude (rid),
-                   rid + {header_line + 1} + (select count(*) from {table}_shift s where s.q <= rid) as _row
-            from (select rowid - (select min(rowid) from {table}_raw) as rid, * from {table}_raw) r
-            where not ({blank})
-            order by rid"""
-    )
-    for t in (f"{table}_raw", f"{table}_shift", rej, scan):
+    shift = f" + (select count(*) from {table}_shift s where s.q <= rid)" if shifts else ""
+    _row_view(con, table, ncols, f"rid + {header_line + 1}{shift}")
+    for t in (rej, scan):
         con.execute(f"drop table if exists {t}")
     return Staged(table, path, "csv", headers, header_line, malformed=malformed)
+
+
+def _row_view(con, table: str, ncols: int, row_expr: str) -> None:
+    """View ``table`` over ``table``_raw: blank rows dropped, ``_row`` numbered from rowid.
+
+    rowid follows insertion order, which follows the file (preserve_insertion_order);
+    a view avoids copying the whole file a second time.
+    """
+    base = con.execute(f"select coalesce(min(rowid), 0) from {table}_raw").fetchone()[0]
+    blank = " and ".join(f"nullif(trim(c{i}), '') is null" for i in range(max(ncols, 1)))
+    con.execute(
+        f"""create or replace temp view {table} as
+            select r.* exclude (rid), {row_expr} as _row
+            from (select rowid - {int(base)} as rid, * from {table}_raw) r
+            where not ({blank})"""
+    )
 
 
 # ---------------------------------------------------------------- Parquet
@@ -248,16 +257,9 @@ def _stage_parquet(con, path: Path, table: str) -> Staged:
             f"create or replace temp table {table}_raw as select {', '.join(selects)} from read_parquet($p)",
             {"p": str(path)},
         )
-        # rowid follows insertion order, which follows the file (preserve_insertion_order).
-        con.execute(
-            f"""create or replace temp table {table} as
-                select * exclude (rid), rid + 2 as _row
-                from (select rowid - (select min(rowid) from {table}_raw) as rid, * from {table}_raw)
-                order by rid"""
-        )
-        con.execute(f"drop table {table}_raw")
     except duckdb.Error as exc:
         raise DataFileError(path.name, f"cannot be read as Parquet: {_first_line(exc)}") from None
+    _row_view(con, table, len(headers), "rid + 2")
     return Staged(table, path, "parquet", headers, 1)
 
 
@@ -309,12 +311,10 @@ def _stage_xlsx(con, path: Path, table: str, test: HeaderTest | None) -> Staged:
         exprs.append(_xlsx_text(pl, pl.col(name), df.schema[name]).alias(f"c{i}"))
     for i in range(len(df.columns), len(headers)):  # header cells with no data below them
         exprs.append(pl.lit(None, dtype=pl.String).alias(f"c{i}"))
-    out = df.select(exprs).with_row_index("_row", offset=header_idx + 2)
-    out = out.with_columns(pl.col("_row").cast(pl.Int64))
-    con.register(f"{table}_df", out.to_arrow())
-    blank = " and ".join(f"nullif(trim(c{i}), '') is null" for i in range(len(headers)))
-    con.execute(f"create or replace temp table {table} as select * from {table}_df where not ({blank})")
+    con.register(f"{table}_df", df.select(exprs).to_arrow())
+    con.execute(f"create or replace temp table {table}_raw as select * from {table}_df")
     con.unregister(f"{table}_df")
+    _row_view(con, table, len(headers), f"rid + {header_idx + 2}")
     return Staged(table, path, "xlsx", headers, header_idx + 1)
 
 
