@@ -1,18 +1,328 @@
 """Recognising exports (ACE ES-003, mapped broker layouts) and splitting them into tables.
 
-Filled in by the export work (issue 6); until then no export is recognised.
+A data file that is not named after a table is tried against the export profiles: a
+user's mapping file (``readiness load --mapping FILE``) first, then the built-in ACE
+ES-003 profile (``mappings/ace-es-003.toml``, in the same mapping format; see
+mapping.py). A profile recognises a file by its headers (case- and
+whitespace-insensitive, title rows above the header row allowed). The file is then
+staged once and split into one source per mapped table.
+
+An export with one row per line (ES-003: per tariff ordinal) repeats the entry's
+header fields on every row. The entries part is therefore deduplicated here, one
+record per entry number (``_row`` = the entry's first row); a header field with two
+different non-empty values across the rows of one entry is a row error for the
+entry, and every line row of that entry is refused too, naming the column. Rows
+read for the entries part count entries, for the lines part file rows, so that
+loaded + rejected = read holds for each table.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 
-def profiles(mapping: str | Path | None = None) -> list:
-    """Export profiles to try on files not named after a table."""
-    return []
+from . import schema as s
+from .errors import DataFileError
+from .mapping import ColumnSpec, Profile, load_mapping
+from .normalize import quote_ident, sql_str
+from .readers import normalize_header, read_headers
+from .resources import bundled_dir
+from .sources import Source
+
+ES003_MAPPING = "ace-es-003.toml"
+# Tables that are the finest grain of an export; the other tables of a multi-table
+# export repeat on each of their rows and are deduplicated per key.
+LINE_GRAIN = "entry_lines"
+_ISO_START = r"^\s*\d{4}-\d{1,2}-\d{1,2}"
 
 
-def recognise(path: Path, profiles: list):
-    """The sources an export file provides, or None if it matches no profile."""
+def profiles(mapping: str | Path | None = None) -> list[Profile]:
+    """Export profiles to try on files not named after a table: the user's mapping first.
+
+    Raises ConfigError for a bad mapping file.
+    """
+    found = []
+    if mapping is not None:
+        found.append(load_mapping(mapping))
+    found.append(load_mapping(bundled_dir("mappings") / ES003_MAPPING, builtin=True))
+    return found
+
+
+def recognise(path: Path, profiles: list[Profile]) -> list[Source] | None:
+    """The sources an export file provides, or None if it matches no profile.
+
+    Raises DataFileError when the file cannot be read, or when it matches a profile
+    but lacks a header for a required column.
+    """
+    for profile in profiles:
+        headers, _ = read_headers(path, profile.looks_like_header)
+        if profile.looks_like_header([normalize_header(h) for h in headers]):
+            return _split(path, profile, headers)
     return None
+
+
+# ---------------------------------------------------------------- building the sources
+
+
+def _split(path: Path, profile: Profile, headers: list[str]) -> list[Source]:
+    by_name = {normalize_header(h): i for i, h in enumerate(headers) if h}
+    split = _Split(profile=profile, path=path)
+    stages: dict = {}
+    dedup = len(profile.tables) > 1
+    sources: list[Source] = []
+    for tname, specs in profile.tables.items():
+        table = s.TABLES[tname]
+        resolved = _resolve(path, profile, table, specs, by_name)
+        columns = {c: e for c, (e, _) in resolved.items()}
+        labels = {c: lab for c, (_, lab) in resolved.items()}
+        src = ExportSource(
+            table=table,
+            path=path,
+            columns=columns,
+            looks_like_header=profile.looks_like_header,
+            is_export=True,
+            note=_note(profile, table, columns, dedup and tname != LINE_GRAIN),
+            has_reason=True,
+            shared_stage_key=f"export:{path}",
+            _stages=stages,
+        )
+        src.split = split
+        src.labels = labels
+        src.date_checks = _date_checks(profile, table, specs, by_name)
+        src.dedup = dedup and tname != LINE_GRAIN
+        split.sources[tname] = src
+        sources.append(src)
+    return sources
+
+
+def _resolve(path: Path, profile: Profile, table: s.Table, specs: dict[str, ColumnSpec],
+             by_name: dict[str, int]) -> dict[str, tuple[str, str]]:
+    """Contract column -> (SQL over staging columns, label naming its origin)."""
+    out: dict[str, tuple[str, str]] = {}
+    for col, spec in specs.items():
+        if spec.headers:
+            hit = next((h for h in spec.headers if normalize_header(h) in by_name), None)
+            if hit is None:
+                if table.column(col).required:
+                    wanted = " or ".join(f"'{h}'" for h in spec.headers)
+                    raise DataFileError(
+                        path.name, f"{profile.name} export lacks a column for required {table.name}.{col} "
+                        f"(expected {wanted})")
+                continue  # optional column absent from this export: unknown
+            raw = f"c{by_name[normalize_header(hit)]}"
+            out[col] = (_value_expr(profile, table.column(col), spec, raw), hit)
+        elif spec.value is not None:
+            out[col] = (sql_str(spec.value), f"constant '{spec.value}'")
+    for col, spec in specs.items():
+        if spec.from_column is not None and spec.from_column in out:
+            base, label = out[spec.from_column]
+            x = f"trim({base})"
+            if table.column(spec.from_column).kind == s.ENTRY_NUMBER:
+                x = f"regexp_replace({x}, '[\\s\\-]', '', 'g')"  # as the contract normalises it
+            if spec.first_chars:
+                x = f"left({x}, {int(spec.first_chars)})"
+            out[col] = (x, f"derived from {label}")
+    return {c: out[c] for c in table.column_names if c in out}
+
+
+def _value_expr(profile: Profile, col: s.Column, spec: ColumnSpec, raw: str, dates: bool = True) -> str:
+    """Raw text of a header-mapped column after null values, extract, value map, date format."""
+    x = raw
+    nulls = spec.null_values if spec.null_values is not None else profile.null_values
+    if nulls:
+        listed = ", ".join(sql_str(v.strip().upper()) for v in nulls)
+        x = f"(case when upper(trim({x})) in ({listed}) then null else {x} end)"
+    if spec.extract:
+        x = f"coalesce(nullif(regexp_extract({x}, {sql_str(spec.extract)}, {1 if _has_group(spec.extract) else 0}), ''), {x})"
+    if spec.values:
+        whens = " ".join(f"when {sql_str(k)} then {sql_str(v)}" for k, v in spec.values.items())
+        x = f"(case upper(trim({x})) {whens} else {x} end)"
+    fmt = spec.date_format or (profile.date_format if col.kind == s.DATE else None)
+    if fmt and dates:
+        x = f"coalesce(strftime(try_strptime(trim({x}), {sql_str(fmt)}), '%Y-%m-%d'), {x})"
+    return x
+
+
+def _has_group(pattern: str) -> bool:
+    import re
+
+    return re.compile(pattern).groups == 1
+
+
+def _date_checks(profile: Profile, table: s.Table, specs: dict[str, ColumnSpec],
+                 by_name: dict[str, int]) -> list[tuple[str, str, str]]:
+    """(raw staging column, format, header) of each date column read with a format.
+
+    A cell that is neither in the format nor an ISO date is refused with a reason
+    naming the format (rather than read as a US date by the general rule).
+    """
+    out = []
+    for col, spec in specs.items():
+        if table.column(col).kind != s.DATE or not spec.headers:
+            continue
+        fmt = spec.date_format or profile.date_format
+        hit = next((h for h in spec.headers if normalize_header(h) in by_name), None)
+        if fmt and hit is not None:
+            raw = f"c{by_name[normalize_header(hit)]}"
+            out.append((_value_expr(profile, table.column(col), spec, raw, dates=False), fmt, hit))
+    return out
+
+
+def _note(profile: Profile, table: s.Table, columns: dict[str, str], deduplicated: bool) -> str:
+    """What the load summary and the report's data-quality section say about this part."""
+    absent = [c for c in table.column_names if c not in columns]
+    defaults = []
+    if table.name == "entries" and "filer_code" in absent:
+        absent.remove("filer_code")
+        defaults.append("filer_code from the entry number")
+    if table.name == "entry_lines" and "tariff_ordinal" in absent:
+        absent.remove("tariff_ordinal")
+        defaults.append("tariff_ordinal 1 on every row")
+    parts = []
+    if absent:
+        parts.append(f"{', '.join(absent)} not in the export (unknown)")
+    parts += defaults
+    if deduplicated:
+        parts.append(f"rows read = {table.name} (one per {' + '.join(table.key)}; "
+                     "header fields repeated on each file row are read once)")
+    else:
+        parts.append("rows read = file rows")
+    return f"{profile.name}: " + "; ".join(parts)
+
+
+# ---------------------------------------------------------------- relations
+
+
+@dataclass
+class _Split:
+    """What the sources split from one export file share: the deduplicated tables."""
+
+    profile: Profile
+    path: Path
+    sources: dict[str, ExportSource] = field(default_factory=dict)
+    built: dict[str, str] = field(default_factory=dict)  # table -> temp table of its records
+
+    def records(self, con: duckdb.DuckDBPyConnection, src: ExportSource) -> str:
+        """Temp table of the deduplicated records of ``src`` (built once)."""
+        if src.table.name not in self.built:
+            st = src.ensure_staged(con)
+            name = f"{st.table}_{src.table.name}_records"
+            con.execute(f"create or replace temp table {name} as {_dedup_sql(src, st.table)}")
+            self.built[src.table.name] = name
+        return self.built[src.table.name]
+
+    def entry_conflicts(self, con: duckdb.DuckDBPyConnection) -> str | None:
+        entries = self.sources.get("entries")
+        if entries is None or not entries.dedup:
+            return None
+        return f"(select _key, _conflict from {self.records(con, entries)} where _conflict is not null)"
+
+
+@dataclass
+class ExportSource(Source):
+    """One table split out of an export file (see module docstring)."""
+
+    split: _Split | None = field(default=None, repr=False)
+    labels: dict[str, str] = field(default_factory=dict)  # contract column -> header in the file
+    date_checks: list[tuple[str, str, str]] = field(default_factory=list)
+    dedup: bool = False
+
+    @property
+    def malformed(self) -> list[tuple[int, str, str]]:
+        # A line the CSV parser could not split is one file row: it is counted and kept
+        # once, under the line table, not again under each deduplicated table.
+        return [] if self.dedup else super().malformed
+
+    def relation(self, con: duckdb.DuckDBPyConnection) -> str:
+        st = self.ensure_staged(con)
+        cols = ", ".join(quote_ident(c) for c in self.columns)
+        if self.dedup:
+            return f"select _row, {cols}, _reason from {self.split.records(con, self)}"
+        exprs = ", ".join(f"{e} as {quote_ident(c)}" for c, e in self.columns.items())
+        key = "cast(null as varchar)"
+        if "entry_number" in self.columns:
+            key = _key_expr(s.ENTRIES.column("entry_number"), self.columns["entry_number"])
+        rows = (f"select _row, {exprs}, {_format_reason(self.date_checks)} as _fmt_reason, {key} as _key "
+                f"from {st.table}")
+        conflicts = self.split.entry_conflicts(con)
+        if conflicts is None:
+            return f"select _row, {cols}, nullif(_fmt_reason, '') as _reason from ({rows}) r"
+        return f"""select r._row, {", ".join("r." + quote_ident(c) for c in self.columns)},
+                   nullif(concat_ws('; ', nullif(r._fmt_reason, ''),
+                       case when bad._key is not null
+                            then 'its entry''s header fields disagree across its rows: ' || bad._conflict end),
+                       '') as _reason
+            from ({rows}) r left join {conflicts} bad on bad._key = r._key"""
+
+    def cleanup(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self.split is not None:
+            name = self.split.built.pop(self.table.name, None)
+            if name:
+                con.execute(f"drop table if exists {name}")
+        super().cleanup(con)
+
+
+def _key_expr(col: s.Column, expr: str) -> str:
+    """A key cell as the loader will compare it (so grouping here matches its duplicate check)."""
+    x = f"nullif(trim({expr}), '')"
+    if col.kind == s.ENTRY_NUMBER:
+        return f"upper(regexp_replace({x}, '[\\s\\-]', '', 'g'))"
+    if col.kind in (s.IDENT, s.FILER_CODE, s.COUNTRY):
+        return f"upper({x})"
+    return x
+
+
+def _format_reason(checks: list[tuple[str, str, str]]) -> str:
+    parts = []
+    for raw, fmt, header in checks:
+        x = f"nullif(trim({raw}), '')"
+        parts.append(
+            f"case when {x} is not null and try_strptime({x}, {sql_str(fmt)}) is null "
+            f"and not regexp_matches({x}, {sql_str(_ISO_START)}) "
+            f"then {sql_str(f'{header}: not a date in the format {fmt} given by the mapping')} end"
+        )
+    return f"concat_ws('; ', {', '.join(parts)})" if parts else "cast(null as varchar)"
+
+
+def _dedup_sql(src: ExportSource, stage: str) -> str:
+    """One record per key of ``src.table``; _conflict names header fields that disagree."""
+    table = src.table
+    names = list(src.columns)
+    q = {c: quote_ident(c) for c in names}
+    key_parts = [_key_expr(table.column(k), q[k]) for k in table.key if k in src.columns]
+    key = key_parts[0] if len(key_parts) == 1 else f"concat_ws('|', {', '.join(key_parts) or 'null'})"
+    exprs = ", ".join(f"{e} as {q[c]}" for c, e in src.columns.items())
+    firsts = ", ".join(
+        f"arg_min({q[c]}, _row) filter (where nullif(trim({q[c]}), '') is not null) as {q[c]}" for c in names
+    )
+    counts = [
+        f"case when count(distinct upper(nullif(trim({q[c]}), ''))) > 1 then "
+        f"{sql_str(f'{c} ({src.labels.get(c, c)})')} end"
+        for c in names if c not in table.key
+    ]
+    conflict = f"nullif(concat_ws(', ', {', '.join(counts)}), '')" if counts else "cast(null as varchar)"
+    what = table.name[:-1] if table.name.endswith("s") else table.name
+    return f"""
+        with file_rows as (
+            select _row, {exprs}, {_format_reason(src.date_checks)} as _fmt_reason
+            from {stage}
+        ),
+        keyed as (
+            select *, {key} as _key from file_rows
+        ),
+        per_key as (
+            select _key, min(_row) as _row, {firsts},
+                   {conflict} as _conflict,
+                   nullif(string_agg(distinct nullif(_fmt_reason, ''), '; '), '') as _fmt_reason
+            from keyed
+            group by _key
+        )
+        select *, nullif(concat_ws('; ',
+                   case when _conflict is not null
+                        then {sql_str(f'{what} header fields disagree across its rows: ')} || _conflict end,
+                   _fmt_reason), '') as _reason
+        from per_key
+        order by _row
+    """
