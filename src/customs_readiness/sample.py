@@ -27,6 +27,7 @@ two places in CSV); no binary float is ever written. Dates are ISO.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -1043,13 +1044,22 @@ def generate(out_dir: str | Path, *, year: int = DEFAULT_YEAR, entries: int = DE
         writers["importers"].write(importers_frame())
         writers["brokers"].write(brokers_frame())
         first: _Chunk | None = None
-        for chunk, start in enumerate(range(0, entries, chunk_entries)):
-            c = _entry_chunk(m, chunk, min(chunk_entries, entries - start))
-            writers["entries"].write(c.entries)
-            writers["entry_lines"].write(c.lines)
-            if first is None:
-                first = c
-            del c
+        # One writer thread: polars writes chunk k (releasing the GIL) while numpy draws
+        # chunk k+1. A single worker keeps the writes in order; waiting for the previous
+        # chunk's writes before queueing the next bounds memory to two chunks.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending: list[Future[None]] = []
+            for chunk, start in enumerate(range(0, entries, chunk_entries)):
+                c = _entry_chunk(m, chunk, min(chunk_entries, entries - start))
+                for f in pending:
+                    f.result()
+                pending = [pool.submit(writers["entries"].write, c.entries),
+                           pool.submit(writers["entry_lines"].write, c.lines)]
+                if first is None:
+                    first = c
+                del c
+            for f in pending:
+                f.result()
         assert first is not None
         writers["penalties"].write(_penalties(m, first, entries))
         writers["disposals"].write(_disposals(m, first, entries))
