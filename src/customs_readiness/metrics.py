@@ -740,10 +740,11 @@ def _text(v: int | Decimal | None) -> str | None:
     return str(v) if isinstance(v, int) else format(v, "f")
 
 
-def _number(text: str | None) -> int | Decimal | None:
+def _number(text: str | None, unit: str | None = None) -> int | Decimal | None:
+    """Stored text back to a number: counts are int, every other unit Decimal."""
     if text is None:
         return None
-    if re.fullmatch(r"-?\d+", text):
+    if re.fullmatch(r"-?\d+", text) and unit in (None, "count"):
         return int(text)
     return Decimal(text)
 
@@ -854,7 +855,7 @@ def load_stored_run(con: duckdb.DuckDBPyConnection, period: Period) -> MetricRun
             path=Path(path) if path else None, source=src,
         )
         results[mid] = MetricResult(
-            mid, _number(value), status, d, _number(num), _number(den), rule_text
+            mid, _number(value, unit), status, d, _number(num), _number(den), rule_text
         )
     stored_period = Period(period.start, period.end, label, year, fsm)
-    return MetricRun(stored_period, policy, results, _number(score) if score else None, dirs_list)
+    return MetricRun(stored_period, policy, results, _number(score, "score") if score else None, dirs_list)

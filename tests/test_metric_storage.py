@@ -1,0 +1,68 @@
+"""Stored results: figures per period with the policy used; re-running replaces them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from _metric_fixtures import DOMESTIC, D, case, entry, line, make_db
+
+from customs_readiness.metrics import load_stored_run, period_for, run_metrics
+from customs_readiness.policy import load_policy
+
+DATA = {
+    "importers": [DOMESTIC],
+    "entries": [entry("2024-05-01", "AAA00000961"), entry("2025-05-01", "AAA00000962"),
+                entry("2025-05-02", "AAA00000963", certification="no")],
+    "entry_lines": [line("AAA00000961", entered_value=D("10.00")),
+                    line("AAA00000962", entered_value=D("20.10"))],
+    "penalties": [case("C1", "2025-02-01", status="open", assessed_amount=D("777.77"))],
+}
+
+
+def test_metric_storage_round_trip(tmp_path: Path) -> None:
+    con = make_db(DATA, tmp_path / "db.duckdb")
+    run = run_metrics(con, 2025, load_policy())
+    stored = load_stored_run(con, period_for(2025, 1))
+    assert stored is not None
+    assert stored.period == run.period
+    assert stored.score == run.score
+    assert stored.policy.values == run.policy.values
+    assert list(stored.results) == list(run.results)
+    for mid, r in run.results.items():
+        s = stored.results[mid]
+        assert (s.value, s.status, s.numerator, s.denominator) == (
+            r.value, r.status, r.numerator, r.denominator), mid
+        assert type(s.value) is type(r.value), mid
+        assert s.definition.title == r.definition.title
+        assert s.status_rule == r.status_rule
+    # exact, unrounded: 0.50 x 777.77 = 388.885 is stored as such
+    assert stored.results["eo_minimum_payable_open"].value == D("388.885")
+    assert stored.results["certification_rate"].value == D("0.5")
+    assert stored.to_json() == run.to_json()
+    con.close()
+
+
+def test_metric_storage_rerun_replaces_and_periods_coexist(tmp_path: Path) -> None:
+    con = make_db(DATA, tmp_path / "db.duckdb")
+    run_metrics(con, 2025, load_policy())
+    run_metrics(con, 2024, load_policy())
+    p = tmp_path / "p.toml"
+    p.write_text("penalty_floor = 1\n")
+    run_metrics(con, 2025, load_policy(p))  # same period again, other policy
+    runs = con.execute("select period_label, policy_version from metric_runs order by 1").fetchall()
+    assert runs == [("CY2024", "catalog-2026.1"), ("CY2025", "catalog-2026.1+p.toml")]
+    per_period = con.execute("select period_start, count(*) from metric_results "
+                             "group by 1 order by 1").fetchall()
+    assert [n for _, n in per_period] == [41, 41]  # replaced, not appended
+    stored = load_stored_run(con, period_for(2025, 1))
+    # floor 1: the open case is payable in full
+    assert stored.results["eo_minimum_payable_open"].value == D("777.77")
+    assert stored.policy.values["penalty_floor"] == D("1")
+    assert load_stored_run(con, period_for(2023, 1)) is None
+    assert load_stored_run(con, period_for(2025, 10)) is None  # FY2025 was never computed
+    con.close()
+
+
+def test_metric_storage_none_without_tables() -> None:
+    con = make_db({})
+    assert load_stored_run(con, period_for(2025, 1)) is None
