@@ -168,11 +168,15 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     # 1. Type every column; a refused cell leaves its reason in column __r_<name>.
     values, reasons, preps = [], [], []
     for c in table.columns:
-        prep, v, why = rule(c, _raw_cell(c.name, src))
+        prep, v, why = rule(c, quote_ident(c.name))
         preps += [f"{expr} as {alias}" for alias, expr in prep]
         values.append(f"{v} as {quote_ident(c.name)}")
         reasons.append(f"{why} as {quote_ident('__r_' + c.name)}")
-    prepped = f"select *{''.join(', ' + p for p in preps)} from ({rel})"
+    # Cells are trimmed (empty = NULL) once, then costly parses are done once per cell.
+    trimmed = ", ".join(f"{_raw_cell(c.name, src)} as {quote_ident(c.name)}" for c in table.columns)
+    extra = "_reason, " if src.has_reason else ""
+    prepped = (f"select *{''.join(', ' + p for p in preps)} "
+               f"from (select _row, {extra}{trimmed} from ({rel}))")
     reason_cols = [quote_ident("__r_" + c.name) for c in table.columns]
     if src.has_reason:
         reason_cols.insert(0, "_reason")

@@ -59,6 +59,7 @@ def rule(col: Column, raw: str) -> tuple[list[tuple[str, str]], str, str]:
     """
     x = raw
     kind = col.kind
+    prep: list[tuple[str, str]] = []
     value: str
     bad: str | None = None  # condition (given x is not null) under which the cell is refused
     why = ""
@@ -67,16 +68,20 @@ def rule(col: Column, raw: str) -> tuple[list[tuple[str, str]], str, str]:
     elif kind == s.IDENT:
         value = f"upper({x})"
     elif kind == s.ENTRY_NUMBER:
-        value = f"upper(regexp_replace({x}, '[\\s\\-]', '', 'g'))"
-        bad = f"not regexp_full_match({value}, '[A-Z0-9]{{11}}')"
+        v = _prep_name(col, "v")
+        prep = [(v, f"upper(replace(replace({x}, '-', ''), ' ', ''))")]
+        value = v
+        bad = f"not regexp_full_match({v}, '[A-Z0-9]{{11}}')"
         why = "entry number must be 11 letters or digits (dashes and spaces are dropped)"
     elif kind == s.FILER_CODE:
         value = f"upper({x})"
         bad = f"not regexp_full_match({value}, '[A-Z0-9]{{3}}')"
         why = "filer code must be 3 letters or digits"
     elif kind == s.HTS:
-        value = f"regexp_replace({x}, '[\\.\\s]', '', 'g')"
-        bad = f"not regexp_full_match({value}, '[0-9]{{10}}')"
+        v = _prep_name(col, "v")
+        prep = [(v, f"replace(replace({x}, '.', ''), ' ', '')")]
+        value = v
+        bad = f"not regexp_full_match({v}, '[0-9]{{10}}')"
         why = "HTS number must have 10 digits (dots are dropped)"
     elif kind == s.COUNTRY:
         value = f"upper({x})"
@@ -108,8 +113,10 @@ def rule(col: Column, raw: str) -> tuple[list[tuple[str, str]], str, str]:
         prep = [(cleaned, f"replace(replace(replace({x}, '$', ''), ',', ''), ' ', '')")]
         # Only text that is already a non-negative amount in cents is cast: the checks
         # are regular expressions on the text, so no wide-decimal arithmetic is needed.
-        value = f"case when regexp_full_match({cleaned}, '{_AMOUNT_OK}') then try_cast({cleaned} as decimal(18,2)) end"
-        return prep, value, _amount(x, cleaned, col)
+        ok = _prep_name(col, "ok")
+        prep.append((ok, f"regexp_full_match({cleaned}, '{_AMOUNT_OK}')"))
+        value = f"case when {ok} then try_cast({cleaned} as decimal(18,2)) end"
+        return prep, value, _amount(x, cleaned, ok, col)
     elif kind == s.BOOL:
         k = f"lower({x})"
         value = f"case when {_in_list(k, BOOL_TRUE)} then true when {_in_list(k, BOOL_FALSE)} then false end"
@@ -118,8 +125,11 @@ def rule(col: Column, raw: str) -> tuple[list[tuple[str, str]], str, str]:
     elif kind == s.INT:
         # "001" (ACE line numbers) is 1; "3.0" comes from spreadsheets that store numbers as floats.
         digits = f"regexp_extract({x}, '^0*([0-9]{{1,9}})(\\.0+)?$', 1)"
-        value = f"cast(nullif({digits}, '') as integer)"
-        bad = f"not regexp_full_match({x}, '[0-9]+(\\.0+)?') or length(ltrim({x}, '0')) > 9"
+        v = _prep_name(col, "v")
+        prep = [(v, f"case when regexp_full_match({x}, '[0-9]{{1,9}}') then cast({x} as integer) "
+                    f"else cast(nullif({digits}, '') as integer) end")]
+        value = v
+        bad = f"{v} is null"
         why = "not a whole number"
     elif kind == s.ENUM:
         key = _enum_key(x)
@@ -132,7 +142,7 @@ def rule(col: Column, raw: str) -> tuple[list[tuple[str, str]], str, str]:
         why = "unknown value; expected one of: " + ", ".join(col.values)
     else:  # pragma: no cover - schema.py and this module change together
         raise ValueError(f"unknown column kind {kind!r}")
-    return [], value, _reason(x, col, bad, why)
+    return prep, value, _reason(x, col, bad, why)
 
 
 def _prep_name(col: Column, what: str) -> str:
@@ -150,16 +160,16 @@ def _reason(x: str, col: Column, bad: str | None, why: str) -> str:
     return "case " + " ".join(parts) + " end"
 
 
-def _amount(x: str, cleaned: str, col: Column) -> str:
-    parts = []
-    if col.required:
-        parts.append(f"when {x} is null then 'missing required value'")
+def _amount(x: str, cleaned: str, ok: str, col: Column) -> str:
+    # The common case (a good amount) is decided by the first branches; CASE evaluates
+    # later branches only for the rows still undecided.
+    parts = [f"when {x} is null then " + ("'missing required value'" if col.required else "null"),
+             f"when {ok} then null"]
     checks = [
         (f"(starts_with({x}, '(') and ends_with({x}, ')')) or starts_with({cleaned}, '-')", "negative amount"),
         (f"not regexp_full_match({cleaned}, '{_AMOUNT_ANY}')",
          "not an amount: use plain decimals such as 1234.56 or $1,234.56"),
         (f"regexp_full_match({cleaned}, '{_AMOUNT_BIG}')", "amount too large"),
-        (f"not regexp_full_match({cleaned}, '{_AMOUNT_OK}')", "amount has fractions of a cent"),
     ]
-    parts += [f"when {x} is not null and ({cond}) then {sql_str(why)}" for cond, why in checks]
-    return "case " + " ".join(parts) + " end"
+    parts += [f"when {cond} then {sql_str(why)}" for cond, why in checks]
+    return "case " + " ".join(parts) + " else 'amount has fractions of a cent' end"
