@@ -1,0 +1,152 @@
+"""Exception lists: exactly the records behind each figure, as CSV and one XLSX workbook."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pytest
+import test_metric_cases_data_quality
+import test_metric_cases_disclosure
+import test_metric_cases_disposals
+import test_metric_cases_eligibility
+import test_metric_cases_penalties
+import test_metric_cases_volume
+from _metric_fixtures import DOMESTIC, FOREIGN, D, entry, importer, make_db
+from typer.testing import CliRunner
+
+from customs_readiness.cli import app
+from customs_readiness.errors import ConfigError
+from customs_readiness.exceptions_export import (
+    WORKBOOK_NAME,
+    exception_records,
+    write_exceptions,
+)
+from customs_readiness.metrics import run_metrics
+from customs_readiness.policy import load_policy
+
+# Rates list the records that pull them away from 1 (denominator - numerator), except
+# psc_rate, which lists the entries with a correction (its numerator).
+FAILING_REST = {"certification_rate", "disclosure_complete_rate", "origin_mid_completeness_rate",
+                "entry_compliance_rate"}
+LISTS_NUMERATOR = {"psc_rate"}
+
+DATASETS = {}
+for module in (test_metric_cases_volume, test_metric_cases_eligibility,
+               test_metric_cases_disclosure, test_metric_cases_penalties,
+               test_metric_cases_disposals, test_metric_cases_data_quality):
+    for c in module.CASES:
+        DATASETS.setdefault(id(c.tables), (c.test_id, c.tables, c.year))
+DATASETS = {name: (tables, year) for name, tables, year in DATASETS.values()}
+
+
+def expected_rows(result) -> int:
+    if result.id in FAILING_REST:
+        return 0 if result.denominator is None else result.denominator - result.numerator
+    if result.id in LISTS_NUMERATOR:
+        return result.numerator or 0
+    return result.value
+
+
+@pytest.mark.parametrize("name", sorted(DATASETS))
+def test_exceptions_count_matches_the_figure(name: str) -> None:
+    tables, year = DATASETS[name]
+    con = make_db(tables)
+    run = run_metrics(con, year, load_policy(), store=False)
+    checked = 0
+    for mid, result in run.results.items():
+        if not result.definition.exceptions_sql:
+            continue
+        cols, rows = exception_records(con, run, mid)
+        assert len(rows) == expected_rows(result), f"{name}: {mid}"
+        assert cols[0] in {"entry_number", "importer_number", "case_number", "case_id"}
+        assert cols[-2:] == ["_file", "_row"]
+        keys = [r[0] for r in rows]
+        assert keys == sorted(keys), mid
+        checked += 1
+    assert checked >= 14
+    con.close()
+
+
+DATA = {
+    "importers": [DOMESTIC, FOREIGN,
+                  importer("BAD", importer_name="=HYPERLINK(\"http://x\")", good_standing="not_good",
+                           foreign_ior=False)],
+    "entries": [entry("2025-01-01", "AAA00000991", entry_type="11", importer_number="FOR"),
+                entry("2025-12-31", "AAA00000992", entry_type="12", importer_number="FOR"),
+                entry("2026-01-01", "AAA00000993", entry_type="11", importer_number="FOR"),
+                entry("2025-06-01", "AAA00000994", importer_number="BAD", certification="no")],
+    "penalties": [{"case_number": "C-1", "case_kind": "penalty", "issued_on": "2025-02-01",
+                   "assessed_amount": D("777.77"), "mitigated_amount": D("100.00"),
+                   "status": "mitigated", "importer_number": "DOM"}],
+}
+
+
+def test_exceptions_records_are_the_ones_behind_the_figure() -> None:
+    con = make_db(DATA)
+    run = run_metrics(con, 2025, load_policy(), store=False)
+    cols, rows = exception_records(con, run, "foreign_ior_informal_entries")
+    assert cols[:2] == ["entry_number", "entry_type"]
+    # first and last day of 2025; 993 is the day after
+    assert [r[0] for r in rows] == ["AAA00000991", "AAA00000992"]
+    assert rows[0][-2:] == ("entries.csv", 2)  # traceable to the input row
+    cols, rows = exception_records(con, run, "penalty_floor_breaches")
+    rec = dict(zip(cols, rows[0], strict=True))
+    # 0.50 x 777.77 = 388.885 floor; uplift 288.885 (exact)
+    assert (rec["case_number"], rec["floor_amount"], rec["uplift_amount"]) == (
+        "C-1", D("388.885"), D("288.885"))
+    with pytest.raises(ConfigError, match="no exception list"):
+        exception_records(con, run, "entries_total")
+    with pytest.raises(ConfigError, match="unknown metric"):
+        exception_records(con, run, "nope")
+    con.close()
+
+
+def test_exceptions_files_csv_and_workbook(tmp_path: Path) -> None:
+    con = make_db(DATA)
+    run = run_metrics(con, 2025, load_policy(), store=False)
+    written = write_exceptions(con, run, tmp_path / "out")
+    names = [p.name for p in written]
+    assert names[-1] == WORKBOOK_NAME
+    assert "importers_not_in_good_standing.csv" in names
+    assert "foreign_ior_continuous_bond_without_permission.csv" in names
+    with (tmp_path / "out" / "importers_not_in_good_standing.csv").open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows == [{"importer_number": "BAD", "importer_name": '=HYPERLINK("http://x")',
+                     "good_standing": "not_good", "entries_in_period": "1",
+                     "first_entry_date": "2025-06-01", "last_entry_date": "2025-06-01",
+                     "_file": "importers.csv", "_row": "4"}]
+    with (tmp_path / "out" / "penalty_floor_breaches.csv").open(newline="") as fh:
+        rec = next(csv.DictReader(fh))
+    assert rec["floor_amount"] == "388.8850"  # exact in the CSV, never through float
+    # empty lists still get a file with a header
+    with (tmp_path / "out" / "repeat_offender_importers.csv").open(newline="") as fh:
+        assert len(list(csv.reader(fh))) == 1
+
+    wb = openpyxl.load_workbook(tmp_path / "out" / WORKBOOK_NAME)
+    assert wb.sheetnames[0] == "index"
+    assert len(wb.sheetnames) == len(written)  # index + one sheet per CSV
+    assert all(len(s) <= 31 for s in wb.sheetnames)
+    assert len(set(wb.sheetnames)) == len(wb.sheetnames)
+    ws = wb["importers_not_in_good_standing"]
+    cell = ws.cell(row=2, column=2)
+    assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"  # text, no formula
+    con.close()
+
+
+def test_exceptions_command(tmp_path: Path) -> None:
+    db = tmp_path / "r.duckdb"
+    make_db(DATA, db).close()
+    runner = CliRunner()
+    out = tmp_path / "exc"
+    result = runner.invoke(app, ["exceptions", "--db", str(db), "--year", "2025", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "foreign_ior_informal_entries.csv").is_file()
+    assert (out / WORKBOOK_NAME).is_file()
+    # fiscal year FY2026 [2025-10-01, 2026-10-01): 992 and 993
+    result = runner.invoke(app, ["exceptions", "--db", str(db), "--year", "2026", "--out",
+                                 str(out / "fy"), "--fiscal-year-start-month", "10"])
+    assert result.exit_code == 0, result.output
+    with (out / "fy" / "foreign_ior_informal_entries.csv").open(newline="") as fh:
+        assert [r["entry_number"] for r in csv.DictReader(fh)] == ["AAA00000992", "AAA00000993"]
