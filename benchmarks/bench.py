@@ -263,6 +263,7 @@ def machine() -> dict[str, str]:
         "RAM": ram,
         "OS": f"{platform.system()} {platform.release()}",
         "Python": platform.python_version(),
+        "load average at the end (1/5/15 min)": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
         **{k: v for k, v in versions.items()},
     }
 
