@@ -36,6 +36,8 @@ ES003_MAPPING = "ace-es-003.toml"
 # export repeat on each of their rows and are deduplicated per key.
 LINE_GRAIN = "entry_lines"
 _ISO_START = r"^\s*\d{4}-\d{1,2}-\d{1,2}"
+_RECORD_NAMES = {"entries": "entry", "importers": "importer", "brokers": "broker",
+                 "penalties": "penalty case", "disposals": "disposal case"}
 
 
 def profiles(mapping: str | Path | None = None) -> list[Profile]:
@@ -108,7 +110,7 @@ def _resolve(path: Path, profile: Profile, table: s.Table, specs: dict[str, Colu
                 if table.column(col).required:
                     wanted = " or ".join(f"'{h}'" for h in spec.headers)
                     raise DataFileError(
-                        path.name, f"{profile.name} export lacks a column for required {table.name}.{col} "
+                        path.name, f"{profile.name} lacks a column for required {table.name}.{col} "
                         f"(expected {wanted})")
                 continue  # optional column absent from this export: unknown
             raw = f"c{by_name[normalize_header(hit)]}"
@@ -139,6 +141,11 @@ def _value_expr(profile: Profile, col: s.Column, spec: ColumnSpec, raw: str, dat
     if spec.values:
         whens = " ".join(f"when {sql_str(k)} then {sql_str(v)}" for k, v in spec.values.items())
         x = f"(case upper(trim({x})) {whens} else {x} end)"
+    if col.kind == s.HTS:
+        # Chapter 99 subheadings have 8 digits and no statistical suffix; exports show
+        # them as 9903.88.03 or 99038803. Read as the 10 digits the contract stores.
+        digits = f"regexp_replace(trim({x}), '[\\.\\s]', '', 'g')"
+        x = f"(case when regexp_full_match({digits}, '99[0-9]{{6}}') then {digits} || '00' else {x} end)"
     fmt = spec.date_format or (profile.date_format if col.kind == s.DATE else None)
     if fmt and dates:
         x = f"coalesce(strftime(try_strptime(trim({x}), {sql_str(fmt)}), '%Y-%m-%d'), {x})"
@@ -303,7 +310,7 @@ def _dedup_sql(src: ExportSource, stage: str) -> str:
         for c in names if c not in table.key
     ]
     conflict = f"nullif(concat_ws(', ', {', '.join(counts)}), '')" if counts else "cast(null as varchar)"
-    what = table.name[:-1] if table.name.endswith("s") else table.name
+    what = _RECORD_NAMES.get(table.name, table.name)
     return f"""
         with file_rows as (
             select _row, {exprs}, {_format_reason(src.date_checks)} as _fmt_reason
