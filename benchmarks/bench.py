@@ -49,8 +49,8 @@ TARGET_LOAD_METRICS_X_INGEST = 3.0
 TARGET_REPORT_S = 5.0
 
 # Runs the CLI with this very interpreter, whatever is on PATH.
-CLI = [sys.executable, "-c", "import sys; from customs_readiness.cli import main; "
-       "sys.argv[0] = 'readiness'; main()"]
+CLI = [sys.executable, "-c", ("import sys; from customs_readiness.cli import main; "
+                               "sys.argv[0] = 'readiness'; main()")]
 
 
 @dataclass
@@ -67,7 +67,7 @@ def parse_size(text: str) -> int:
     number = float(t[:-1] if mult > 1 else t)
     if number <= 0:
         raise argparse.ArgumentTypeError(f"size must be positive: {text}")
-    return int(round(number * mult))
+    return round(number * mult)
 
 
 def label(lines: int) -> str:
@@ -96,7 +96,7 @@ def run_child(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, in
 
 def available(command: str) -> bool:
     """True when `readiness COMMAND --help` works (the command has been written)."""
-    done = subprocess.run([*CLI, command, "--help"], capture_output=True)
+    done = subprocess.run([*CLI, command, "--help"], capture_output=True, check=False)
     return done.returncode == 0
 
 
@@ -186,7 +186,7 @@ def measure_size(lines: int, args: argparse.Namespace, have: dict[str, bool]) ->
     db = work / "bench.duckdb"
     pdf = work / "bench.pdf"
 
-    def repeat(make_cmd, prepare=None) -> Measure:  # noqa: ANN001
+    def repeat(make_cmd, prepare=None) -> Measure:
         times, rss = [], []
         for _ in range(args.repeat):
             if prepare:
@@ -348,17 +348,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {step:8s} {fmt_s(m):>8s} s  {fmt_mb(m):>7s} MB  {m.note}", flush=True)
 
     info = machine()
+    command = (f"python benchmarks/bench.py --sizes {args.sizes} --format {args.format} "
+               f"--repeat {args.repeat}")
     md = ["# Benchmark results", "",
-          f"Measured by `python benchmarks/bench.py --sizes {args.sizes} --format {args.format}"
-          f" --repeat {args.repeat}` (year {YEAR}, seed {args.seed}); each step is a fresh "
-          "child process, wall time (median of the repeats) and its own peak RSS.", "",
-          "## Machine", ""]
+          (f"Measured by `{command}` (year {YEAR}, seed {args.seed}); each step is a fresh "
+           "child process: wall time (median of the repeats) and its own peak RSS. Other "
+           "processes on the machine (see the load average) slow every step alike."),
+          "", "## Machine", ""]
     md += [f"- {k}: {v}" for k, v in info.items()]
-    md += ["", "## Timings", ""] + table_lines(rows)
-    md += ["", "Steps: `sample` = generating the files; `ingest` = DuckDB's bare read_csv / "
-           "read_parquet with explicit types into tables (the floor); `load`, `metrics` "
-           "(JSON), `report` (PDF) on the loaded database; `run` = load + metrics + report in "
-           "one command on a fresh database.", "", "## Targets", ""] + target_lines(rows)
+    md += ["", "## Timings", "", *table_lines(rows), ""]
+    md += [("Steps: `sample` = generating the files; `ingest` = DuckDB's bare read_csv / "
+            "read_parquet with explicit types into tables (the floor); `load`, `metrics` "
+            "(JSON), `report` (PDF) on the loaded database; `run` = load + metrics + report in "
+            "one command on a fresh database."), "", "## Targets", "", *target_lines(rows)]
     args.results.write_text("\n".join(md) + "\n")
     print()
     print("\n".join(table_lines(rows)))

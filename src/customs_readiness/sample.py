@@ -164,8 +164,7 @@ IMPORTERS: tuple[_Importer, ...] = (
     _Importer("201801-33017", "", None, "----", None, None, None, None, None, 0.25, "foreign",
               {"M58": 100}, 0.5, registered=False),
 )
-_I = {imp.name or imp.number: i for i, imp in enumerate(IMPORTERS)}
-_I.update({imp.number: i for i, imp in enumerate(IMPORTERS)})
+_I = {imp.number: i for i, imp in enumerate(IMPORTERS)}
 
 # Ports: code, share of ocean/air/land entries, kind ("vessel" pays HMF).
 _PORTS = (
@@ -202,9 +201,10 @@ _ORIGINS = (
     ("PK", 1, "KAR SIA LAH"),
 )
 _NAME_SYLLABLES = (
-    "SHE ELE GLO HUA JIN TEC PRE SUN GRE BRI ORI UNI NOV STA ROY GOL "
-    "PAC MAS EAS HOM LUX FIN ACE DRA WIN ZHE ALP OME"
-).split()
+    "SHE", "ELE", "GLO", "HUA", "JIN", "TEC", "PRE", "SUN", "GRE", "BRI", "ORI", "UNI", "NOV",
+    "STA", "ROY", "GOL", "PAC", "MAS", "EAS", "HOM", "LUX", "FIN", "ACE", "DRA", "WIN", "ZHE",
+    "ALP", "OME",
+)
 
 # HTS chapters of the group's trade: chapter, share, typical general duty rates (basis points).
 _CHAPTERS = (
