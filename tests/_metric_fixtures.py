@@ -121,8 +121,15 @@ class Case:
         return f"{self.metric}-{self.name}"
 
 
+# Cases sharing a dataset share one run (the tables are module constants, never mutated).
+_RUNS: dict[tuple[int, int, int | None], MetricRun] = {}
+
+
 def check_case(c: Case) -> None:
-    run = run_for(c.tables, year=c.year, fiscal_start_month=c.fiscal_start_month)
+    key = (id(c.tables), c.year, c.fiscal_start_month)
+    if key not in _RUNS:
+        _RUNS[key] = run_for(c.tables, year=c.year, fiscal_start_month=c.fiscal_start_month)
+    run = _RUNS[key]
     result = run.results[c.metric]
     assert result.value == c.value, f"{c.test_id}: value {result.value!r} != {c.value!r}"
     assert type(result.value) is type(c.value), f"{c.test_id}: type {type(result.value).__name__}"

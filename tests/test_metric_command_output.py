@@ -92,7 +92,7 @@ def test_metric_command_json_shape_and_figures(db: Path) -> None:
     # standing red, certification 1/2 red, disclosure 0/2 red (empty = unknown), origin/MID
     # 0/2 red (no origin, no MID), psc 0/2 green, compliance 2/2 green (no PSC, no case names
     # E1 or E2), repeat 0 green
-    assert m["entry_compliance_rate"] == (Decimal("1"), "green")
+    assert m["entry_compliance_rate"] == (Decimal(1), "green")
     # green: bond, unknown, psc, compliance, repeat = 5 of 11 -> 45.5
     assert m["readiness_score"] == (Decimal("45.5"), None)
 
@@ -100,8 +100,8 @@ def test_metric_command_json_shape_and_figures(db: Path) -> None:
 def test_metric_command_previous_year_and_fiscal_year(db: Path) -> None:
     prev = metrics_json(db, "--year", "2024")
     assert prev["metrics"]["entries_total"]["value"] == 1
-    assert prev["metrics"]["certification_rate"]["value"] == Decimal("1")
-    assert prev["metrics"]["psc_rate"] == {**prev["metrics"]["psc_rate"], "value": Decimal("1"),
+    assert prev["metrics"]["certification_rate"]["value"] == Decimal(1)
+    assert prev["metrics"]["psc_rate"] == {**prev["metrics"]["psc_rate"], "value": Decimal(1),
                                            "status": "red"}
     fy = metrics_json(db, "--year", "2026", "--fiscal-year-start-month", "10")
     assert fy["period"]["start"] == "2025-10-01" and fy["period"]["label"] == "FY2026"

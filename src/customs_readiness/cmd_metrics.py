@@ -114,8 +114,8 @@ def _policy_summary(run: MetricRun) -> list[tuple[str, str]]:
         ("ctpat_validated_tiers", ", ".join(v["ctpat_validated_tiers"])),
         ("broker_condition", v["broker_condition"]),
         ("penalty_floor", str(v["penalty_floor"])),
-        ("repeat_offender", f"{v['repeat_offender_min_cases']} cases in "
-                            f"{v['repeat_offender_window_years']} years"),
+        ("repeat_offender", (f"{v['repeat_offender_min_cases']} cases in "
+                             f"{v['repeat_offender_window_years']} years")),
     ]
 
 

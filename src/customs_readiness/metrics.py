@@ -260,7 +260,7 @@ def parse_metric_file(path: Path, source: str = "catalog") -> MetricDef:
     i = 0
     while i < len(lines) and lines[i].startswith("--"):
         line = lines[i][2:]
-        header.append(line[1:] if line.startswith(" ") else line)
+        header.append(line.removeprefix(" "))
         i += 1
     if not header:
         raise ConfigError(f"{name}: missing metadata header (a leading block of '-- key = value')")
