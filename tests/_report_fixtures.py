@@ -14,7 +14,9 @@ One 2025 entry (Dec 31) and one 2027 entry (Jan 1) sit outside the period.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import logging
 from pathlib import Path
 
 HOSTILE_NAME = "<img src=http://127.0.0.1:{port}/x> & <script>alert(1)</script>"
@@ -107,65 +109,63 @@ def loaded_db(tmp_path: Path, **kwargs):
     return con
 
 
-# ------------------------------------------------------------------ metric-engine stand-in
-# Used only until the metric catalog (queries/*.sql) and exceptions_export land; it builds
-# a run with the engine's own data classes and hand-computed values for the tiny folder.
-
-STANDIN = [
-    # id, section, unit, control?, value, status, basis, sql
-    ("entries_total", "volume", "count", False, 6, None, "", "select count(*) from period_entries"),
-    ("entered_value_total", "volume", "usd", False, "6000.50", None, "",
-     "select sum(entered_value) from period_value_lines"),
-    ("foreign_ior_informal_entries", "eligibility", "count", True, 1, "red",
-     "EO 14411: foreign importers of record may not file informal entries",
-     "select count(*) from period_entries where ior_status = 'foreign' and is_informal"),
-    ("unknown_ior_status_entries", "eligibility", "count", True, 0, "green", "EO 14411",
-     "select count(*) from period_entries where ior_status = 'unknown'"),
-    ("certification_rate", "disclosure", "rate", True, "0.6", "red", "EO 14411 certification",
-     "select 3 / 5"),
-    ("psc_rate", "disclosure", "rate", True, "0.1666666666666666666666666667", "red",
-     "19 CFR 101.9(b)", "select 1 / 6"),
-    ("penalty_cases", "penalties", "count", False, 1, None, "19 U.S.C. 1592",
-     "select count(*) from period_penalties where case_kind = 'penalty'"),
-    ("max_statutory_exposure_1592", "penalties", "usd", False, "2000.00", None,
-     "19 U.S.C. 1592(c)", "select 2 * loss_of_revenue from open_cases_at_end"),
-    ("disposal_cases", "disposals", "count", False, 2, None, "EO 14411 expedited disposal",
-     "select count(*) from period_disposals"),
-    ("rejected_rows", "data_quality", "count", False, 1, None, "",
-     "select count(*) from rejected_rows"),
-]
+# ------------------------------------------------------------------ helpers
 
 
-def standin_run(con, year: int = 2026):
-    from decimal import Decimal
-
-    from customs_readiness.metrics import (MetricDef, MetricResult, MetricRun, StatusRule,
-                                           period_for)
+def metric_run(con, year: int = 2026, policy_path=None):
+    """The real metric engine's run of ``year`` (default policy)."""
+    from customs_readiness.metrics import run_metrics
     from customs_readiness.policy import load_policy
 
-    results = {}
-    for mid, section, unit, control, value, status, basis, sql in STANDIN:
-        rule = StatusRule("lower", Decimal(0)) if control else None
-        d = MetricDef(mid, mid.replace("_", " ").capitalize(), unit, section,
-                      f"Definition of {mid}.", basis, rule, sql,
-                      "select 1" if control else None, None, "catalog")
-        v = Decimal(value) if isinstance(value, str) else value
-        results[mid] = MetricResult(mid, v, status, d)
-    score_def = MetricDef("readiness_score", "Readiness score", "score", "data_quality",
-                          "Weighted share of green controls.", "", None, "", None, None,
-                          "catalog")
-    results["readiness_score"] = MetricResult("readiness_score", Decimal("25.0"), None, score_def)
-    return MetricRun(period_for(year, 1), load_policy(None), results, Decimal("25.0"))
+    return run_metrics(con, year, load_policy(policy_path), store=True)
 
 
-def standin_exception_records(con, run, metric_id):
-    if metric_id == "foreign_ior_informal_entries":
-        return (["entry_number", "importer_number", "importer_name", "entry_type"],
-                con.execute("""select e.entry_number, e.importer_number, i.importer_name,
-                                      e.entry_type
-                               from entries e join importers i using (importer_number)
-                               where e.entry_type = '11'
-                               order by e.entry_number""").fetchall())
-    if metric_id == "certification_rate":
-        return (["entry_number", "certification"], [])
-    return (["entry_number"], [("ABC10000029",)])
+class WeasyPrintLog(logging.Handler):
+    """Collects WeasyPrint's log records of level WARNING and above (tests fail on any)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    @property
+    def messages(self) -> list[str]:
+        return [r.getMessage() for r in self.records]
+
+
+@contextlib.contextmanager
+def weasyprint_log():
+    handler = WeasyPrintLog()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def pdf_text(path) -> list[str]:
+    """Text of every page of a PDF (pypdf)."""
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+
+
+def outline_titles(path) -> list[tuple[int, str]]:
+    """(depth, title) of every bookmark of a PDF, in order."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    out: list[tuple[int, str]] = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                out.append((depth, item.title))
+
+    walk(reader.outline, 0)
+    return out

@@ -855,6 +855,21 @@ def render_html(report: Report, templates_dir: Path | None = None) -> str:
 # --------------------------------------------------------------------------- PDF
 
 
+def _weasyprint():
+    """Import WeasyPrint lazily. Without the optional HarfBuzz-Subset library its import
+    warns that a future version will need it; the report handles that case itself (see
+    _can_subset), so that one warning is silenced and every other one is kept."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required",
+                                category=DeprecationWarning)
+        import weasyprint
+        import weasyprint.text.ffi  # noqa: F401 - the module that warns
+        import weasyprint.urls  # noqa: F401
+    return weasyprint
+
+
 def make_url_fetcher(dirs: Sequence[Path], resources: dict[str, bytes] | None = None):
     """A WeasyPrint URL fetcher that serves only files of the template folders (searched
     in order, so a user folder overrides the bundled one) and the generated resources.
@@ -864,6 +879,7 @@ def make_url_fetcher(dirs: Sequence[Path], resources: dict[str, bytes] | None = 
     """
     from urllib.parse import unquote, urlsplit
 
+    _weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     roots = [Path(d).resolve() for d in dirs]
@@ -909,7 +925,7 @@ def write_pdf(report: Report, html: str, out: Path, templates_dir: Path | None =
     The PDF goes to a temporary file in the same folder, then replaces ``out``; a failed
     render leaves no partial file. Raises ReadinessError when the folder is not writable.
     """
-    import weasyprint
+    weasyprint = _weasyprint()
 
     out = Path(out)
     folder = out.parent if str(out.parent) else Path(".")
@@ -936,6 +952,7 @@ def write_pdf(report: Report, html: str, out: Path, templates_dir: Path | None =
         except OSError as exc:
             raise ReadinessError(f"{out}: cannot write: {exc.strerror}") from None
         try:
+            _chmod_like_new_file(tmp_name)
             with os.fdopen(fd, "wb") as fh:
                 document.write_pdf(fh, attachments=attachments, full_fonts=not _can_subset())
                 fh.flush()
@@ -950,10 +967,18 @@ def write_pdf(report: Report, html: str, out: Path, templates_dir: Path | None =
     return len(document.pages)
 
 
+def _chmod_like_new_file(path: str) -> None:
+    # mkstemp creates the file 0600; the report should get the mode any new file gets.
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+
+
 def _can_subset() -> bool:
     """Whether WeasyPrint can subset fonts with HarfBuzz. Without it, WeasyPrint falls back
     to a slow fontTools subset and logs a warning; embedding the whole bundled fonts instead
     is faster and silent, at ~1 MB more per PDF."""
+    _weasyprint()
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
 
     return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
@@ -965,6 +990,7 @@ def write_html(html: str, out: Path) -> None:
     folder = out.parent if str(out.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
     try:
+        _chmod_like_new_file(tmp_name)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(html)
         os.replace(tmp_name, out)

@@ -1,0 +1,59 @@
+"""Hostile text in the data prints literally, and rendering never opens a connection."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from _report_fixtures import HOSTILE_NAME, loaded_db, metric_run, pdf_text, weasyprint_log
+
+from customs_readiness import report
+
+
+@pytest.fixture
+def listener():
+    """A TCP socket on 127.0.0.1 that would see any fetch of a URL from the data."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.setblocking(False)
+    yield sock
+    sock.close()
+
+
+def _connections(sock: socket.socket) -> int:
+    count = 0
+    while True:
+        try:
+            conn, _ = sock.accept()
+        except BlockingIOError:
+            return count
+        conn.close()
+        count += 1
+
+
+def test_report_hostile_names_print_literally_without_fetching(tmp_path, listener):
+    port = listener.getsockname()[1]
+    name = HOSTILE_NAME.format(port=port) + f" <link rel=stylesheet href=http://127.0.0.1:{port}/s.css>"
+    con = loaded_db(tmp_path, importer_name=name)
+    rep = report.build_report(con, metric_run(con))
+    html = report.render_html(rep)
+    # escaped in the HTML: no element can come from the data
+    assert f"&lt;img src=http://127.0.0.1:{port}/x&gt;" in html
+    assert "<script>alert" not in html
+    assert f'href=http://127.0.0.1:{port}' not in html.replace("&lt;link rel=stylesheet href=", "")
+    out = tmp_path / "hostile.pdf"
+    with weasyprint_log() as log:
+        report.write_pdf(rep, html, out)
+    assert log.messages == []
+    assert _connections(listener) == 0
+    cover = " ".join(pdf_text(out)[0].split())
+    assert f"<img src=http://127.0.0.1:{port}/x>" in cover
+    assert "<script>alert(1)</script>" in cover
+
+
+def test_report_hostile_text_in_csv_attachment_is_not_a_formula():
+    data = report.to_csv(["name", "amount"], [["=HYPERLINK(\"http://x\")", -5]])
+    lines = data.decode().splitlines()
+    assert lines[1].startswith('"\'=HYPERLINK')
+    assert lines[1].endswith(",-5")  # numbers are left alone
