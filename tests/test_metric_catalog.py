@@ -182,3 +182,9 @@ def test_metric_catalog_period_boundaries() -> None:
     assert (fy.start, fy.end, fy.label) == (date(2025, 10, 1), date(2026, 10, 1), "FY2026")
     with pytest.raises(ConfigError):
         period_for(2025, 13)
+
+
+def test_metric_catalog_every_metric_is_documented() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "metrics.md").read_text()
+    missing = [mid for mid in CATALOG_ORDER if f"`{mid}`" not in doc]
+    assert not missing
