@@ -66,3 +66,13 @@ def test_metric_storage_rerun_replaces_and_periods_coexist(tmp_path: Path) -> No
 def test_metric_storage_none_without_tables() -> None:
     con = make_db({})
     assert load_stored_run(con, period_for(2025, 1)) is None
+
+
+def test_metric_storage_rerun_sees_new_data(tmp_path: Path) -> None:
+    # the same connection, the same period: a second run must not reuse stale working sets
+    con = make_db(DATA, tmp_path / "db.duckdb")
+    assert run_metrics(con, 2025, load_policy()).results["entries_total"].value == 2
+    con.execute("insert into entries (entry_number, entry_type, importer_number, entry_date) "
+                "values ('AAA00000964', '01', 'DOM', date '2025-07-01')")
+    assert run_metrics(con, 2025, load_policy()).results["entries_total"].value == 3
+    con.close()

@@ -518,16 +518,21 @@ def _policy_key(policy: Policy) -> str:
     return dumps_json(policy.values, indent=0)
 
 
-def prepare_period(con: duckdb.DuckDBPyConnection, period: Period, policy: Policy) -> None:
+def prepare_period(
+    con: duckdb.DuckDBPyConnection, period: Period, policy: Policy, force: bool = False
+) -> None:
     """Build the period working sets (temp tables) unless they are already built for this
-    period and policy on this connection."""
+    period and policy on this connection. ``run_metrics`` forces a rebuild, so figures always
+    reflect the data as it is now; exception lists then reuse the same working sets."""
     key = _policy_key(policy)
-    try:
-        row = con.execute(
-            "select period_start, period_end, policy_key from metric_working_set"
-        ).fetchone()
-    except duckdb.Error:
-        row = None
+    row = None
+    if not force:
+        try:
+            row = con.execute(
+                "select period_start, period_end, policy_key from metric_working_set"
+            ).fetchone()
+        except duckdb.Error:
+            row = None
     if row == (period.start, period.end, key):
         return
     params = query_parameters(period, policy)
@@ -665,7 +670,7 @@ def run_metrics(
     period = period_for(year, fsm)
     defs = discover(metrics_dirs)
     _check_policy_against(defs, policy)
-    prepare_period(con, period, policy)
+    prepare_period(con, period, policy, force=True)
     params = query_parameters(period, policy)
     results: dict[str, MetricResult] = {}
     for d in defs:
