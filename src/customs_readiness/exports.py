@@ -224,7 +224,10 @@ class _Split:
         entries = self.sources.get("entries")
         if entries is None or not entries.dedup:
             return None
-        return f"(select _key, _conflict from {self.records(con, entries)} where _conflict is not null)"
+        records = self.records(con, entries)
+        if con.execute(f"select count(*) from {records} where _conflict is not null").fetchone()[0] == 0:
+            return None  # the usual case: no join needed on the line rows
+        return f"(select _key, _conflict from {records} where _conflict is not null)"
 
 
 @dataclass
@@ -301,11 +304,18 @@ def _dedup_sql(src: ExportSource, stage: str) -> str:
     key_parts = [_key_expr(table.column(k), q[k]) for k in table.key if k in src.columns]
     key = key_parts[0] if len(key_parts) == 1 else f"concat_ws('|', {', '.join(key_parts) or 'null'})"
     exprs = ", ".join(f"{e} as {q[c]}" for c, e in src.columns.items())
+    # Each cell is compared trimmed and upper-cased (a value differing only in case or
+    # surrounding spaces is the same value): two different non-empty values in a group iff
+    # min <> max, much cheaper than count(distinct) on big exports. The stored value is
+    # that text too (upper case changes nothing the contract rules keep), except for free
+    # text such as names.
+    folded = ", ".join(f"upper(nullif(trim({q[c]}), '')) as {quote_ident('__u_' + c)}" for c in names)
     firsts = ", ".join(
-        f"arg_min({q[c]}, _row) filter (where nullif(trim({q[c]}), '') is not null) as {q[c]}" for c in names
+        (f"min(nullif(trim({q[c]}), ''))" if table.column(c).kind == s.TEXT else f"min({quote_ident('__u_' + c)})")
+        + f" as {q[c]}" for c in names
     )
     counts = [
-        f"case when count(distinct upper(nullif(trim({q[c]}), ''))) > 1 then "
+        f"case when min({quote_ident('__u_' + c)}) <> max({quote_ident('__u_' + c)}) then "
         f"{sql_str(f'{c} ({src.labels.get(c, c)})')} end"
         for c in names if c not in table.key
     ]
@@ -317,12 +327,12 @@ def _dedup_sql(src: ExportSource, stage: str) -> str:
             from {stage}
         ),
         keyed as (
-            select *, {key} as _key from file_rows
+            select *, {key} as _key, {folded} from file_rows
         ),
         per_key as (
             select _key, min(_row) as _row, {firsts},
                    {conflict} as _conflict,
-                   nullif(string_agg(distinct nullif(_fmt_reason, ''), '; '), '') as _fmt_reason
+                   min(nullif(_fmt_reason, '')) as _fmt_reason
             from keyed
             group by _key
         )
