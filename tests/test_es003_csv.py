@@ -135,3 +135,12 @@ def test_es003_reload_does_not_duplicate(tmp_path):
     con, _ = load(tmp_path / "data", tmp_path / "db.duckdb")
     load_folder(con, tmp_path / "data")
     assert totals(con) == (2, 4, ENTERED_VALUE, DUTY)
+
+
+def test_es003_csv_with_title_rows_above_the_header(tmp_path):
+    write_es003_csv(tmp_path / "data" / "export.csv",
+                    title_rows=[["ES-003 Entry Summary Line Tariff Details"], ["Run Date: 03/31/2026"], []])
+    con, _ = load(tmp_path / "data", tmp_path / "db.duckdb")
+    assert totals(con) == (2, 4, ENTERED_VALUE, DUTY)
+    # header on line 4: the first record is row 5
+    assert con.execute("select min(_row) from entry_lines").fetchone() == (5,)
