@@ -144,3 +144,16 @@ def test_es003_csv_with_title_rows_above_the_header(tmp_path):
     assert totals(con) == (2, 4, ENTERED_VALUE, DUTY)
     # header on line 4: the first record is row 5
     assert con.execute("select min(_row) from entry_lines").fetchone() == (5,)
+
+
+def test_es003_dates_with_a_time_of_day_and_spelled_out_bond_type(tmp_path):
+    rows = [list(r) for r in ROWS]
+    for r in rows:
+        r[HEADERS.index("Entry Date")] = {"02/25/2026": "2/25/2026 12:00:00 AM"}.get(r[4], r[4])
+        r[HEADERS.index("Bond Type")] = {"8": "Continuous", "9": "Single Transaction"}[r[6]]
+    rows[3][HEADERS.index("Liquidation Date")] = "04/20/2026 00:00:00"
+    write_es003_csv(tmp_path / "data" / "export.csv", rows=rows)
+    con, _ = load(tmp_path / "data", tmp_path / "db.duckdb")
+    assert con.execute("select entry_date, bond_type, liquidation_date from entries order by entry_number"
+                       ).fetchall() == [(dt.date(2026, 2, 25), "8", None),
+                                        (dt.date(2026, 3, 10), "9", dt.date(2026, 4, 20))]
