@@ -22,6 +22,7 @@ from .metrics import MetricRun, dumps_json, execute, prepare_period, query_param
 
 WORKBOOK_NAME = "exceptions.xlsx"
 _SHEET_NAME_MAX = 31  # Excel's limit
+_SHEET_ROWS_MAX = 1_048_575  # Excel's row limit minus the header row; the CSV has every row
 
 
 def exception_records(
@@ -85,7 +86,9 @@ def _sheet_names(ids: list[str]) -> dict[str, str]:
 def _write_workbook(path: Path, run: MetricRun, lists: dict[str, tuple[list[str], list[tuple]]]):
     import xlsxwriter  # only this command writes workbooks
 
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    # constant_memory: rows are flushed as written, so a million-row list does not sit in memory
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "constant_memory": True})
     try:
         bold = wb.add_format({"bold": True})
         money = wb.add_format({"num_format": "#,##0.00##"})
@@ -101,7 +104,7 @@ def _write_workbook(path: Path, run: MetricRun, lists: dict[str, tuple[list[str]
         index.write_string(2, 1, run.policy.version)
         index.write_string(3, 0, "policy")
         index.write_string(3, 1, dumps_json(run.policy.values, indent=0).replace("\n", " "))
-        header = ("sheet", "metric id", "title", "value", "status", "records")
+        header = ("sheet", "metric id", "title", "value", "status", "records", "note")
         for c, h in enumerate(header):
             index.write_string(5, c, h, bold)
         for r, (mid, (_cols, rows)) in enumerate(lists.items(), start=6):
@@ -112,13 +115,18 @@ def _write_workbook(path: Path, run: MetricRun, lists: dict[str, tuple[list[str]
             index.write_string(r, 3, "" if res.value is None else _csv_cell(res.value))
             index.write_string(r, 4, res.status or "")
             index.write_number(r, 5, len(rows))
+            if len(rows) > _SHEET_ROWS_MAX:
+                index.write_string(r, 6, f"sheet holds the first {_SHEET_ROWS_MAX:,} records; "
+                                         f"{mid}.csv holds all")
         index.set_column(0, 2, 32)
 
         for mid, (cols, rows) in lists.items():
             ws = wb.add_worksheet(sheets[mid])
             for c, name in enumerate(cols):
                 ws.write_string(0, c, name, bold)
-            for r, row in enumerate(rows, start=1):
+            ws.set_column(0, max(len(cols) - 1, 0), 16)
+            ws.freeze_panes(1, 1)
+            for r, row in enumerate(rows[:_SHEET_ROWS_MAX], start=1):
                 for c, v in enumerate(row):
                     if v is None:
                         continue
@@ -133,8 +141,6 @@ def _write_workbook(path: Path, run: MetricRun, lists: dict[str, tuple[list[str]
                     else:
                         # write_string: text from the data never becomes a formula or a link
                         ws.write_string(r, c, str(v))
-            ws.freeze_panes(1, 1)
-            ws.set_column(0, max(len(cols) - 1, 0), 16)
     finally:
         wb.close()
 
