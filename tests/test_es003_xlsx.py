@@ -92,3 +92,23 @@ def test_es003_xlsx_conflict_is_refused_with_the_spreadsheet_row(tmp_path):
     assert con.execute("select table_name, row_number, reason from rejected_rows where table_name = 'entries'"
                        ).fetchall() == [("entries", 5, "entry header fields disagree across its rows: "
                                                         "entry_type (Entry Type Code)")]
+
+
+def test_es003_xlsx_report_after_a_criteria_sheet_is_found(tmp_path):
+    path = tmp_path / "xlsx" / "export.xlsx"
+    path.parent.mkdir(parents=True)
+    wb = openpyxl.Workbook()
+    cover = wb.active
+    cover.title = "Report Criteria"
+    cover.append(["Report", "ES-003 Entry Summary Line Tariff Details"])
+    cover.append(["Entry Date", "01/01/2026 - 12/31/2026"])
+    ws = wb.create_sheet("Main Report")
+    for r in TITLE_ROWS:
+        ws.append(r)
+    ws.append(HEADERS)
+    for r in ROWS:
+        ws.append(r)
+    wb.create_sheet("Empty")
+    wb.save(path)
+    con, _ = load(tmp_path / "xlsx", tmp_path / "x.duckdb")
+    assert totals(con) == (2, 4, ENTERED_VALUE, DUTY)

@@ -68,7 +68,7 @@ def read_headers(path: Path, looks_like_header: HeaderTest | None = None) -> tup
     fmt = file_format(path)
     if fmt == "parquet":
         return _parquet_headers(path), 0
-    rows = _csv_head(path)[0] if fmt == "csv" else _xlsx_head(path)
+    rows = _csv_head(path)[0] if fmt == "csv" else _xlsx_head(path, looks_like_header)[0]
     return _pick_header(path, rows, looks_like_header)
 
 
@@ -282,25 +282,38 @@ def _xlsx_reader(path: Path):
         raise DataFileError(path.name, f"cannot be read as Excel: {_first_line(exc)}") from None
 
 
-def _xlsx_head(path: Path) -> list[list[str]]:
+def _xlsx_head(path: Path, test: HeaderTest | None = None) -> tuple[list[list[str]], int]:
+    """First rows of the sheet to read, and its index.
+
+    That is the first sheet with a row passing ``test`` among its first rows (a report
+    export may come after a cover or criteria sheet), else the first sheet.
+    """
     reader = _xlsx_reader(path)
-    try:
-        sheet = reader.load_sheet(0, header_row=None, n_rows=HEADER_SCAN_ROWS, dtypes="string")
-        df = sheet.to_polars()
-    except Exception as exc:
-        raise DataFileError(path.name, f"cannot be read as Excel: {_first_line(exc)}") from None
-    return [list(r) for r in df.rows()]
+    first: list[list[str]] | None = None
+    for idx in range(len(reader.sheet_names) if test else 1):
+        try:
+            sheet = reader.load_sheet(idx, header_row=None, n_rows=HEADER_SCAN_ROWS, dtypes="string")
+            rows = [list(r) for r in sheet.to_polars().rows()]
+        except Exception as exc:
+            if idx == 0:
+                raise DataFileError(path.name, f"cannot be read as Excel: {_first_line(exc)}") from None
+            continue  # an empty or odd extra sheet
+        if first is None:
+            first = rows
+        if test is not None and any(test([normalize_header(c) for c in r]) for r in rows):
+            return rows, idx
+    return first or [], 0
 
 
 def _stage_xlsx(con, path: Path, table: str, test: HeaderTest | None) -> Staged:
     import polars as pl
 
-    rows = _xlsx_head(path)
+    rows, sheet_idx = _xlsx_head(path, test)
     headers, header_idx = _pick_header(path, rows, test)
     reader = _xlsx_reader(path)
     try:
         sheet = reader.load_sheet(
-            0, header_row=None, skip_rows=header_idx + 1, dtype_coercion="coerce",
+            sheet_idx, header_row=None, skip_rows=header_idx + 1, dtype_coercion="coerce",
             use_columns=list(range(len(headers))), schema_sample_rows=None,
         )
         df = sheet.to_polars()
