@@ -18,6 +18,7 @@ loaded + rejected = read holds for each table.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,8 +33,8 @@ from .resources import bundled_dir
 from .sources import Source
 
 ES003_MAPPING = "ace-es-003.toml"
-# Tables that are the finest grain of an export; the other tables of a multi-table
-# export repeat on each of their rows and are deduplicated per key.
+# The finest grain of a multi-table export (one file row per record); the other tables
+# of such an export repeat on each of its rows and are deduplicated per key.
 LINE_GRAIN = "entry_lines"
 _ISO_START = r"^\s*\d{4}-\d{1,2}-\d{1,2}"
 _RECORD_NAMES = {"entries": "entry", "importers": "importer", "brokers": "broker",
@@ -153,14 +154,13 @@ def _value_expr(profile: Profile, col: s.Column, spec: ColumnSpec, raw: str, dat
 
 
 def _has_group(pattern: str) -> bool:
-    import re
-
     return re.compile(pattern).groups == 1
 
 
 def _date_checks(profile: Profile, table: s.Table, specs: dict[str, ColumnSpec],
                  by_name: dict[str, int]) -> list[tuple[str, str, str]]:
-    """(raw staging column, format, header) of each date column read with a format.
+    """(cell text before the date format is applied, format, header) of each date column
+    read with a format.
 
     A cell that is neither in the format nor an ISO date is refused with a reason
     naming the format (rather than read as a US date by the general rule).
