@@ -157,3 +157,16 @@ def test_es003_dates_with_a_time_of_day_and_spelled_out_bond_type(tmp_path):
     assert con.execute("select entry_date, bond_type, liquidation_date from entries order by entry_number"
                        ).fetchall() == [(dt.date(2026, 2, 25), "8", None),
                                         (dt.date(2026, 3, 10), "9", dt.date(2026, 4, 20))]
+
+
+def test_es003_empty_value_on_a_chapter_99_ordinal_is_zero_elsewhere_missing(tmp_path):
+    rows = [list(r) for r in ROWS]
+    value = HEADERS.index("Line Tariff Goods Value Amount")
+    rows[0][value] = ""  # the Chapter 99 ordinal of line 001: no value of its own
+    rows[3][value] = ""  # a commodity ordinal: the required value is missing
+    write_es003_csv(tmp_path / "data" / "export.csv", rows=rows)
+    con, _ = load(tmp_path / "data", tmp_path / "db.duckdb")
+    assert con.execute("select entered_value, duty_amount from entry_lines where hts_number = '9903880300'"
+                       ).fetchone() == (Decimal("0.00"), Decimal("2500.00"))
+    assert con.execute("select row_number, column_name, reason from rejected_rows").fetchall() == [
+        (5, "entered_value", "missing required value")]

@@ -127,6 +127,14 @@ def _resolve(path: Path, profile: Profile, table: s.Table, specs: dict[str, Colu
             if spec.first_chars:
                 x = f"left({x}, {int(spec.first_chars)})"
             out[col] = (x, f"derived from {label}")
+    if table.name == "entry_lines" and "entered_value" in out and "hts_number" in out:
+        # A Chapter 99 ordinal has no entered value of its own: exports leave it empty
+        # as often as they print 0.00. Empty there means 0, not a missing value.
+        value, label = out["entered_value"]
+        hts = f"regexp_replace(trim({out['hts_number'][0]}), '[\\.\\s]', '', 'g')"
+        out["entered_value"] = (
+            f"(case when nullif(trim({value}), '') is null and starts_with({hts}, '99') then '0' else {value} end)",
+            label)
     return {c: out[c] for c in table.column_names if c in out}
 
 
