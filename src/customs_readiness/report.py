@@ -233,6 +233,25 @@ def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def arrow_to_csv(table) -> bytes:
+    """CSV bytes of a pyarrow Table, written by Arrow (fast at any size): header row,
+    ISO dates, exact decimals, true/false; formula-like text cells are quoted with '."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    columns = []
+    for col in table.columns:
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            risky = pc.match_substring_regex(col, r"^[=+\-@\t\r]")
+            col = pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col)
+        columns.append(col)
+    out = pa.BufferOutputStream()
+    pacsv.write_csv(pa.table(columns, names=table.column_names), out,
+                    pacsv.WriteOptions(include_header=True))
+    return out.getvalue().to_pybytes()
+
+
 # --------------------------------------------------------------------------- queries
 
 
@@ -434,6 +453,14 @@ def _policy_rows(policy: Any) -> list[tuple[str, str]]:
     return rows
 
 
+def _query_file(d: Any) -> str:
+    path = _attr(d, "path")
+    if path is None:
+        return ""
+    name = Path(path).name
+    return f"queries/{name}" if _attr(d, "source") == "catalog" else f"{name} (your metrics folder)"
+
+
 def _penalty_floor_text(policy_values: dict[str, Any]) -> str | None:
     rows: list[tuple[str, str]] = []
     _flatten("", policy_values, rows)
@@ -623,9 +650,12 @@ def _manifest(con, limit: int) -> dict[str, Any]:
 
 
 def _exceptions(con, run: Any, rows_by_id: dict[str, dict[str, Any]], limit: int,
-                exception_records: Callable[..., tuple[Sequence[str], Sequence[Sequence[Any]]]]
+                exception_records: Callable[..., Any]
                 ) -> tuple[dict[str, list[dict[str, Any]]], list[Attachment]]:
-    """First rows of every exception list with records, by section; full lists as CSV."""
+    """First rows of every exception list with records, by section; full lists as CSV.
+
+    ``exception_records`` returns a pyarrow Table, or (columns, rows).
+    """
     by_section: dict[str, list[dict[str, Any]]] = {}
     attachments = []
     for metric_id in run.results:
@@ -636,14 +666,21 @@ def _exceptions(con, run: Any, rows_by_id: dict[str, dict[str, Any]], limit: int
         value = _dec(result.value)
         if value is None or value == 0:
             continue
-        columns, rows = exception_records(con, run, metric_id)
-        rows = list(rows)
-        if not rows:
+        records = exception_records(con, run, metric_id)
+        if isinstance(records, tuple):
+            columns, rows = records
+            columns, rows, total = list(columns), list(rows), len(rows)
+            data = to_csv(columns, rows)
+        else:  # a pyarrow Table: the CSV is written by Arrow, only the first rows reach Python
+            columns, total = list(records.column_names), records.num_rows
+            rows = [tuple(r.values()) for r in records.slice(0, limit).to_pylist()]
+            data = arrow_to_csv(records)
+        if not total:
             continue
         name = f"{metric_id}.csv"
         attachments.append(Attachment(name, f"{_attr(d, 'title', metric_id)}: all "
-                                      f"{len(rows)} records", to_csv(columns, rows)))
-        shown_cols = list(columns)[:EXCEPTION_COLUMNS]
+                                      f"{total} records", data))
+        shown_cols = columns[:EXCEPTION_COLUMNS]
         status = _status(result) or ""
         # Rows are printed for the controls that need attention; every other list is
         # named with its count and attached, so the PDF stays short.
@@ -655,8 +692,8 @@ def _exceptions(con, run: Any, rows_by_id: dict[str, dict[str, Any]], limit: int
             "columns": [c.strip("_").replace("_", " ") for c in shown_cols],
             "hidden_columns": max(0, len(columns) - len(shown_cols)),
             "rows": [[cell_text(v) for v in row[:EXCEPTION_COLUMNS]] for row in rows[:printed]],
-            "total": len(rows),
-            "total_text": fmt_count(len(rows)),
+            "total": total,
+            "total_text": fmt_count(total),
             "attachment": name,
         })
     return by_section, attachments
@@ -665,15 +702,23 @@ def _exceptions(con, run: Any, rows_by_id: dict[str, dict[str, Any]], limit: int
 def _engine_exception_records(con, run: Any) -> Callable[..., Any]:
     """exceptions_export.exception_records without rebuilding the period tables per metric:
     they are built once here (a prior-year run may have left another period's in place)."""
-    from .metrics import execute, prepare_period, query_parameters
+    import duckdb
+
+    from .metrics import prepare_period, query_parameters, used_parameters
 
     prepare_period(con, run.period, run.policy)
     params = query_parameters(run.period, run.policy)
 
     def records(con, run, metric_id):
         d = run.results[metric_id].definition
-        cur = execute(con, d.exceptions_sql, params, f"{d.path or d.id} (exceptions)")
-        return [c[0] for c in cur.description], cur.fetchall()
+        sql = d.exceptions_sql
+        try:
+            # The relational API hands Arrow the result without a row-by-row copy.
+            bound = {n: params[n] for n in used_parameters(sql)}
+            return con.sql(sql, params=bound).to_arrow_table()
+        except (KeyError, duckdb.Error) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ConfigError(f"{d.path or d.id} (exceptions): query failed: {first}") from None
 
     return records
 
@@ -759,7 +804,7 @@ def build_report(
         d = run.results[r["id"]].definition
         defs.append({**r, "sql": (_attr(d, "sql", "") or "").strip(),
                      "exceptions_sql": (_attr(d, "exceptions_sql", "") or "").strip(),
-                     "source": str(_attr(d, "source", "") or "")})
+                     "source": _query_file(d)})
 
     context = {
         "title": REPORT_TITLE,
