@@ -106,7 +106,7 @@ def test_es003_unparseable_csv_line_is_counted_once_under_entry_lines(tmp_path):
     path = write_es003_csv(tmp_path / "data" / "export.csv")
     with path.open("a", encoding="utf-8") as fh:
         fh.write('"unterminated,quote\n')
-    con, result = load(tmp_path / "data", tmp_path / "db.duckdb")
+    con, _ = load(tmp_path / "data", tmp_path / "db.duckdb")
     c = counts(con)
     assert c["entries"] == (2, 2, 0)
     assert c["entry_lines"][0] == c["entry_lines"][1] + c["entry_lines"][2] and c["entry_lines"][2] >= 1

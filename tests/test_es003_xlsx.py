@@ -89,9 +89,9 @@ def test_es003_xlsx_conflict_is_refused_with_the_spreadsheet_row(tmp_path):
     _write_xlsx(tmp_path / "xlsx" / "export.xlsx", rows, TITLE_ROWS)
     con, _ = load(tmp_path / "xlsx", tmp_path / "x.duckdb")
     assert counts(con) == {"entries": (2, 1, 1), "entry_lines": (4, 1, 3)}
+    why = "entry header fields disagree across its rows: entry_type (Entry Type Code)"
     assert con.execute("select table_name, row_number, reason from rejected_rows where table_name = 'entries'"
-                       ).fetchall() == [("entries", 5, "entry header fields disagree across its rows: "
-                                                        "entry_type (Entry Type Code)")]
+                       ).fetchall() == [("entries", 5, why)]
 
 
 def test_es003_xlsx_report_after_a_criteria_sheet_is_found(tmp_path):

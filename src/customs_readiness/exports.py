@@ -132,9 +132,9 @@ def _resolve(path: Path, profile: Profile, table: s.Table, specs: dict[str, Colu
         # as often as they print 0.00. Empty there means 0, not a missing value.
         value, label = out["entered_value"]
         hts = f"regexp_replace(trim({out['hts_number'][0]}), '[\\.\\s]', '', 'g')"
-        out["entered_value"] = (
-            f"(case when nullif(trim({value}), '') is null and starts_with({hts}, '99') then '0' else {value} end)",
-            label)
+        zero_on_99 = (f"(case when nullif(trim({value}), '') is null and starts_with({hts}, '99') "
+                      f"then '0' else {value} end)")
+        out["entered_value"] = (zero_on_99, label)
     return {c: out[c] for c in table.column_names if c in out}
 
 
@@ -146,7 +146,8 @@ def _value_expr(profile: Profile, col: s.Column, spec: ColumnSpec, raw: str, dat
         listed = ", ".join(sql_str(v.strip().upper()) for v in nulls)
         x = f"(case when upper(trim({x})) in ({listed}) then null else {x} end)"
     if spec.extract:
-        x = f"coalesce(nullif(regexp_extract({x}, {sql_str(spec.extract)}, {1 if _has_group(spec.extract) else 0}), ''), {x})"
+        group = 1 if _has_group(spec.extract) else 0
+        x = f"coalesce(nullif(regexp_extract({x}, {sql_str(spec.extract)}, {group}), ''), {x})"
     if spec.values:
         whens = " ".join(f"when {sql_str(k)} then {sql_str(v)}" for k, v in spec.values.items())
         x = f"(case upper(trim({x})) {whens} else {x} end)"
@@ -319,8 +320,9 @@ def _dedup_sql(src: ExportSource, stage: str) -> str:
     # text such as names.
     folded = ", ".join(f"upper(nullif(trim({q[c]}), '')) as {quote_ident('__u_' + c)}" for c in names)
     firsts = ", ".join(
-        (f"min(nullif(trim({q[c]}), ''))" if table.column(c).kind == s.TEXT else f"min({quote_ident('__u_' + c)})")
-        + f" as {q[c]}" for c in names
+        (f"min(nullif(trim({q[c]}), ''))" if table.column(c).kind == s.TEXT
+         else f"min({quote_ident('__u_' + c)})") + f" as {q[c]}"
+        for c in names
     )
     counts = [
         f"case when min({quote_ident('__u_' + c)}) <> max({quote_ident('__u_' + c)}) then "

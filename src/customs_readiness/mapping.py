@@ -263,12 +263,14 @@ def _check_date_format(fmt, key: str, fail) -> None:
 
         try:
             with duckdb.connect() as con:
-                back = con.execute("select cast(try_strptime($t, $f) as date)", {"t": text, "f": fmt}).fetchone()[0]
+                back = con.execute("select cast(try_strptime($t, $f) as date)",
+                                   {"t": text, "f": fmt}).fetchone()[0]
             ok = back == _PROBE_DATE
         except duckdb.Error:
             ok = False
     if not ok:
-        raise fail(key, f"bad date format '{fmt}': it must give day, month and year, e.g. \"%m/%d/%Y\" or \"%m%d%y\"")
+        raise fail(key, f"bad date format '{fmt}': it must give day, month and year, "
+                        "e.g. \"%m/%d/%Y\" or \"%m%d%y\"")
 
 
 def _check_regex(pattern, key: str, fail) -> None:
