@@ -57,3 +57,16 @@ def test_report_hostile_text_in_csv_attachment_is_not_a_formula():
     lines = data.decode().splitlines()
     assert lines[1].startswith('"\'=HYPERLINK')
     assert lines[1].endswith(",-5")  # numbers are left alone
+
+
+def test_report_hostile_text_in_arrow_csv_is_not_a_formula():
+    import pyarrow as pa
+
+    table = pa.table({"name": ["=cmd|' /C calc'!A0", "Acme", None, "@SUM(A1)"],
+                      "value": [1, -2, 3, None]})
+    lines = report.arrow_to_csv(table).decode().splitlines()
+    assert lines[0] == '"name","value"'
+    assert lines[1].startswith('"\'=cmd')
+    assert lines[2] == '"Acme",-2'
+    assert lines[3] == ",3"
+    assert lines[4] == '"\'@SUM(A1)",'
