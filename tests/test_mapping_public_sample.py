@@ -97,3 +97,8 @@ def test_mapping_public_sample_through_the_cli(sample_folder, tmp_path):
     note = con.execute("select note from load_files where table_name = 'entries'").fetchone()[0]
     assert note.startswith("Broker entry-line export: bond_type, certification, disclosure_complete, "
                            "psc_filed, prior_disclosure not in the export (unknown)")
+
+
+def test_mapping_shipped_mapping_by_name(sample_folder, tmp_path):
+    con, _ = load(sample_folder, tmp_path / "db.duckdb", mapping="public-broker-export-sample")
+    assert totals(con)[:2] == (5, 11)

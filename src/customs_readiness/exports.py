@@ -48,9 +48,21 @@ def profiles(mapping: str | Path | None = None) -> list[Profile]:
     """
     found = []
     if mapping is not None:
-        found.append(load_mapping(mapping))
+        found.append(load_mapping(_mapping_path(mapping)))
     found.append(load_mapping(bundled_dir("mappings") / ES003_MAPPING, builtin=True))
     return found
+
+
+def _mapping_path(mapping: str | Path) -> Path:
+    """A mapping file path; a bare name of a shipped mapping (with or without .toml) works too."""
+    path = Path(mapping)
+    if path.exists() or path.parent != Path("."):
+        return path
+    shipped = bundled_dir("mappings")
+    for candidate in (shipped / path.name, shipped / f"{path.name}.toml"):
+        if candidate.is_file():
+            return candidate
+    return path
 
 
 def recognise(path: Path, profiles: list[Profile]) -> list[Source] | None:
