@@ -158,3 +158,24 @@ status = "Status"
     # one row per case: the second P-1 is a duplicate key, not a repeated header field
     assert counts(con)["penalties"] == (2, 1, 1)
     assert con.execute("select reason from rejected_rows").fetchone()[0].startswith("duplicate key case_number")
+
+
+def test_mapping_reads_an_xlsx_with_title_rows_like_the_csv(tmp_path):
+    import openpyxl
+
+    csv_con, _ = load(_folder(tmp_path / "csv"), tmp_path / "csv.duckdb", mapping=_mapping(tmp_path))
+    path = tmp_path / "xlsx" / "erp export.xlsx"
+    path.parent.mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["ERP line report"])
+    ws.append([])
+    ws.append(HEADER)
+    for r in ROWS:
+        ws.append(r)
+    wb.save(path)
+    con, _ = load(path.parent, tmp_path / "x.duckdb", mapping=_mapping(tmp_path))
+    query = "select * exclude (_load_id, _file, _row) from {} order by all"
+    for table in ("entries", "entry_lines"):
+        assert con.execute(query.format(table)).fetchall() == csv_con.execute(query.format(table)).fetchall()
+    assert con.execute("select min(_row) from entry_lines").fetchone() == (4,)
