@@ -170,3 +170,9 @@ def test_es003_empty_value_on_a_chapter_99_ordinal_is_zero_elsewhere_missing(tmp
                        ).fetchone() == (Decimal("0.00"), Decimal("2500.00"))
     assert con.execute("select row_number, column_name, reason from rejected_rows").fetchall() == [
         (5, "entered_value", "missing required value")]
+
+
+def test_es003_saved_under_a_table_name_is_still_read_as_an_export(tmp_path):
+    write_es003_csv(tmp_path / "data" / "entries.csv")
+    con, _ = load(tmp_path / "data", tmp_path / "db.duckdb")
+    assert totals(con) == (2, 4, ENTERED_VALUE, DUTY)

@@ -136,8 +136,17 @@ def find_sources(folder: Path, mapping: str | Path | None = None) -> tuple[list[
             continue
         stem = path.stem.strip().lower()
         if stem in s.TABLES:
-            sources.append(table_file_source(path, s.TABLES[stem]))
-            continue
+            try:
+                sources.append(table_file_source(path, s.TABLES[stem]))
+                continue
+            except DataFileError:
+                # An export saved under a table's name (entries.csv holding ES-003) is
+                # still an export; anything else keeps its missing-column error.
+                split = exports.recognise(path, profiles)
+                if split is None:
+                    raise
+                sources.extend(split)
+                continue
         split = exports.recognise(path, profiles)
         if split is None:
             expected = ", ".join(s.TABLES)
