@@ -6,9 +6,10 @@
 -- Sum over 19USC1592 cases open at the end of the period of the statutory maximum penalty: \
 -- fraud = domestic value; gross negligence = 4 x loss of revenue if the loss is above 0, \
 -- else 0.40 x dutiable value; negligence = 2 x loss of revenue if the loss is above 0, else \
--- 0.20 x dutiable value; each capped at domestic value when given. Cases lacking the amounts \
--- their rule needs (including an empty loss of revenue), or with culpability none or empty, \
--- are left out."""
+-- 0.20 x dutiable value; each capped at domestic value when given. An empty loss of revenue \
+-- is not above 0, so the dutiable-value rule applies. Cases lacking the amount their rule \
+-- needs (domestic value for fraud, dutiable value where the loss is not above 0), or with \
+-- culpability none or empty, are left out."""
 -- basis = "19 U.S.C. 1592(c)(1)-(3) maximum penalties."
 -- status = "informational"
 
@@ -27,12 +28,12 @@ uncapped_maximum as (
             when culpability = 'gross_negligence' then
                 case
                     when loss_of_revenue > 0 then 4 * loss_of_revenue
-                    when loss_of_revenue = 0 then 0.40 * dutiable_value
+                    else 0.40 * dutiable_value
                 end
             when culpability = 'negligence' then
                 case
                     when loss_of_revenue > 0 then 2 * loss_of_revenue
-                    when loss_of_revenue = 0 then 0.20 * dutiable_value
+                    else 0.20 * dutiable_value
                 end
         end as maximum
     from open_1592_cases

@@ -61,7 +61,7 @@ CASES = [
     # (1 + 4) / 2 = 2.5: half days are kept
     Case("median_days_to_disposal", "half-day",
          {**BASE, "disposals": ODD["disposals"][:1] + ODD["disposals"][2:]}, D("2.5"), None),
-    Case("median_days_to_disposal", "empty-period-null", EMPTY, None, None),
+    Case("median_days_to_disposal", "empty-period-null", EMPTY, None, "n/a"),  # no rows: null, n/a
     # pending at 2026-01-01: D2 (no date), D5 (disposed on the end date), D6 (no date) = 3;
     # D7 disposed on the last day is not pending; D9 is not in D
     Case("pending_disposals_at_period_end", "boundaries-nulls", DISP, 3, None),

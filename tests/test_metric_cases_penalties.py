@@ -93,7 +93,7 @@ CASES = [
     # mitigated and assessed > 0: P1, P2, P8 (P6 assessed 0, P7 NULL mitigated):
     # 1 - (400 + 1500 + 400) / (1000 + 2000 + 800) = 1 - 2300/3800 = 1500/3800
     Case("mitigation_rate", "normal-nulls", PEN, D(1500) / D(3800), None),
-    Case("mitigation_rate", "empty-period-null", EMPTY, None, None),
+    Case("mitigation_rate", "empty-period-null", EMPTY, None, "n/a"),  # denominator 0: null, n/a
     # below 0.50 x assessed: P1 (400 < 500); P8 exactly on the floor is not below; P6 0 < 0 no
     Case("penalty_floor_breaches", "normal-on-floor", PEN, 1, None),
     Case("penalty_floor_breaches", "empty-period", EMPTY, 0, None),
@@ -112,10 +112,11 @@ CASES = [
     # R1b open, R2b petitioned, R4b open, R6a referred; R3b issued on the end date
     Case("open_cases_at_period_end", "old-cases", REPEAT, 4, None),
     Case("open_cases_at_period_end", "empty-period", EMPTY, 0, None),
-    # X1 5000 + X3 min(400, 300) + X4 0.40 x 1000 + X5 2 x 250 + X6 min(200, 150) = 6350.00;
-    # X2 no domestic value, X7 loss unknown, X8 none, X9 NULL, X10 no dutiable value,
+    # X1 5000 + X3 min(400, 300) + X4 0.40 x 1000 + X5 2 x 250 + X6 min(200, 150)
+    # + X7 0.20 x 1000 (an empty loss is not above 0: the dutiable-value rule) = 6550.00;
+    # X2 no domestic value, X8 none, X9 NULL, X10 no dutiable value,
     # X11 other statute, X12 paid, X13 issued on the end date: left out
-    Case("max_statutory_exposure_1592", "rules-nulls-caps", EXPO, D("6350.00"), None),
+    Case("max_statutory_exposure_1592", "rules-nulls-caps", EXPO, D("6550.00"), None),
     Case("max_statutory_exposure_1592", "empty-period", EMPTY, D("0"), None),
     # open cases: R1b 1000 (R1 repeat: full) + R2b 0.5 x 600 + R4b 0.5 x 200 + R6a 50 (repeat)
     # = 1000 + 300 + 100 + 50 = 1450.00

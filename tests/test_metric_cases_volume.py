@@ -78,11 +78,11 @@ CASES = [
     Case("foreign_ior_entries", "empty-period", EMPTY, 0),
     # foreign value: 200.00 + 300.00 = 500.00; / 2000.75 = 0.24990628514307134824...
     Case("foreign_ior_value_share", "normal", NORMAL, D(500) / D("2000.75"), None),
-    Case("foreign_ior_value_share", "empty-period-null", EMPTY, None, None),
+    Case("foreign_ior_value_share", "empty-period-null", EMPTY, None, "n/a"),
     # CTPAT cover: E13 (importer tier_2 validated 2024-01-01 <= entry date) 300.00 and
     # E14 (broker BRK licensed, active, validated) 0.25: 300.25 / 2000.75
     Case("trusted_trader_value_share", "normal", NORMAL, D("300.25") / D("2000.75"), None),
-    Case("trusted_trader_value_share", "empty-period-null", EMPTY, None, None),
+    Case("trusted_trader_value_share", "empty-period-null", EMPTY, None, "n/a"),
 ]
 
 

@@ -86,7 +86,7 @@ def test_metric_command_json_shape_and_figures(db: Path) -> None:
     # cent half up: 438.89
     assert m["eo_minimum_payable_open"] == (Decimal("438.89"), None)
     assert m["mitigation_rate"] == (Decimal("0.9"), None)  # 1 - 10/100
-    assert m["median_days_to_disposal"] == (None, None)  # no disposals file: null
+    assert m["median_days_to_disposal"] == (None, "n/a")  # no disposals file: null, n/a
     assert m["rejected_rows"] == (0, None)
     # controls: informal red, formal w/o cover (E1) red, bond 0 green, unknown 0 green,
     # standing red, certification 1/2 red, disclosure 0/2 red (empty = unknown), origin/MID

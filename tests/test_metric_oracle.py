@@ -184,9 +184,10 @@ def oracle(con, year: int, fsm: int) -> dict[str, tuple]:
         mult = {"gross_negligence": (4, Decimal("0.40")), "negligence": (2, Decimal("0.20"))}
         if c["culpability"] == "fraud":
             x = dom
-        elif c["culpability"] in mult and loss is not None:
+        elif c["culpability"] in mult:
             k, share = mult[c["culpability"]]
-            x = k * loss if loss > 0 else (share * dut if dut is not None else None)
+            # an empty loss is not above 0: the dutiable-value rule applies
+            x = k * loss if loss is not None and loss > 0 else (share * dut if dut is not None else None)
         else:
             x = None
         if x is not None:

@@ -601,12 +601,16 @@ def _resolve(ref: str | Decimal, policy: Policy, where: str) -> Decimal:
 
 
 def evaluate_status(d: MetricDef, value: int | Decimal | None, policy: Policy) -> str | None:
-    """Status of a figure: None (informational), 'n/a' (no value), 'green', 'amber', 'red'."""
+    """Status of a figure: 'n/a' (no value), 'green', 'amber', 'red', or None.
+
+    Informational metrics carry no status, except that a rate over a zero denominator or a
+    median over no rows is null with status 'n/a' whatever the metric (the catalog's rule).
+    """
     rule = d.rule
+    if value is None and (rule is not None or d.unit in ("rate", "days")):
+        return "n/a"
     if rule is None:
         return None
-    if value is None:
-        return "n/a"
     where = str(d.path) if d.path else d.id
     v = Decimal(value)
     green = _resolve(rule.green, policy, where)
