@@ -549,7 +549,10 @@ def _entry_chunk(m: _Model, chunk: int, n: int) -> _Chunk:
     }).select(pl.format("{}{}{}", "f", pl.col("s").cast(pl.String).str.zfill(7), "c"))
     entry_numbers = entry_numbers.to_series().alias("entry_number")
 
-    lines, adcvd_entry = _lines(rng, m, chunk, n, entry_numbers, informal, origin, mid_main, port)
+    # Warehouse and temporary-importation entries defer duty: their lines carry none.
+    deferred = np.isin(etype, [ENTRY_TYPES.index(t) for t in ("21", "22", "23")])
+    lines, adcvd_entry = _lines(rng, m, chunk, n, entry_numbers, informal, deferred, mid_main,
+                                port)
 
     # Liquidation as of the data extract (31 January of the following year): about 314
     # days after the summary; AD/CVD entries suspended; a few extended; rare deemed.
@@ -593,7 +596,7 @@ def _pick_mid(rng: np.random.Generator, cat: _Catalog, origin: np.ndarray) -> np
 
 
 def _lines(rng: np.random.Generator, m: _Model, chunk: int, n: int, entry_numbers: pl.Series,
-           informal: np.ndarray, origin: np.ndarray, mid_main: np.ndarray,
+           informal: np.ndarray, deferred: np.ndarray, mid_main: np.ndarray,
            port: np.ndarray) -> tuple[pl.DataFrame, np.ndarray]:
     cat = m.catalog
     # Commodity lines per entry; with Chapter 99 ordinals about 3 rows per entry.
@@ -669,7 +672,9 @@ def _lines(rng: np.random.Generator, m: _Model, chunk: int, n: int, entry_number
         "country_of_origin": _text([o[0] for o in _ORIGINS], ctry[line_of], ctry_ok[line_of]),
         "manufacturer_id": _text(cat.mids, mid[line_of], mid_ok[line_of]),
         "entered_value": _money(np.where(is_base, v_row, 0)),
-        "duty_amount": _money(np.where(is_base, duty[line_of], _pct_of(v_row, ch99_rate))),
+        "duty_amount": _money(np.where(deferred[entry_row], 0,
+                                       np.where(is_base, duty[line_of],
+                                                _pct_of(v_row, ch99_rate)))),
         "mpf_amount": _money(np.where(is_base, mpf[line_of], 0)),
         "hmf_amount": _money(np.where(is_base, hmf[line_of], 0)),
         "spi": _text(_SPI, np.maximum(spi[line_of], 0), is_base & (spi[line_of] >= 0)),
