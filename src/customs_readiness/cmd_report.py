@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,10 @@ def make_report(
     from .policy import load_policy
 
     started = time.perf_counter()
+    # Import the renderers (about a second) while DuckDB computes the metrics: the
+    # queries release the GIL, so the two overlap.
+    preload = threading.Thread(target=_preload_renderers, daemon=True)
+    preload.start()
     out = Path(out) if out is not None else Path(f"readiness-{year}.pdf")
     # Fail on a bad template folder before any work is done.
     rpt.template_dirs(templates)
@@ -92,6 +97,7 @@ def make_report(
                                period_for, run_metrics)
             run = run_metrics(con, year, policy, fiscal_start_month=fsm,
                               metrics_dirs=metrics_dirs, store=True)
+            preload.join()
             step("collecting figures, exceptions and charts")
             report = rpt.build_report(con, run, prior_run=prior)
             step("rendering HTML")
@@ -107,6 +113,13 @@ def make_report(
     return ReportOutcome(out, pages, len(report.attachments),
                          f"{score['text']} ({score['status_label']})",
                          time.perf_counter() - started)
+
+
+def _preload_renderers() -> None:
+    from . import report as rpt
+
+    rpt._weasyprint()
+    import matplotlib.figure  # noqa: F401
 
 
 def _prior_run(con, year, policy, fsm, metrics_dirs, load_stored_run, period_for, run_metrics):
