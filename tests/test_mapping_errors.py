@@ -79,6 +79,8 @@ def test_mapping_valid_file_parses(tmp_path):
          "key 'entries.entry_type.extract': bad regular expression"),
         (VALID.replace('entry_type = "Type"', 'entry_type = 7'), "key 'entries.entry_type': must be a header"),
         (VALID.replace('entry_type = "Type"', 'entry_type = ""'), "key 'entries.entry_type.header': empty header"),
+        (VALID.replace('entry_date = "Date"', 'entry_date = "Date"\ncertification = { value = "maybe" }'),
+         "key 'entries.certification.value': 'maybe' is not one of: yes, no, not_required, unknown"),
         ("[layout]\nname = 'x'\n", "the mapping maps no table"),
     ],
 )

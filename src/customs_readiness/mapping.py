@@ -208,6 +208,9 @@ def _parse_spec(raw, col: s.Column, key: str, fail) -> ColumnSpec:
             value = str(value)
         if not isinstance(value, str):
             raise fail(f"{key}.value", "must be a string, number or boolean")
+        folded = re.sub(r"[\s\-]+", "_", value.strip().lower()).strip("_")
+        if col.kind == s.ENUM and folded not in col.values and folded not in col.aliases:
+            raise fail(f"{key}.value", f"'{value}' is not one of: {', '.join(col.values)}")
     else:
         from_column = raw["from"]
         if not isinstance(from_column, str):
