@@ -112,3 +112,25 @@ def test_report_html_unknown_field_fails_loudly(tiny, tmp_path):
     (tmp_path / "_section_benchmarks.html").write_text("{{ no_such_field }}", encoding="utf-8")
     with pytest.raises(ConfigError, match="no_such_field"):
         report.render_html(rep, tmp_path)
+
+
+def test_report_html_change_against_prior_year(tiny):
+    con, run, _, _ = tiny
+    prior = metric_run(con, 2025)  # the tiny folder holds one 2025 entry (31 December)
+    rep = report.build_report(con, run, prior_run=prior, prior_recomputed=True)
+    rows = {r["title"]: r for r in rep.context["prior"]["rows"]}
+    entries = next(r for r in rows.values() if r.get("id") == "entries_total")
+    # 6 entries in 2026 against 1 in 2025: +5
+    assert (entries["value_text"], entries["prior_text"], entries["change_text"]) == ("6", "1",
+                                                                                       "+5")
+    html = report.render_html(rep)
+    assert "Compared with CY2025 as computed from this database under the same policy" in html
+
+
+def test_report_html_empty_period_is_called_out(tiny):
+    con, _, _, _ = tiny
+    rep = report.build_report(con, metric_run(con, 2030))
+    assert rep.context["no_entries"] is True
+    html = report.render_html(rep)
+    assert "No entries fall in CY2030" in html
+    assert "No importer of record has entries in this period" in html

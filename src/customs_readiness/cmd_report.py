@@ -93,13 +93,13 @@ def make_report(
 
             fsm = policy.fiscal_year_start_month if fiscal_start_month is None \
                 else fiscal_start_month
-            prior = _prior_run(con, year, policy, fsm, metrics_dirs, load_stored_run,
-                               period_for, run_metrics)
+            prior, recomputed = _prior_run(con, year, policy, fsm, metrics_dirs,
+                                           load_stored_run, period_for, run_metrics)
             run = run_metrics(con, year, policy, fiscal_start_month=fsm,
                               metrics_dirs=metrics_dirs, store=True)
             preload.join()
             step("collecting figures, exceptions and charts")
-            report = rpt.build_report(con, run, prior_run=prior)
+            report = rpt.build_report(con, run, prior_run=prior, prior_recomputed=recomputed)
             step("rendering HTML")
             html = rpt.render_html(report, templates)
             if html_out is not None:
@@ -123,8 +123,9 @@ def _preload_renderers() -> None:
 
 
 def _prior_run(con, year, policy, fsm, metrics_dirs, load_stored_run, period_for, run_metrics):
-    """The prior year's figures for the comparison: recomputed under the same policy when
-    that year's entries are in the database, else the stored run (if any)."""
+    """The prior year's figures for the comparison, and whether they were recomputed: under
+    the same policy when that year's entries are in the database, else the stored run (if
+    any)."""
     prior_period = period_for(year - 1, fsm)
     has_entries = con.execute(
         "select count(*) from entries where entry_date >= $s and entry_date < $e",
@@ -132,8 +133,8 @@ def _prior_run(con, year, policy, fsm, metrics_dirs, load_stored_run, period_for
     ).fetchone()[0]
     if has_entries:
         return run_metrics(con, year - 1, policy, fiscal_start_month=fsm,
-                           metrics_dirs=metrics_dirs, store=False)
-    return load_stored_run(con, prior_period)
+                           metrics_dirs=metrics_dirs, store=False), True
+    return load_stored_run(con, prior_period), False
 
 
 def _print_outcome(console: Console, outcome: ReportOutcome) -> None:

@@ -728,13 +728,15 @@ def build_report(
     run: Any,
     *,
     prior_run: Any = None,
+    prior_recomputed: bool = False,
     exception_rows: int = EXCEPTION_ROWS,
     exception_records: Callable[..., Any] | None = None,
 ) -> Report:
     """Collect the report's context from a metric run and the database.
 
     ``run`` is a metrics.MetricRun (period, policy, results, score); ``prior_run`` the
-    previous year's run, if any. ``exception_records(con, run, metric_id)`` returns
+    previous year's run, if any (``prior_recomputed``: computed now under the same policy
+    rather than read from storage). ``exception_records(con, run, metric_id)`` returns
     (columns, rows) of a metric's exception list (defaults to the metric engine's
     exceptions query of each metric).
     """
@@ -830,8 +832,10 @@ def build_report(
         "extra_metrics": extra,
         "exceptions": exceptions,
         "exception_rows": exception_rows,
-        "prior": ({"label": str(prior_run.period.label), "rows": prior_rows}
+        "prior": ({"label": str(prior_run.period.label), "rows": prior_rows,
+                   "recomputed": prior_recomputed}
                   if prior_run is not None else None),
+        "no_entries": trend["total"] == 0,
         "trend": trend,
         "dhs": _dhs_tables(con, params, provided),
         "benchmarks": _benchmarks(rows_by_id),
