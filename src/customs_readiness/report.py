@@ -590,14 +590,14 @@ def _data_quality(con, params: dict[str, Any], provided: set[str], bookkept: boo
                        "raw_value": cell_text(r[4]), "reason": r[5] or ""} for r in rejected]
     attachment = None
     if rejected_total:
-        cols, rows = _fetch(con, """
+        table = con.sql("""
             select load_id, file_name, table_name, row_number, column_name, raw_value, reason,
                    record
             from rejected_rows
-            order by load_id, file_name, row_number, column_name""")
+            order by load_id, file_name, row_number, column_name""").to_arrow_table()
         attachment = Attachment("rejected_rows.csv",
                                 f"All {rejected_total} rejected input rows with the reason",
-                                to_csv(cols, rows))
+                                arrow_to_csv(table))
     cols, rows = run_report_query(con, "unknown_statuses", params)
     unknown = dict(zip(cols, rows[0], strict=True))
     unknown_rows = [
