@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from _report_fixtures import loaded_db, metric_run, pdf_text, weasyprint_log
 from pypdf import PdfReader
 
 from customs_readiness import report
+
+from _report_fixtures import loaded_db, metric_run, pdf_text, weasyprint_log
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,12 @@ import subprocess
 import sys
 
 import pytest
-from _report_fixtures import write_folder
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from customs_readiness.cli import app
+
+from _report_fixtures import write_folder
 
 runner = CliRunner()
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import socket
 
 import pytest
-from _report_fixtures import HOSTILE_NAME, loaded_db, metric_run, pdf_text, weasyprint_log
 
 from customs_readiness import report
+
+from _report_fixtures import HOSTILE_NAME, loaded_db, metric_run, pdf_text, weasyprint_log
 
 
 @pytest.fixture

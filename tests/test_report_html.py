@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from _report_fixtures import loaded_db, metric_run
 
 from customs_readiness import report
 from customs_readiness.errors import ConfigError
+
+from _report_fixtures import loaded_db, metric_run
 
 
 @pytest.fixture(scope="module")

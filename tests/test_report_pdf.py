@@ -10,12 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
-from _report_fixtures import outline_titles, weasyprint_log
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from customs_readiness.cli import app
 from customs_readiness.report import fmt_count, fmt_money
+
+from _report_fixtures import outline_titles, weasyprint_log
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "2026"
 

@@ -759,7 +759,7 @@ def build_report(
     for r in rows:
         if r["id"] == "readiness_score":
             continue
-        (sections[r["section"]] if r["section"] in sections else extra).append(r)
+        sections.get(r["section"], extra).append(r)
     # Controls first (red, amber, green, n/a), then informational metrics; stable by id.
     for lst in (*sections.values(), extra):
         lst.sort(key=lambda r: (not r["is_control"], STATUS_ORDER.get(r["status"], 4),
@@ -915,8 +915,8 @@ def _weasyprint():
         warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required",
                                 category=DeprecationWarning)
         import weasyprint
-        import weasyprint.text.ffi  # noqa: F401 - the module that warns
-        import weasyprint.urls  # noqa: F401
+        import weasyprint.text.ffi
+        import weasyprint.urls
     return weasyprint
 
 
