@@ -33,7 +33,11 @@ def test_report_cli_run_writes_default_named_pdf_and_html(tmp_path, monkeypatch)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "readiness-2026.pdf").is_file()
     assert (tmp_path / "readiness.duckdb").is_file()
-    assert "Executive summary" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Executive summary" in html
+    # viewable on its own: styles from the template folder, the chart inlined
+    assert '<base href="file://' in html
+    assert 'src="data:image/svg+xml;base64,' in html
 
 
 def test_report_cli_report_fiscal_year(tmp_path):

@@ -103,7 +103,7 @@ def make_report(
             step("rendering HTML")
             html = rpt.render_html(report, templates)
             if html_out is not None:
-                rpt.write_html(html, html_out)
+                rpt.write_html(html, html_out, report, templates)
             step("laying out and writing the PDF")
             pages = rpt.write_pdf(report, html, out, templates)
             step("done")

@@ -1034,8 +1034,22 @@ def _can_subset() -> bool:
     return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
-def write_html(html: str, out: Path) -> None:
-    """Write the HTML beside nothing else (atomic, like the PDF)."""
+def write_html(html: str, out: Path, report: Report | None = None,
+               templates_dir: Path | None = None) -> None:
+    """Write the report's HTML for review in a browser (atomically, like the PDF).
+
+    With ``report`` the file is made viewable on its own: a <base> points at the template
+    folder (for the CSS and fonts) and the generated charts are inlined as data: URIs.
+    The PDF never uses either.
+    """
+    import base64
+
+    if report is not None:
+        for name, data in sorted(report.resources.items()):
+            uri = f"data:{_mime(name)};base64," + base64.b64encode(data).decode("ascii")
+            html = html.replace(f'src="{name}"', f'src="{uri}"')
+        base = template_dirs(templates_dir)[-1].as_uri() + "/"
+        html = html.replace("<head>\n", f'<head>\n<base href="{base}">\n', 1)
     out = Path(out)
     folder = out.parent if str(out.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
