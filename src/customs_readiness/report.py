@@ -550,10 +550,30 @@ def _dhs_tables(con, params: dict[str, Any], provided: set[str]) -> dict[str, An
             "penalties": penalties, "disposals": disposals}
 
 
+def _benchmark_metric(b: Benchmark, rows_by_id: dict[str, dict[str, Any]]
+                      ) -> dict[str, Any] | None:
+    """The importer's figure a benchmark compares with: a metric, or "a/b" of two metrics
+    (divided exactly, shown in the benchmark's unit)."""
+    if not b.metric:
+        return None
+    if "/" not in b.metric:
+        return rows_by_id.get(b.metric)
+    num_id, den_id = (part.strip() for part in b.metric.split("/", 1))
+    num, den = rows_by_id.get(num_id), rows_by_id.get(den_id)
+    if num is None or den is None:
+        return None
+    missing = num["not_provided"] or den["not_provided"]
+    n, d = _dec(num["value"]), _dec(den["value"])
+    value = None if missing or n is None or not d else n / d
+    return {"title": f"{num['title']} / {den['title']}", "value": value,
+            "not_provided": missing,
+            "value_text": "not provided" if missing else fmt_value(value, b.unit)}
+
+
 def _benchmarks(rows_by_id: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for b in load_benchmarks():
-        mine = rows_by_id.get(b.metric) if b.metric else None
+        mine = _benchmark_metric(b, rows_by_id)
         comparison = ""
         if mine and not mine["not_provided"] and mine["value"] is not None:
             v = _dec(mine["value"])
