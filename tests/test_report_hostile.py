@@ -71,3 +71,10 @@ def test_report_hostile_text_in_arrow_csv_is_not_a_formula():
     assert lines[2] == '"Acme",-2'
     assert lines[3] == ",3"
     assert lines[4] == '"\'@SUM(A1)",'
+
+
+def test_report_hostile_control_and_bidi_characters_are_shown_not_obeyed(tmp_path):
+    con = loaded_db(tmp_path, importer_name="Evil\x01Co \u202eLTD\u202c")
+    html = report.render_html(report.build_report(con, metric_run(con)))
+    assert "Evil\ufffdCo \ufffdLTD\ufffd" in html
+    assert "\x01" not in html and "\u202e" not in html

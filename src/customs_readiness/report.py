@@ -886,6 +886,20 @@ def template_dirs(user_dir: Path | None = None) -> list[Path]:
     return dirs
 
 
+# Characters that would not print as themselves: C0 controls (other than tab and line
+# breaks), DEL, and bidirectional overrides that reorder the text around them.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(value: Any) -> Any:
+    """Show data text literally: unprintable and bidi-control characters become U+FFFD."""
+    import markupsafe
+
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return _UNPRINTABLE.sub("\ufffd", value)
+    return value
+
+
 def _environment(dirs: Sequence[Path]):
     import jinja2
 
@@ -896,6 +910,7 @@ def _environment(dirs: Sequence[Path]):
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=printable,
     )
     # Every filter the templates use, registered in one place.
     env.filters.update({
