@@ -106,3 +106,15 @@ def test_cli_prints_one_line_and_exits_2_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip() == "error: entries.csv: binary data where text (CSV) was expected"
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_cli_failed_first_load_leaves_no_database(tmp_path):
+    folder = write_tables(tmp_path / "d", minimal_tables())
+    (folder / "shipments.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    db = tmp_path / "new.duckdb"
+    proc = subprocess.run(
+        [sys.executable, "-m", "customs_readiness", "load", str(folder), "--db", str(db)],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )
+    assert proc.returncode == 2
+    assert not db.exists()

@@ -33,7 +33,9 @@ def run_load(data_dir: Path, db: Path | str, strict: bool, mapping: Path | None,
              quiet: bool = False) -> LoadResult:
     """Load with a progress bar on stderr; shared by `load`, `validate` and `run`."""
     console = Console(stderr=True)
+    existed = str(db) == ":memory:" or Path(db).exists()
     con = connect(db)
+    ok = False
     try:
         with Progress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -46,8 +48,13 @@ def run_load(data_dir: Path, db: Path | str, strict: bool, mapping: Path | None,
 
             result = load_folder(con, data_dir, strict=strict, mapping=mapping, progress=step,
                                  commit=commit)
+        ok = True
     finally:
         con.close()
+        if not ok and not existed:
+            # A failed first load leaves no database behind, as if never run.
+            for leftover in (Path(db), Path(f"{db}.wal")):
+                leftover.unlink(missing_ok=True)
     return result
 
 
