@@ -255,7 +255,7 @@ def machine() -> dict[str, str]:
     for mod in ("duckdb", "polars", "numpy", "pyarrow", "weasyprint"):
         try:
             versions[mod] = __import__(mod).__version__
-        except Exception:  # noqa: BLE001 - a missing library is just reported as such
+        except Exception:  # a missing or broken library is just reported as such
             versions[mod] = "not installed"
     return {
         "CPU": cpu,
