@@ -182,30 +182,30 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         reason_cols.insert(0, "_reason")
     key = ", ".join(quote_ident(k) for k in table.key)
     key_label = " + ".join(table.key)
-    # One pass: type, apply the contract's defaults, flag refused rows, and mark repeated
-    # keys (among good rows, the first occurrence in the file is kept).
+    # The typed rows are a view, never stored whole: a narrow table of keys and flags is
+    # materialised once, and the view is evaluated again only for the rows to insert (values
+    # only) and for the refused rows (which are few). A 10M-line year does not spill.
     con.execute(
-        f"""create or replace temp table _typed as
+        f"""create or replace temp view _typed as
             with typed as (
                 select _row, {'_reason, ' if src.has_reason else ''}{', '.join(values)}, {', '.join(reasons)}
                 from ({prepped}) src
             ),
             defaulted as (
                 select * {_DEFAULTS.get(table.name, '')} from typed
-            ),
-            flagged as (
-                select *, coalesce({', '.join(reason_cols)}) is not null as _bad from defaulted
             )
-            select * from flagged"""
+            select *, coalesce({', '.join(reason_cols)}) is not null as _bad from defaulted"""
     )
-    # Repeated keys among good rows: narrow work (a hash aggregate), not a sort of whole rows.
+    con.execute(f"create or replace temp table _checks as select _row, {key}, _bad from _typed")
+    # Repeated keys among good rows (the first occurrence in the file is kept): a hash
+    # aggregate over the narrow table.
     con.execute(
         f"""create or replace temp table _dups as
             with repeated as (
-                select {key}, min(_row) as first_row from _typed where not _bad
+                select {key}, min(_row) as first_row from _checks where not _bad
                 group by all having count(*) > 1
             )
-            select t._row, r.first_row from _typed t join repeated r using ({key})
+            select t._row, r.first_row from _checks t join repeated r using ({key})
             where not t._bad and t._row <> r.first_row"""
     )
     # 4. A line must belong to an entry (of this load or of the database).
@@ -213,18 +213,18 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     if table.name == "entry_lines":
         con.execute(
             """insert into _orphans
-               select _row from _typed t
+               select _row from _checks t
                where not _bad and _row not in (select _row from _dups)
                  and not exists (select 1 from entries e where e.entry_number = t.entry_number)"""
         )
     con.execute(
-        """create or replace temp view _flags as
+        """create or replace temp table _flags as
            select t._row, d.first_row as _dup_of, o._row is not null as _orphan
-           from _typed t left join _dups d using (_row) left join _orphans o using (_row)
+           from _checks t left join _dups d using (_row) left join _orphans o using (_row)
            where t._bad or d._row is not null or o._row is not null"""
     )
     # 5. Refused rows, verbatim, with the first reason and the others after it.
-    st.rows_read = con.execute("select count(*) from _typed").fetchone()[0] + len(src.malformed)
+    st.rows_read = con.execute("select count(*) from _checks").fetchone()[0] + len(src.malformed)
     structs = [
         f"{{'c': {sql_str(c.name)}, 'v': {_raw_cell(c.name, src, 'src.')}, "
         f"'r': t.{quote_ident('__r_' + c.name)}}}"
@@ -254,7 +254,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                                 lambda x: coalesce(x.c, 'row') || ': ' || x.r), '; ') || ')' else '' end,
                        {src.record_expr('st')}
                 from (select t._row, list_filter([{', '.join(structs)}], lambda x: x.r is not null) as _errs
-                      from (select * from _typed join _flags using (_row)) t
+                      from (select t0.*, f._dup_of, f._orphan from _typed t0 join _flags f using (_row)) t
                       join ({rel}) src on src._row = t._row) e
                 join {st_table} st on st._row = e._row
                 order by e._row""",
@@ -283,18 +283,23 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         raise DataFileError(src.file_name, f"{st.rows_rejected} row(s) refused under --strict; first: {first}")
 
     # 6. Supersede earlier loads' copies of the same records, then insert.
-    good = "(select * from _typed where not _bad and _row not in (select _row from _flags))"
-    superseded = con.execute(
-        f"delete from {table.name} where _load_id <> $load_id and ({key}) in (select ({key}) from {good})",
-        {"load_id": load_id},
-    ).fetchone()[0]
-    if table.name == "entries":
+    good_keys = "(select * from _checks where _row not in (select _row from _flags))"
+    superseded = 0
+    if con.execute(f"select count(*) from {table.name} where _load_id <> ?", [load_id]).fetchone()[0]:
+        superseded = con.execute(
+            f"delete from {table.name} where _load_id <> $load_id and ({key}) in (select ({key}) from {good_keys})",
+            {"load_id": load_id},
+        ).fetchone()[0]
+    if table.name == "entries" and con.execute(
+        "select count(*) from entry_lines where _load_id <> ?", [load_id]
+    ).fetchone()[0]:
         # Lines of a re-delivered entry come from the new delivery only.
         superseded += con.execute(
-            f"delete from entry_lines where _load_id <> $load_id and entry_number in (select entry_number from {good})",
+            f"delete from entry_lines where _load_id <> $load_id and entry_number in (select entry_number from {good_keys})",
             {"load_id": load_id},
         ).fetchone()[0]
     st.rows_superseded = superseded
+    good = "(select * from _typed where _row not in (select _row from _flags))"
     cols = ", ".join(quote_ident(c) for c in table.column_names)
     con.execute(
         f"""insert into {table.name} ({cols}, _load_id, _file, _row)
@@ -307,8 +312,8 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         [load_id, src.file_name, table.name, src.format, digest, size, st.rows_read, st.rows_loaded,
          st.rows_rejected, st.rows_superseded, st.note or None],
     )
-    con.execute("drop view if exists _flags")
-    for tmp in ("_typed", "_dups", "_orphans"):
+    con.execute("drop view if exists _typed")
+    for tmp in ("_checks", "_dups", "_orphans", "_flags"):
         con.execute(f"drop table if exists {tmp}")
     return st
 

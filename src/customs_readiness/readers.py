@@ -42,7 +42,6 @@ class Staged:
     format: str
     headers: list[str]  # headers as written in the file, in order
     header_row: int  # 1-based row of the header line
-    rows: int = 0  # records staged (blank rows excluded)
     # Records the parser itself could not split into cells: (row, raw text, message).
     malformed: list[tuple[int, str, str]] = field(default_factory=list)
 
@@ -88,7 +87,6 @@ def stage(
         staged = _stage_xlsx(con, path, table, looks_like_header)
     else:  # pragma: no cover - the loader only stages known formats
         raise DataFileError(path.name, f"unsupported file type {path.suffix!r}")
-    staged.rows = con.execute(f"select count(*) from {table}").fetchone()[0]
     return staged
 
 
@@ -204,7 +202,8 @@ def _row_view(con, table: str, ncols: int, row_expr: str) -> None:
     a view avoids copying the whole file a second time.
     """
     base = con.execute(f"select coalesce(min(rowid), 0) from {table}_raw").fetchone()[0]
-    blank = " and ".join(f"nullif(trim(c{i}), '') is null" for i in range(max(ncols, 1)))
+    # Empty cells are NULL in every reader; a row of only empty cells is not a record.
+    blank = f"coalesce({', '.join(f'c{i}' for i in range(max(ncols, 1)))}) is null"
     con.execute(
         f"""create or replace temp view {table} as
             select r.* exclude (rid), {row_expr} as _row
