@@ -102,3 +102,18 @@ def test_mapping_public_sample_through_the_cli(sample_folder, tmp_path):
 def test_mapping_shipped_mapping_by_name(sample_folder, tmp_path):
     con, _ = load(sample_folder, tmp_path / "db.duckdb", mapping="public-broker-export-sample")
     assert totals(con)[:2] == (5, 11)
+
+
+def test_run_loads_an_export_through_a_mapping(sample_folder, tmp_path):
+    """`readiness run --mapping` loads the broker layout and reports on it."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "customs_readiness", "run", str(sample_folder), "--year", "2026",
+         "--db", str(tmp_path / "r.duckdb"), "--out", str(tmp_path / "r.pdf"),
+         "--mapping", "public-broker-export-sample"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "wrote" in proc.stdout and (tmp_path / "r.pdf").stat().st_size > 10_000

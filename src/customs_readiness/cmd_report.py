@@ -180,12 +180,19 @@ def run(
     fiscal_year_start_month: FiscalOption = None,
     metrics_dir: MetricsDirOption = None,
     templates: TemplatesOption = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="TOML mapping file (or shipped mapping name) for an export layout."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat any refused row as a file error: load nothing.")
+    ] = False,
 ) -> None:
     """Load a data folder, compute the metrics and render the PDF report in one step."""
     from .cmd_data import print_summary, run_load
 
     console = Console(stderr=True)
-    result = run_load(data_dir, db, strict=False, mapping=None)
+    result = run_load(data_dir, db, strict=strict, mapping=mapping)
     print_summary(result, console)
     outcome = make_report(db, year, out, policy, html, fiscal_year_start_month,
                           list(metrics_dir or []), templates, console)
