@@ -67,7 +67,7 @@ def make_report(
 ) -> ReportOutcome:
     """Compute the year's metrics in ``db`` and write the PDF (and optionally the HTML)."""
     from . import report as rpt
-    from .metrics import load_stored_run, period_for, run_metrics
+    from .metrics import is_fresh, load_stored_run, period_for, run_metrics
     from .policy import load_policy
 
     started = time.perf_counter()
@@ -95,8 +95,12 @@ def make_report(
                 else fiscal_start_month
             prior, recomputed = _prior_run(con, year, policy, fsm, metrics_dirs,
                                            load_stored_run, period_for, run_metrics)
-            run = run_metrics(con, year, policy, fiscal_start_month=fsm,
-                              metrics_dirs=metrics_dirs, store=True)
+            # Figures stored by `readiness metrics` are used as they are while they still
+            # match the data, policy and queries; otherwise they are computed (and stored).
+            run = load_stored_run(con, period_for(year, fsm))
+            if run is None or not is_fresh(con, run, policy, metrics_dirs):
+                run = run_metrics(con, year, policy, fiscal_start_month=fsm,
+                                  metrics_dirs=metrics_dirs, store=True)
             preload.join()
             step("collecting figures, exceptions and charts")
             report = rpt.build_report(con, run, prior_run=prior, prior_recomputed=recomputed)
@@ -126,7 +130,12 @@ def _prior_run(con, year, policy, fsm, metrics_dirs, load_stored_run, period_for
     """The prior year's figures for the comparison, and whether they were recomputed: under
     the same policy when that year's entries are in the database, else the stored run (if
     any)."""
+    from .metrics import is_fresh
+
     prior_period = period_for(year - 1, fsm)
+    stored = load_stored_run(con, prior_period)
+    if stored is not None and is_fresh(con, stored, policy, metrics_dirs):
+        return stored, True  # computed from the data now loaded, under this same policy
     has_entries = con.execute(
         "select count(*) from entries where entry_date >= $s and entry_date < $e",
         {"s": prior_period.start, "e": prior_period.end},

@@ -92,6 +92,8 @@ def connect(
     con.execute("set autoinstall_known_extensions = false")
     con.execute("set autoload_known_extensions = false")
     con.execute("set preserve_insertion_order = true")
+    # DuckDB's own progress bar would print into our output; the commands show their own.
+    con.execute("set enable_progress_bar = false")
     if not read_only:
         create_schema(con)
     return con

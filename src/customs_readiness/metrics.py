@@ -16,6 +16,7 @@ parameters bound by name, never formatted into the SQL text.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tomllib
@@ -374,6 +375,9 @@ class MetricRun:
     results: dict[str, MetricResult]
     score: Decimal | None
     metrics_dirs: tuple[str, ...] = field(default=())
+    # Fingerprint of the data and metric definitions the figures were computed from; a
+    # stored run is reused only while it still matches (see ``is_fresh``).
+    data_version: str = ""
 
     def by_section(self) -> list[tuple[str, str, list[MetricResult]]]:
         """(section id, title, results) in section order, skipping empty sections."""
@@ -691,10 +695,96 @@ def run_metrics(
             ordered[d.id] = MetricResult(d.id, score, None, d, None, None, "informational")
         else:
             ordered[d.id] = results[d.id]
-    run = MetricRun(period, policy, ordered, score, tuple(str(p) for p in metrics_dirs))
+    run = MetricRun(period, policy, ordered, score, tuple(str(p) for p in metrics_dirs),
+                    data_version(con, defs))
     if store:
         store_run(con, run)
+        store_exceptions(con, run)
     return run
+
+
+def data_version(con: duckdb.DuckDBPyConnection, defs: Sequence[MetricDef] | None = None) -> str:
+    """Fingerprint of what figures depend on: every loaded file (load, table, SHA-256) and
+    the text of every metric and working-set query. Changes when data is (re)loaded or a
+    query changes; the same inputs give the same fingerprint."""
+    files = con.execute(
+        "select coalesce(string_agg(load_id || ':' || coalesce(table_name, '') || ':' "
+        "|| coalesce(file_name, '') || ':' || coalesce(sha256, '-'), ',' "
+        "order by load_id, table_name, file_name), '') from load_files"
+    ).fetchone()[0]
+    counts = con.execute(
+        "select (select count(*) from entries), (select count(*) from entry_lines), "
+        "(select count(*) from importers), (select count(*) from brokers), "
+        "(select count(*) from penalties), (select count(*) from disposals), "
+        "(select count(*) from rejected_rows)"
+    ).fetchall()[0]
+    h = hashlib.sha256(files.encode() + repr(counts).encode())
+    for d in defs if defs is not None else discover():
+        h.update(d.id.encode() + b"\0" + d.sql.encode() + b"\0" + (d.exceptions_sql or "").encode())
+    for path in base_files():
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def is_fresh(con: duckdb.DuckDBPyConnection, run: MetricRun, policy: Policy,
+             metrics_dirs: Sequence[Path | str] = ()) -> bool:
+    """True when a stored ``run`` was computed from the data now loaded, with the same
+    policy values, metric folders and queries: it can be used without recomputing."""
+    if not run.data_version or _policy_key(run.policy) != _policy_key(policy):
+        return False
+    if tuple(run.metrics_dirs) != tuple(str(p) for p in metrics_dirs):
+        return False
+    return run.data_version == data_version(con, discover(metrics_dirs))
+
+
+def exceptions_table(period: Period, metric_id: str) -> str:
+    """Name of the stored exception list of ``metric_id`` for ``period``."""
+    return f"metric_exceptions_{period.start:%Y%m%d}_{period.end:%Y%m%d}_{metric_id}"
+
+
+def has_records(result: MetricResult) -> bool:
+    """Whether a metric's figure can have records behind it: not for a null figure or a
+    count of 0 (a rate of 0 does: every record failed)."""
+    if result.value is None:
+        return False
+    return not (result.definition.unit == "count" and result.value == 0)
+
+
+def store_exceptions(con: duckdb.DuckDBPyConnection, run: MetricRun) -> None:
+    """Store the records behind each figure of ``run`` as one table per metric, so the
+    report and exception exports read them without rebuilding the period working sets."""
+    prefix = f"metric_exceptions_{run.period.start:%Y%m%d}_{run.period.end:%Y%m%d}_"
+    old = con.execute(
+        "select table_name from duckdb_tables() where not temporary and starts_with(table_name, ?)",
+        [prefix],
+    ).fetchall()
+    params = query_parameters(run.period, run.policy)
+    con.execute("begin transaction")
+    try:
+        for (name,) in old:
+            con.execute(f'drop table "{name}"')
+        for r in run.results.values():
+            d = r.definition
+            if not d.exceptions_sql or not has_records(r):
+                continue
+            name = exceptions_table(run.period, d.id).replace('"', '""')
+            sql = f'create table "{name}" as ' + d.exceptions_sql.strip().rstrip(";")
+            execute(con, sql, params, f"{d.path or d.id} (exceptions)")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def stored_exceptions(con: duckdb.DuckDBPyConnection, run: MetricRun, metric_id: str):
+    """The stored exception list of ``metric_id`` as a DuckDB relation, or None."""
+    name = exceptions_table(run.period, metric_id)
+    found = con.execute(
+        "select count(*) from duckdb_tables() where not temporary and table_name = ?", [name]
+    ).fetchall()[0][0]  # fetchall: a relation may not start while a result is pending
+    if not found:
+        return None
+    return con.sql('select * from "' + name.replace('"', '""') + '"')
 
 
 # --------------------------------------------------------------------------------------------
@@ -714,9 +804,11 @@ _STORAGE_DDL = (
         policy_json varchar not null,
         readiness_score varchar,
         metrics_dirs varchar not null,
+        data_version varchar,
         primary key (period_start, period_end)
     )
     """,
+    "alter table metric_runs add column if not exists data_version varchar",
     """
     create table if not exists metric_results (
         period_start date not null,
@@ -784,10 +876,12 @@ def store_run(con: duckdb.DuckDBPyConnection, run: MetricRun) -> None:
         con.execute("delete from metric_runs where period_start = $s and period_end = $e",
                     {"s": p.start, "e": p.end})
         con.execute(
-            "insert into metric_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into metric_runs (period_start, period_end, period_label, year, "
+            "fiscal_start_month, policy_version, policy_source, policy_json, readiness_score, "
+            "metrics_dirs, data_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [p.start, p.end, p.label, p.year, p.fiscal_start_month, run.policy.version,
              run.policy.source, dumps_json(run.policy.values, indent=0), _text(run.score),
-             json.dumps(list(run.metrics_dirs))],
+             json.dumps(list(run.metrics_dirs)), run.data_version],
         )
         con.executemany(
             "insert into metric_results values "
@@ -832,7 +926,7 @@ def load_stored_run(con: duckdb.DuckDBPyConnection, period: Period) -> MetricRun
     try:
         run_row = con.execute(
             "select period_label, year, fiscal_start_month, policy_version, policy_source, "
-            "policy_json, readiness_score, metrics_dirs from metric_runs "
+            "policy_json, readiness_score, metrics_dirs, data_version from metric_runs "
             "where period_start = $s and period_end = $e",
             {"s": period.start, "e": period.end},
         ).fetchone()
@@ -840,7 +934,7 @@ def load_stored_run(con: duckdb.DuckDBPyConnection, period: Period) -> MetricRun
         return None
     if run_row is None:
         return None
-    label, year, fsm, version, source, policy_json, score, dirs = run_row
+    label, year, fsm, version, source, policy_json, score, dirs, version_of_data = run_row
     policy = _policy_from_json(policy_json, version, source)
     dirs_list = tuple(json.loads(dirs))
     try:
@@ -867,4 +961,5 @@ def load_stored_run(con: duckdb.DuckDBPyConnection, period: Period) -> MetricRun
             mid, _number(value, unit), status, d, _number(num), _number(den), rule_text
         )
     stored_period = Period(period.start, period.end, label, year, fsm)
-    return MetricRun(stored_period, policy, results, _number(score, "score") if score else None, dirs_list)
+    return MetricRun(stored_period, policy, results, _number(score, "score") if score else None,
+                     dirs_list, version_of_data or "")

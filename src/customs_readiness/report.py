@@ -684,7 +684,8 @@ def _exceptions(con, run: Any, rows_by_id: dict[str, dict[str, Any]], limit: int
         if not _attr(d, "exceptions_sql"):
             continue
         value = _dec(result.value)
-        if value is None or value == 0:
+        # A null figure or a count of 0 has no records; a rate of 0 has (every record failed).
+        if value is None or (value == 0 and _attr(d, "unit", "") == "count"):
             continue
         records = exception_records(con, run, metric_id)
         if isinstance(records, tuple):
@@ -711,7 +712,7 @@ def _exceptions(con, run: Any, rows_by_id: dict[str, dict[str, Any]], limit: int
             "status": status,
             "columns": [c.strip("_").replace("_", " ") for c in shown_cols],
             "hidden_columns": max(0, len(columns) - len(shown_cols)),
-            "rows": [[cell_text(v) for v in row[:EXCEPTION_COLUMNS]] for row in rows[:printed]],
+            "rows": [[_clip(cell_text(v)) for v in row[:EXCEPTION_COLUMNS]] for row in rows[:printed]],
             "total": total,
             "total_text": fmt_count(total),
             "attachment": name,
@@ -719,17 +720,35 @@ def _exceptions(con, run: Any, rows_by_id: dict[str, dict[str, Any]], limit: int
     return by_section, attachments
 
 
+CELL_CHARS = 120  # a longer cell (a list of case numbers, say) is cut in the PDF, whole in the CSV
+
+
+def _clip(text: str) -> str:
+    """A cell short enough for a table row; the attachment keeps the whole value."""
+    if len(text) <= CELL_CHARS:
+        return text
+    return text[:CELL_CHARS].rstrip() + " … (in full in the attached CSV)"
+
+
 def _engine_exception_records(con, run: Any) -> Callable[..., Any]:
     """exceptions_export.exception_records without rebuilding the period tables per metric:
     they are built once here (a prior-year run may have left another period's in place)."""
     import duckdb
 
-    from .metrics import prepare_period, query_parameters, used_parameters
+    from .metrics import prepare_period, query_parameters, stored_exceptions, used_parameters
 
-    prepare_period(con, run.period, run.policy)
+    prepared = False
     params = query_parameters(run.period, run.policy)
 
     def records(con, run, metric_id):
+        nonlocal prepared
+        # Lists stored by `readiness metrics` for this very run are read, not recomputed.
+        stored = stored_exceptions(con, run, metric_id) if getattr(run, "data_version", "") else None
+        if stored is not None:
+            return stored.to_arrow_table()
+        if not prepared:
+            prepare_period(con, run.period, run.policy)
+            prepared = True
         d = run.results[metric_id].definition
         sql = d.exceptions_sql
         try:
