@@ -182,9 +182,8 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         reason_cols.insert(0, "_reason")
     key = ", ".join(quote_ident(k) for k in table.key)
     key_label = " + ".join(table.key)
-    # The typed rows are a view, never stored whole: a narrow table of keys and flags is
-    # materialised once, and the view is evaluated again only for the rows to insert (values
-    # only) and for the refused rows (which are few). A 10M-line year does not spill.
+    # The typed rows are a view, never stored whole: it is evaluated once for the insert,
+    # and again only when some rows are refused (for those rows' reasons).
     con.execute(
         f"""create or replace temp view _typed as
             with typed as (
@@ -196,35 +195,55 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
             )
             select *, coalesce({', '.join(reason_cols)}) is not null as _bad from defaulted"""
     )
-    con.execute(f"create or replace temp table _checks as select _row, {key}, _bad from _typed")
-    # Repeated keys among good rows (the first occurrence in the file is kept): a hash
-    # aggregate over the narrow table.
+    # 2. Optimistic insert: rows whose every cell passed go straight into the table (one
+    # typing pass). What fails a whole-file check afterwards (a repeated key, a line without
+    # its entry) is taken out again; rows with a refused cell were never inserted.
+    cols = ", ".join(quote_ident(c) for c in table.column_names)
+    mine = {"load_id": load_id, "file": src.file_name}
+    con.execute(
+        f"""insert into {table.name} ({cols}, _load_id, _file, _row)
+            select {cols}, $load_id, $file, _row from _typed where not _bad""",
+        mine,
+    )
+    con.execute(
+        f"""create or replace temp table _inserted as
+            select _row, {key} from {table.name} where _load_id = $load_id and _file = $file""",
+        mine,
+    )
+    # 3. Repeated keys (the first good occurrence in the file is kept): a hash aggregate.
     con.execute(
         f"""create or replace temp table _dups as
             with repeated as (
-                select {key}, min(_row) as first_row from _checks where not _bad
+                select {key}, min(_row) as first_row from _inserted
                 group by all having count(*) > 1
             )
-            select t._row, r.first_row from _checks t join repeated r using ({key})
-            where not t._bad and t._row <> r.first_row"""
+            select t._row, r.first_row from _inserted t join repeated r using ({key})
+            where t._row <> r.first_row"""
     )
     # 4. A line must belong to an entry (of this load or of the database).
     con.execute("create or replace temp table _orphans (_row bigint)")
     if table.name == "entry_lines":
         con.execute(
             """insert into _orphans
-               select _row from _checks t
-               where not _bad and _row not in (select _row from _dups)
+               select _row from _inserted t
+               where _row not in (select _row from _dups)
                  and not exists (select 1 from entries e where e.entry_number = t.entry_number)"""
         )
     con.execute(
-        """create or replace temp table _flags as
-           select t._row, d.first_row as _dup_of, o._row is not null as _orphan
-           from _checks t left join _dups d using (_row) left join _orphans o using (_row)
-           where t._bad or d._row is not null or o._row is not null"""
+        f"""create or replace temp table _flags as
+            select s._row, d.first_row as _dup_of, o._row is not null as _orphan
+            from (select _row from ({rel})) s
+            left join _dups d using (_row) left join _orphans o using (_row)
+            where s._row not in (select _row from _inserted)
+               or d._row is not null or o._row is not null"""
+    )
+    con.execute(
+        f"""delete from {table.name} where _load_id = $load_id and _file = $file
+            and _row in (select _row from _flags)""",
+        mine,
     )
     # 5. Refused rows, verbatim, with the first reason and the others after it.
-    st.rows_read = con.execute("select count(*) from _checks").fetchone()[0] + len(src.malformed)
+    st.rows_read = con.execute(f"select count(*) from ({rel})").fetchone()[0] + len(src.malformed)
     structs = [
         f"{{'c': {sql_str(c.name)}, 'v': {_raw_cell(c.name, src, 'src.')}, "
         f"'r': t.{quote_ident('__r_' + c.name)}}}"
@@ -282,8 +301,8 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         first = st.first_reasons[0]
         raise DataFileError(src.file_name, f"{st.rows_rejected} row(s) refused under --strict; first: {first}")
 
-    # 6. Supersede earlier loads' copies of the same records, then insert.
-    good_keys = "(select * from _checks where _row not in (select _row from _flags))"
+    # 6. Supersede earlier loads' copies of the same records.
+    good_keys = "(select * from _inserted where _row not in (select _row from _flags))"
     superseded = 0
     if con.execute(f"select count(*) from {table.name} where _load_id <> ?", [load_id]).fetchone()[0]:
         superseded = con.execute(
@@ -299,13 +318,6 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
             {"load_id": load_id},
         ).fetchone()[0]
     st.rows_superseded = superseded
-    good = "(select * from _typed where _row not in (select _row from _flags))"
-    cols = ", ".join(quote_ident(c) for c in table.column_names)
-    con.execute(
-        f"""insert into {table.name} ({cols}, _load_id, _file, _row)
-            select {cols}, $load_id, $file, _row from {good}""",
-        {"load_id": load_id, "file": src.file_name},
-    )
     st.rows_loaded = st.rows_read - st.rows_rejected
     con.execute(
         "insert into load_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -313,7 +325,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
          st.rows_rejected, st.rows_superseded, st.note or None],
     )
     con.execute("drop view if exists _typed")
-    for tmp in ("_checks", "_dups", "_orphans", "_flags"):
+    for tmp in ("_inserted", "_dups", "_orphans", "_flags"):
         con.execute(f"drop table if exists {tmp}")
     return st
 
