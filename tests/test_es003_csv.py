@@ -12,7 +12,16 @@ from customs_readiness.loader import load_folder
 from customs_readiness.metrics import run_metrics
 from customs_readiness.policy import load_policy
 
-from _es003_fixtures import DUTY, ENTERED_VALUE, HEADERS, ROWS, counts, load, totals, write_es003_csv
+from _es003_fixtures import (
+    DUTY,
+    ENTERED_VALUE,
+    HEADERS,
+    ROWS,
+    counts,
+    load,
+    totals,
+    write_es003_csv,
+)
 
 
 def test_es003_csv_with_spaces_in_name_is_split_into_entries_and_lines(tmp_path):

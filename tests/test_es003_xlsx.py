@@ -9,7 +9,16 @@ import openpyxl
 
 from customs_readiness.schema import TABLES
 
-from _es003_fixtures import DUTY, ENTERED_VALUE, HEADERS, ROWS, counts, load, totals, write_es003_csv
+from _es003_fixtures import (
+    DUTY,
+    ENTERED_VALUE,
+    HEADERS,
+    ROWS,
+    counts,
+    load,
+    totals,
+    write_es003_csv,
+)
 
 TITLE_ROWS = [
     ["ES-003 Entry Summary Line Tariff Details"],
@@ -35,7 +44,7 @@ def _write_xlsx(path: Path, rows: list[list[object]], title_rows: list[list[obje
 def _typed(row: list[str]) -> list[object]:
     """The same row as a spreadsheet with native cells: numbers, dates, blanks."""
     out: list[object] = []
-    for h, v in zip(HEADERS, row):
+    for h, v in zip(HEADERS, row, strict=True):
         if v == "":
             out.append(None)
         elif h.endswith("Date"):

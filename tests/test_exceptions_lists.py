@@ -13,7 +13,6 @@ import test_metric_cases_disposals
 import test_metric_cases_eligibility
 import test_metric_cases_penalties
 import test_metric_cases_volume
-from _metric_fixtures import DOMESTIC, FOREIGN, D, entry, importer, make_db
 from typer.testing import CliRunner
 
 from customs_readiness.cli import app
@@ -25,6 +24,8 @@ from customs_readiness.exceptions_export import (
 )
 from customs_readiness.metrics import run_metrics
 from customs_readiness.policy import load_policy
+
+from _metric_fixtures import DOMESTIC, FOREIGN, D, entry, importer, make_db
 
 # Rates list the records that pull them away from 1 (denominator - numerator), except
 # psc_rate, which lists the entries with a correction (its numerator).

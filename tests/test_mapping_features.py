@@ -7,9 +7,8 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from conftest import write_csv
-
 from _es003_fixtures import counts, load, write_es003_csv
+from conftest import write_csv
 
 HEADER = ["Entry No", "Type", "IOR", "Released", "Liq", "PSC", "Line", "Tariff", "Value", "Origin"]
 ROWS = [

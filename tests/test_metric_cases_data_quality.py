@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from _metric_fixtures import DOMESTIC, FOREIGN, Case, D, check_case, entry
 
 

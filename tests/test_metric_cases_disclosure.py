@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from _metric_fixtures import DOMESTIC, Case, D, case, check_case, disposal, entry, line
 
 EMPTY = {"importers": [DOMESTIC], "entries": [entry("2026-01-01")]}

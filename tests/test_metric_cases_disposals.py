@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from _metric_fixtures import DOMESTIC, Case, D, check_case, disposal, entry
 
 BASE = {"importers": [DOMESTIC], "entries": [entry("2025-02-02")]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from _metric_fixtures import DOMESTIC, FOREIGN, Case, check_case, entry, importer
 
 EMPTY = {"importers": [DOMESTIC, FOREIGN],

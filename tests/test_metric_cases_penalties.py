@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+
 from _metric_fixtures import DOMESTIC, Case, D, case, check_case, entry
 
 BASE = {"importers": [DOMESTIC], "entries": [entry("2025-02-02")]}

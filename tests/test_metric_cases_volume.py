@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from _metric_fixtures import DOMESTIC, FOREIGN, Case, D, check_case, entry, importer, line
 
 # Four entries on the period boundaries: only the first and last day of 2025 are in E.

@@ -10,11 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import write_tables
 from typer.testing import CliRunner
 
 from customs_readiness.cli import app
 from customs_readiness.metrics import CATALOG_ORDER
+
+from conftest import write_tables
 
 runner = CliRunner()
 

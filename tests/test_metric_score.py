@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _metric_fixtures import DOMESTIC, D, entry, run_for
-
 from customs_readiness.metrics import MetricResult, discover, readiness_score
 from customs_readiness.policy import load_policy
+
+from _metric_fixtures import DOMESTIC, D, entry, run_for
 
 DEFS = {d.id: d for d in discover()}
 

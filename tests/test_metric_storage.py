@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _metric_fixtures import DOMESTIC, D, case, entry, line, make_db
-
 from customs_readiness.metrics import load_stored_run, period_for, run_metrics
 from customs_readiness.policy import load_policy
+
+from _metric_fixtures import DOMESTIC, D, case, entry, line, make_db
 
 DATA = {
     "importers": [DOMESTIC],

@@ -10,8 +10,13 @@ import pytest
 from customs_readiness import metrics
 from customs_readiness.db import connect
 from customs_readiness.loader import load_folder
-from customs_readiness.metrics import (is_fresh, load_stored_run, period_for, run_metrics,
-                                       stored_exceptions)
+from customs_readiness.metrics import (
+    is_fresh,
+    load_stored_run,
+    period_for,
+    run_metrics,
+    stored_exceptions,
+)
 from customs_readiness.policy import load_policy
 
 from conftest import minimal_tables, write_tables

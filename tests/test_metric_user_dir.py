@@ -6,12 +6,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from _metric_fixtures import DOMESTIC, D, entry, line, make_db, run_for
 
 from customs_readiness.errors import ConfigError
 from customs_readiness.exceptions_export import exception_records
 from customs_readiness.metrics import run_metrics
 from customs_readiness.policy import load_policy
+
+from _metric_fixtures import DOMESTIC, D, entry, line, make_db, run_for
 
 USER_METRIC = '''-- id = "high_value_entries"
 -- title = "Entries over $1,000 entered value"

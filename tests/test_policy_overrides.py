@@ -7,10 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from _metric_fixtures import DOMESTIC, FOREIGN, D, case, entry, importer, run_for
 
 from customs_readiness.errors import ConfigError
 from customs_readiness.policy import default_policy_path, load_policy
+
+from _metric_fixtures import DOMESTIC, FOREIGN, D, case, entry, importer, run_for
 
 
 def write(tmp_path: Path, text: str, name: str = "policy.toml") -> Path:

@@ -48,7 +48,7 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             raise fail("interrupted", 130) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
-        except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback for users
+        except Exception as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise fail(f"unexpected {type(exc).__name__}: {first}", 3) from None
 

@@ -21,7 +21,7 @@ from .metrics import MetricResult, MetricRun, dumps_json, json_value, run_metric
 from .policy import load_policy
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(str, Enum):  # noqa: UP042 - typer needs a str Enum for choices
     table = "table"
     json = "json"
     csv = "csv"
