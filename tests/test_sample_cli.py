@@ -40,3 +40,21 @@ def test_sample_cli_has_help() -> None:
     result = runner.invoke(app, ["sample", "--help"])
     assert result.exit_code == 0
     assert "--entries" in result.output and "--seed" in result.output
+
+
+def test_sample_command_defaults_match_the_generator():
+    """The command repeats the generator's defaults so the CLI starts without numpy."""
+    from customs_readiness import cmd_sample, sample
+
+    assert (cmd_sample.DEFAULT_ENTRIES, cmd_sample.DEFAULT_SEED, cmd_sample.DEFAULT_YEAR,
+            tuple(cmd_sample.FORMATS)) == (sample.DEFAULT_ENTRIES, sample.DEFAULT_SEED,
+                                           sample.DEFAULT_YEAR, tuple(sample.FORMATS))
+
+
+def test_cli_import_does_not_load_numpy():
+    import subprocess
+    import sys
+
+    code = "import sys, customs_readiness.cli; print('numpy' in sys.modules, 'polars' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
