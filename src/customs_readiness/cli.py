@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -61,8 +62,23 @@ for _name in _COMMAND_MODULES:
     importlib.import_module(f"{__package__}.{_name}")
 
 
+# Set by the console script only (not by in-process test runners): commands that end with a
+# large document may leave at once instead of waiting for the interpreter's teardown.
+FAST_EXIT = False
+
+
+def finish_fast() -> None:
+    """End the process now if allowed: everything is written, flushed and closed."""
+    if FAST_EXIT:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
 def main() -> None:
     """Console-script entry point."""
+    global FAST_EXIT
+    FAST_EXIT = True
     try:
         app()
     except ReadinessError as exc:  # raised outside a command (should not happen)

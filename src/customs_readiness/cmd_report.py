@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from . import cli
 from .cli import app, handles_errors
 from .db import DEFAULT_DB, connect
 
@@ -101,9 +102,9 @@ def make_report(
             if run is None or not is_fresh(con, run, policy, metrics_dirs):
                 run = run_metrics(con, year, policy, fiscal_start_month=fsm,
                                   metrics_dirs=metrics_dirs, store=True)
-            preload.join()
             step("collecting figures, exceptions and charts")
             report = rpt.build_report(con, run, prior_run=prior, prior_recomputed=recomputed)
+            preload.join()
             step("rendering HTML")
             html = rpt.render_html(report, templates)
             if html_out is not None:
@@ -172,6 +173,7 @@ def report(
     outcome = make_report(db, year, out, policy, html, fiscal_year_start_month,
                           list(metrics_dir or []), templates, console)
     _print_outcome(Console(), outcome)
+    cli.finish_fast()  # a large PDF's objects need no orderly teardown
 
 
 @app.command()
@@ -206,3 +208,4 @@ def run(
     outcome = make_report(db, year, out, policy, html, fiscal_year_start_month,
                           list(metrics_dir or []), templates, console)
     _print_outcome(Console(), outcome)
+    cli.finish_fast()  # a large PDF's objects need no orderly teardown
