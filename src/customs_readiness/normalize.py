@@ -113,7 +113,9 @@ def rule(col: Column, raw: str) -> tuple[list[tuple[str, str]], str, str]:
     elif kind == s.AMOUNT:
         # "$1,234.56" -> "1234.56"; "(12.00)" is an accountant's negative.
         cleaned = _prep_name(col, "clean")
-        prep = [(cleaned, f"replace(replace(replace({x}, '$', ''), ',', ''), ' ', '')")]
+        stripped = f"replace(replace(replace({x}, '$', ''), ',', ''), ' ', '')"
+        prep = [(cleaned, f"case when contains({x}, '$') or contains({x}, ',') or contains({x}, ' ') "
+                          f"then {stripped} else {x} end")]
         # Only text that is already a non-negative amount in cents is cast: the checks
         # are regular expressions on the text, so no wide-decimal arithmetic is needed.
         ok = _prep_name(col, "ok")
