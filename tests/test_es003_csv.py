@@ -185,3 +185,15 @@ def test_es003_saved_under_a_table_name_is_still_read_as_an_export(tmp_path):
     write_es003_csv(tmp_path / "data" / "entries.csv")
     con, _ = load(tmp_path / "data", tmp_path / "db.duckdb")
     assert totals(con) == (2, 4, ENTERED_VALUE, DUTY)
+
+
+def test_es003_report_data_quality_says_what_the_export_did_not_carry(tmp_path):
+    from customs_readiness import report
+
+    write_es003_csv(tmp_path / "data" / "export.csv")
+    con, _ = load(tmp_path / "data", tmp_path / "db.duckdb")
+    run = run_metrics(con, 2026, load_policy())
+    html = report.render_html(report.build_report(con, run))
+    section = html[html.index('id="data-quality"'):]
+    assert "What the files did not carry" in section
+    assert "certification, disclosure_complete, prior_disclosure not in the export (unknown)" in section
