@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,6 +112,12 @@ def load_folder(
         notes.append("importers: not provided; every importer's IOR status is unknown")
     missing = [t for t in LOAD_ORDER if t not in by_table]
 
+    # SHA-256 of every file (for the manifest) runs in a thread while DuckDB loads: hashlib
+    # releases the GIL, so on a large year it costs no wall time.
+    hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
+    digests = {p: hasher.submit(file_digest, p) for p in sorted({s.path for s in sources})}
+    for src in sources:
+        src.digest_future = digests[src.path]
     con.execute("begin transaction")
     try:
         replaced = _forget_previous_load(con, str(folder))
@@ -135,6 +142,8 @@ def load_folder(
     except BaseException:
         con.execute("rollback")
         raise
+    finally:
+        hasher.shutdown(wait=True, cancel_futures=True)
     return LoadResult(load_id, str(folder), stats, missing, replaced, notes)
 
 
@@ -161,8 +170,7 @@ def file_digest(path: Path) -> tuple[str, int]:
 
 def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, strict: bool) -> FileStats:
     table = src.table
-    digest, size = src.digest
-    st = FileStats(src.file_name, table.name, src.format, digest, size, note=src.note)
+    st = FileStats(src.file_name, table.name, src.format, "", 0, note=src.note)
     rel = src.relation(con)  # canonical raw columns (VARCHAR) + _row, + optional _reason
 
     # 1. Type every column; a refused cell leaves its reason in column __r_<name>.
@@ -319,6 +327,8 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         ).fetchone()[0]
     st.rows_superseded = superseded
     st.rows_loaded = st.rows_read - st.rows_rejected
+    digest, size = src.digest  # usually computed by now, in the background
+    st.sha256, st.bytes = digest, size
     con.execute(
         "insert into load_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, src.file_name, table.name, src.format, digest, size, st.rows_read, st.rows_loaded,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -33,6 +34,7 @@ class Source:
     staged: Staged | None = None
     shared_stage_key: str | None = None  # sources split from one file share its staging table
     _digest: tuple[str, int] | None = field(default=None, repr=False)
+    digest_future: Any = field(default=None, repr=False)  # set by the loader: hashing in a thread
     _stages: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -46,9 +48,12 @@ class Source:
     @property
     def digest(self) -> tuple[str, int]:
         if self._digest is None:
-            from .loader import file_digest
+            if self.digest_future is not None:
+                self._digest = self.digest_future.result()
+            else:
+                from .loader import file_digest
 
-            self._digest = file_digest(self.path)
+                self._digest = file_digest(self.path)
         return self._digest
 
     @property
