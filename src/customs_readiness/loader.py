@@ -218,14 +218,23 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
             select _row, {key} from {table.name} where _load_id = $load_id and _file = $file""",
         mine,
     )
-    # 3. Repeated keys (the first good occurrence in the file is kept): a hash aggregate.
+    # 3. Repeated keys (the first good occurrence in the file is kept). Grouping by a 64-bit
+    # hash of the key is cheap; only rows whose hash repeats are then compared exactly.
     con.execute(
         f"""create or replace temp table _dups as
-            with repeated as (
-                select {key}, min(_row) as first_row from _inserted
+            with hashed as (
+                select _row, hash({key}) as h from _inserted
+            ),
+            candidates as (
+                select i.* from _inserted i
+                semi join (select h from hashed group by h having count(*) > 1) r
+                    on hash({', '.join('i.' + quote_ident(k) for k in table.key)}) = r.h
+            ),
+            repeated as (
+                select {key}, min(_row) as first_row from candidates
                 group by all having count(*) > 1
             )
-            select t._row, r.first_row from _inserted t join repeated r using ({key})
+            select t._row, r.first_row from candidates t join repeated r using ({key})
             where t._row <> r.first_row"""
     )
     # 4. A line must belong to an entry (of this load or of the database).
@@ -237,13 +246,22 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                where _row not in (select _row from _dups)
                  and not exists (select 1 from entries e where e.entry_number = t.entry_number)"""
         )
+    rows_staged = con.execute(f"select count(*) from ({rel})").fetchone()[0]
+    inserted = con.execute("select count(*) from _inserted").fetchone()[0]
+    # Rows never inserted had a refused cell; when every row went in, none did.
+    never_inserted = (
+        f"select _row from ({rel}) where _row not in (select _row from _inserted)"
+        if inserted < rows_staged else "select cast(null as bigint) as _row where false"
+    )
     con.execute(
         f"""create or replace temp table _flags as
-            select s._row, d.first_row as _dup_of, o._row is not null as _orphan
-            from (select _row from ({rel})) s
-            left join _dups d using (_row) left join _orphans o using (_row)
-            where s._row not in (select _row from _inserted)
-               or d._row is not null or o._row is not null"""
+            with flagged as (
+                {never_inserted}
+                union select _row from _dups
+                union select _row from _orphans
+            )
+            select f._row, d.first_row as _dup_of, o._row is not null as _orphan
+            from flagged f left join _dups d using (_row) left join _orphans o using (_row)"""
     )
     con.execute(
         f"""delete from {table.name} where _load_id = $load_id and _file = $file
@@ -251,7 +269,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         mine,
     )
     # 5. Refused rows, verbatim, with the first reason and the others after it.
-    st.rows_read = con.execute(f"select count(*) from ({rel})").fetchone()[0] + len(src.malformed)
+    st.rows_read = rows_staged + len(src.malformed)
     structs = [
         f"{{'c': {sql_str(c.name)}, 'v': {_raw_cell(c.name, src, 'src.')}, "
         f"'r': t.{quote_ident('__r_' + c.name)}}}"
