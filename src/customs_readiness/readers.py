@@ -225,14 +225,19 @@ def _parquet_headers(path: Path) -> list[str]:
     return [r[0] for r in rel]
 
 
-def _sniff_parquet(path: Path) -> None:
+def _check_signature(path: Path, signature: bytes, problem: str) -> None:
+    """Refuse a file whose first bytes are not the format's signature (garbage, a renamed file)."""
     try:
         with path.open("rb") as fh:
-            magic = fh.read(4)
+            magic = fh.read(len(signature))
     except OSError as exc:
         raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
-    if magic != b"PAR1":
-        raise DataFileError(path.name, "not a Parquet file (no PAR1 signature)")
+    if magic != signature:
+        raise DataFileError(path.name, problem)
+
+
+def _sniff_parquet(path: Path) -> None:
+    _check_signature(path, b"PAR1", "not a Parquet file (no PAR1 signature)")
 
 
 def _stage_parquet(con, path: Path, table: str) -> Staged:
@@ -268,13 +273,7 @@ def _stage_parquet(con, path: Path, table: str) -> Staged:
 def _xlsx_reader(path: Path):
     import fastexcel
 
-    try:
-        with path.open("rb") as fh:
-            magic = fh.read(4)
-    except OSError as exc:
-        raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
-    if magic != b"PK\x03\x04":
-        raise DataFileError(path.name, "not an Excel .xlsx workbook")
+    _check_signature(path, b"PK\x03\x04", "not an Excel .xlsx workbook")
     try:
         return fastexcel.read_excel(str(path))
     except Exception as exc:  # fastexcel raises its own error classes
