@@ -31,7 +31,6 @@ import duckdb
 from . import schema as s
 from .errors import DataFileError, ReadinessError
 from .normalize import quote_ident, rule, sql_str
-from .readers import file_format
 from .sources import Source, find_sources
 
 # Tables are loaded in this order so that lines can be checked against their entries.
@@ -372,8 +371,3 @@ def _raw_cell(name: str, src: Source, prefix: str = "") -> str:
     if name not in src.columns:
         return "cast(null as varchar)"
     return f"nullif(trim({prefix}{quote_ident(name)}), '')"
-
-
-def supported_file(path: Path) -> bool:
-    """True for a file the loader looks at (by extension; hidden files never)."""
-    return path.is_file() and not path.name.startswith((".", "~$")) and file_format(path) is not None

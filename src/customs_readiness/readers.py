@@ -4,10 +4,10 @@ Every cell is staged as VARCHAR exactly as it appears in the file, so nothing is
 inferred from a sample (leading zeros of HTS, ports and entry types survive) and a
 refused row can be kept verbatim. Typing happens afterwards in SQL (normalize.py).
 
-A staging table has one column per header, named ``c0``, ``c1``, ... (headers from
-user files are not trusted as identifiers), plus ``_row``: the row number a
-spreadsheet would show for that record, the header row being row 1 (title rows above
-the header shift it down).
+The cells go to a temp table ``<name>_raw`` with one column per header, named ``c0``,
+``c1``, ... (headers from user files are not trusted as identifiers). A view ``<name>``
+over it drops empty rows and adds ``_row``: the row number a spreadsheet would show for
+that record, the header row being row 1 (title rows above the header shift it down).
 """
 
 from __future__ import annotations
@@ -37,17 +37,13 @@ def normalize_header(name: object) -> str:
 class Staged:
     """A file staged as text: where it is, what its headers are, what was malformed."""
 
-    table: str  # temp table name
+    table: str  # view over the staged rows (the cells are in temp table <table>_raw)
     path: Path
     format: str
     headers: list[str]  # headers as written in the file, in order
     header_row: int  # 1-based row of the header line
     # Records the parser itself could not split into cells: (row, raw text, message).
     malformed: list[tuple[int, str, str]] = field(default_factory=list)
-
-    def col(self, header: str) -> str:
-        """Staging column name of a header as written in the file."""
-        return f"c{self.headers.index(header)}"
 
 
 HeaderTest = Callable[[list[str]], bool]
