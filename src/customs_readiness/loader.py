@@ -30,7 +30,7 @@ import duckdb
 
 from . import schema as s
 from .errors import DataFileError, ReadinessError
-from .normalize import quote_ident, rule, sql_str
+from .normalize import canonical, quote_ident, rule, sql_str
 from .sources import Source, find_sources
 
 # Tables are loaded in this order so that lines can be checked against their entries.
@@ -78,11 +78,14 @@ def load_folder(
     mapping: str | Path | None = None,
     progress: Progress | None = None,
     commit: bool = True,
+    fast_path: bool = True,
 ) -> LoadResult:
     """Load every table file of ``data_dir`` in one transaction.
 
     With ``strict`` any row error is a file error. With ``commit=False`` everything
-    is checked and then rolled back (``readiness validate``).
+    is checked and then rolled back (``readiness validate``). ``fast_path=False`` types
+    every row by the full rules, even rows already written canonically (the tests use it
+    to check that both ways store the same tables).
 
     Raises DataFileError (nothing kept) for an unreadable file, a missing required
     column, a file that names no table, or a missing required table; ConfigError for
@@ -126,7 +129,7 @@ def load_folder(
         for table in LOAD_ORDER:
             for src in by_table.get(table, []):
                 notify(src.file_name, f"loading {table}")
-                stats.append(_load_source(con, src, load_id, strict))
+                stats.append(_load_source(con, src, load_id, strict, fast_path))
         for table in missing:
             con.execute(
                 "insert into load_files (load_id, table_name, note) values (?, ?, 'not provided')",
@@ -167,7 +170,8 @@ def file_digest(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
-def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, strict: bool) -> FileStats:
+def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, strict: bool,
+                 fast_path: bool = True) -> FileStats:
     table = src.table
     st = FileStats(src.file_name, table.name, src.format, "", 0, note=src.note)
     rel = src.relation(con)  # canonical raw columns (VARCHAR) + _row, + optional _reason
@@ -182,18 +186,15 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     # Cells are trimmed (empty = NULL) once, then costly parses are done once per cell.
     trimmed = ", ".join(f"{_raw_cell(c.name, src)} as {quote_ident(c.name)}" for c in table.columns)
     extra = "_reason, " if src.has_reason else ""
-    prepped = (f"select *{''.join(', ' + p for p in preps)} "
-               f"from (select _row, {extra}{trimmed} from ({rel}))")
     reason_cols = [quote_ident("__r_" + c.name) for c in table.columns]
     if src.has_reason:
         reason_cols.insert(0, "_reason")
-    key = ", ".join(quote_ident(k) for k in table.key)
-    key_label = " + ".join(table.key)
-    # The typed rows are a view, never stored whole: it is evaluated once for the insert,
-    # and again only when some rows are refused (for those rows' reasons).
-    con.execute(
-        f"""create or replace temp view _typed as
-            with typed as (
+
+    def typed(rows: str) -> str:
+        # ``rows``: the staged relation, or a part of it.
+        prepped = (f"select *{''.join(', ' + p for p in preps)} "
+                   f"from (select _row, {extra}{trimmed} from ({rows}))")
+        return f"""with typed as (
                 select _row, {'_reason, ' if src.has_reason else ''}{', '.join(values)}, {', '.join(reasons)}
                 from ({prepped}) src
             ),
@@ -201,17 +202,37 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                 select * {_DEFAULTS.get(table.name, '')} from typed
             )
             select *, coalesce({', '.join(reason_cols)}) is not null as _bad from defaulted"""
-    )
-    # 2. Optimistic insert: rows whose every cell passed go straight into the table (one
-    # typing pass). What fails a whole-file check afterwards (a repeated key, a line without
-    # its entry) is taken out again; rows with a refused cell were never inserted.
+
+    key = ", ".join(quote_ident(k) for k in table.key)
+    key_label = " + ".join(table.key)
+    # The typed rows of the whole file are a view, never stored whole: it is evaluated
+    # only when some rows are refused (for those rows' reasons).
+    con.execute(f"create or replace temp view _typed as {typed(rel)}")
+    # 2. Optimistic insert. Rows whose every cell is already canonical go straight in as
+    # plain casts; the other rows are typed by the full rules, and those whose every cell
+    # passed go in too (one typing pass each). What fails a whole-file check afterwards (a
+    # repeated key, a line without its entry) is taken out again; rows with a refused cell
+    # were never inserted.
     cols = ", ".join(quote_ident(c) for c in table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}
-    con.execute(
-        f"""insert into {table.name} ({cols}, _load_id, _file, _row)
-            select {cols}, $load_id, $file, _row from _typed where not _bad""",
-        mine,
-    )
+    fast = _canonical_rows(table, src, rel) if fast_path else None
+    rows_fast = 0
+    if fast is not None:
+        rows_fast = con.execute(
+            f"""insert into {table.name} ({cols}, _load_id, _file, _row)
+                select {cols}, $load_id, $file, _row from ({fast})""",
+            mine,
+        ).fetchone()[0]
+    rows_staged = con.execute(f"select count(*) from ({rel})").fetchone()[0]
+    if rows_fast < rows_staged:
+        rest = rel if fast is None else (
+            f"select * from ({rel}) where _row not in (select _row from {table.name} "
+            "where _load_id = $load_id and _file = $file)")
+        con.execute(
+            f"""insert into {table.name} ({cols}, _load_id, _file, _row)
+                select {cols}, $load_id, $file, _row from ({typed(rest)}) where not _bad""",
+            mine,
+        )
     con.execute(
         f"""create or replace temp table _inserted as
             select _row, {key} from {table.name} where _load_id = $load_id and _file = $file""",
@@ -245,7 +266,6 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                where _row not in (select _row from _dups)
                  and not exists (select 1 from entries e where e.entry_number = t.entry_number)"""
         )
-    rows_staged = con.execute(f"select count(*) from ({rel})").fetchone()[0]
     inserted = con.execute("select count(*) from _inserted").fetchone()[0]
     # Rows never inserted had a refused cell; when every row went in, none did.
     never_inserted = (
@@ -364,6 +384,21 @@ _DEFAULTS = {
     "brokers": "replace (case when license_status is null and license_number is not null "
                "then 'active' else license_status end as license_status)",
 }
+
+
+def _canonical_rows(table: s.Table, src: Source, rel: str) -> str:
+    """SQL of the staged rows whose every cell is canonical (normalize.canonical), typed
+    by plain casts, with the table's defaults applied."""
+    conds, values = [], []
+    for c in table.columns:
+        x = quote_ident(c.name) if c.name in src.columns else "cast(null as varchar)"
+        ok, value = canonical(c, x)
+        conds.append(ok)
+        values.append(f"{value} as {quote_ident(c.name)}")
+    if src.has_reason:
+        conds.insert(0, "_reason is null")
+    return (f"select * {_DEFAULTS.get(table.name, '')} from ("
+            f"select _row, {', '.join(values)} from ({rel}) where {' and '.join(conds)})")
 
 
 def _raw_cell(name: str, src: Source, prefix: str = "") -> str:

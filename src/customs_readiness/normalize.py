@@ -182,3 +182,58 @@ def _amount(x: str, cleaned: str, ok: str, col: Column) -> str:
     ]
     parts += [f"when {cond} then {sql_str(why)}" for cond, why in checks]
     return "case " + " ".join(parts) + " else 'amount has fractions of a cent' end"
+
+
+# Canonical cells: text already written exactly as the contract stores it. For such a
+# cell the typed value is a plain cast and there is nothing to refuse, so the loader can
+# insert a whole row of them without the rules above (which then run only on the other
+# rows). Each pattern matches a subset of what the full rule accepts unchanged; anything
+# else, including surrounding spaces and empty strings, takes the full rule.
+_PRINTABLE = r"[!-~]"  # printable ASCII other than the space (trim() never changes it)
+_CANONICAL = {
+    s.TEXT: rf"(?s){_PRINTABLE}(?:.*{_PRINTABLE})?",
+    # printable ASCII without lower-case letters: upper() and trim() leave it as it is
+    s.IDENT: r"[!-`{-~](?:[ -`{-~]*[!-`{-~])?",
+    s.ENTRY_NUMBER: r"[A-Z0-9]{11}",
+    s.FILER_CODE: r"[A-Z0-9]{3}",
+    s.HTS: r"[0-9]{10}",
+    s.COUNTRY: r"[A-Z]{2}",
+    s.PORT: r"[0-9]{4}",
+    s.ENTRY_TYPE: r"[0-9]{2}",
+    s.BOND_TYPE: r"[089]",
+    s.DATE: r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+    s.AMOUNT: r"[0-9]{1,16}(?:\.[0-9]{1,2})?",
+    s.INT: r"[0-9]{1,9}",
+}
+
+
+def canonical(col: Column, x: str) -> tuple[str, str]:
+    """Return (condition, value_sql) for column ``col`` whose raw, untrimmed text is ``x``.
+
+    ``condition`` is true when the cell is canonical (or an empty optional cell); for
+    those cells ``value_sql`` equals the value of :func:`rule` and its reason is NULL.
+    """
+    kind = col.kind
+    if kind == s.ENUM:
+        ok = _in_list(x, col.values)
+        value = x
+        if col.empty_as is not None:
+            value = f"coalesce({x}, {sql_str(col.empty_as)})"
+        empty_ok = not col.required or col.empty_as is not None
+    elif kind == s.BOOL:
+        ok = _in_list(x, BOOL_TRUE + BOOL_FALSE)
+        value = f"{_in_list(x, BOOL_TRUE)}"
+        empty_ok = not col.required
+    else:
+        ok = f"regexp_full_match({x}, {sql_str(_CANONICAL[kind])})"
+        value = x
+        if kind == s.DATE:
+            # The shape alone does not make a date (2026-02-30): the cast must succeed too.
+            ok = f"({ok} and try_cast({x} as date) is not null)"
+            value = f"try_cast({x} as date)"
+        elif kind in (s.AMOUNT, s.INT):
+            value = f"try_cast({x} as {s.SQL_TYPES[kind].lower()})"
+        empty_ok = not col.required
+    if empty_ok:
+        ok = f"({x} is null or {ok})"
+    return ok, value

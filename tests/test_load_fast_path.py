@@ -1,0 +1,161 @@
+"""The loader's fast path for canonical cells gives exactly what the full rules give.
+
+Rows whose every cell is already written as the contract stores it are inserted with
+plain casts (normalize.canonical); every other row goes through the full rules
+(normalize.rule). These tests check, cell by cell and end to end, that a cell the fast
+path accepts gets the same value and no reason under the full rules, and that a whole
+load stores the same tables and refusals either way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from customs_readiness import schema as s
+from customs_readiness.db import connect
+from customs_readiness.loader import load_folder
+from customs_readiness.normalize import canonical, quote_ident, rule
+
+from conftest import write_tables
+
+# Cells tried on every column: canonical spellings of each kind, and near misses that
+# only the full rules may judge (spaces, case, padding, other notations, impossible dates).
+CANDIDATES = [
+    None, "", " ", "0", "1", "5", "05", "001", "+5", "-1", "1_000", "3.0", " 5", "5 ",
+    "123456789", "1234567890", "12345678901", "8471.30.0100", "8471300100", "847130010",
+    "ABC12345671", "abc12345671", "ABC-1234567-1", "ABC", "abc", "A1B", "US", "us", "U",
+    "1703", "170", "01", "1", "11", "8", "9", "09", "2026-01-15", "2026-1-5", "2026-02-30",
+    "2026-02-28", "01/15/2026", "2026-01-15 00:00:00", "100.00", "100", "100.5", "100.005",
+    "1,000.50", "$5", "(5.00)", "1e5", "12345678901234567", "1234567890123456.99", ".5",
+    "true", "false", "TRUE", "yes", "y", "n", "t", "f", "no", "Y",
+    "Acme Inc", " Acme Inc", "Acme Inc ", "Acme\u00a0", "Müller GmbH", "Ölwerke AG",
+    "line one\nline two", "12-3456789AB", "12-3456789ab", "A-570-900", "CNGLOELE5291NIN",
+    "tier_1", "Tier 1", "good", "GOOD", "unknown", "not_required", "n/a", "pending",
+    "liquidated", "penalty", "liquidated_damages", "detention", "=1+2", "<b>x</b>",
+]
+
+
+def _both(con: duckdb.DuckDBPyConnection, col: s.Column, raws: list[str | None]):
+    """(raw, canonical?, fast value, full-rule value, full-rule reason) for every raw cell."""
+    name = quote_ident(col.name)
+    ok, fast_value = canonical(col, name)
+    prep, value, why = rule(col, name)
+    preps = "".join(f", {expr} as {alias}" for alias, expr in prep)
+    con.execute("create or replace temp table cells (i integer, raw varchar)")
+    con.executemany("insert into cells values (?, ?)", list(enumerate(raws)))
+    return con.execute(
+        f"""select f.raw, f.ok, f.v, r.v, r.why
+            from (select i, raw, {ok} as ok, {fast_value} as v
+                  from (select i, raw, raw as {name} from cells)) f
+            join (select i, {value} as v, {why} as why
+                  from (select *{preps} from
+                        (select i, nullif(trim(raw), '') as {name} from cells))) r using (i)
+            order by i"""
+    ).fetchall()
+
+
+def _fast(con: duckdb.DuckDBPyConnection, col: s.Column, raw: str | None):
+    name = quote_ident(col.name)
+    ok, value = canonical(col, name)
+    return con.execute(
+        f"select {ok}, {value} from (select cast($raw as varchar) as {name})", {"raw": raw}
+    ).fetchone()
+
+
+ALL_COLUMNS = [(t.name, c) for t in s.TABLES.values() for c in t.columns]
+
+
+@pytest.mark.parametrize(("table", "col"), ALL_COLUMNS,
+                         ids=[f"{t}.{c.name}" for t, c in ALL_COLUMNS])
+def test_canonical_cell_matches_full_rule(table: str, col: s.Column) -> None:
+    con = duckdb.connect()
+    rows = _both(con, col, CANDIDATES + list(col.values) + list(col.aliases))
+    taken = [(raw, fast, full, why) for raw, ok, fast, full, why in rows if ok]
+    assert taken, f"{table}.{col.name}: no candidate is canonical"
+    for raw, fast, full, why in taken:
+        assert why is None, f"{table}.{col.name}: {raw!r} taken as canonical but refused: {why}"
+        assert fast == full, f"{table}.{col.name}: {raw!r} -> {fast!r} vs {full!r}"
+
+
+# (kind, canonical, not canonical): the fast path must take the first and leave the rest.
+KIND_CASES = [
+    (s.ENTRY_NUMBER, ["ABC12345671"], ["abc12345671", "ABC-1234567-1", " ABC12345671"]),
+    (s.HTS, ["8471300100"], ["8471.30.0100", "847130010", "8471300100 "]),
+    (s.AMOUNT, ["0", "100", "100.5", "100.50", "1234567890123456.99"],
+     ["100.005", "+5", "-1", "1e5", "$5", "1,000.50", ".5", "12345678901234567", ""]),
+    (s.INT, ["1", "001", "123456789"], ["+5", "1_000", "3.0", " 5", "1234567890"]),
+    (s.DATE, ["2026-01-15", "2026-02-28"], ["2026-02-30", "2026-1-5", "01/15/2026",
+                                            "2026-01-15 00:00:00"]),
+    (s.IDENT, ["12-3456789AB", "A-570-900"], ["12-3456789ab", " X", "X ", "Müller"]),
+    (s.TEXT, ["Acme Inc", "O'Neil & Co."], [" Acme", "Acme ", "Acme\u00a0", "Ölwerke", ""]),
+    (s.COUNTRY, ["US"], ["us", "USA"]),
+    (s.BOOL, ["true", "false", "yes", "0"], ["TRUE", "Y", "maybe"]),
+]
+
+
+@pytest.mark.parametrize(("kind", "good", "other"), KIND_CASES, ids=[k for k, _, _ in KIND_CASES])
+def test_canonical_takes_plain_cells_and_leaves_the_rest(kind: str, good: list[str],
+                                                         other: list[str]) -> None:
+    con = duckdb.connect()
+    col = s.Column("x", kind, required=True)
+    assert [bool(_fast(con, col, v)[0]) for v in good] == [True] * len(good)
+    assert [bool(_fast(con, col, v)[0]) for v in other] == [False] * len(other)
+
+
+def test_canonical_enum_empty_cell_gets_its_default() -> None:
+    con = duckdb.connect()
+    col = next(c for c in s.TABLES["entries"].columns if c.name == "certification")
+    assert _fast(con, col, None) == (True, "unknown")
+    assert _fast(con, col, "Yes")[0] is False  # folded only by the full rule
+    assert _fast(con, col, "not_required") == (True, "not_required")
+
+
+def _mixed_folder(folder: Path) -> Path:
+    """Rows that are canonical, rows that need the full rules, and rows that are refused."""
+    return write_tables(folder, {
+        "importers": (
+            ["importer_number", "importer_name", "country", "foreign_ior", "good_standing"],
+            [["12-3456789AB", "Acme Inc", "US", "false", "good"],
+             ["260101-12345", " Overseas Ltd", "cn", "TRUE", ""],
+             ["260101-12345", "Duplicate Ltd", "CN", "true", "good"]],
+        ),
+        "entries": (
+            ["entry_number", "entry_type", "importer_number", "entry_date", "port_code",
+             "certification", "psc_filed"],
+            [["ABC12345671", "01", "12-3456789AB", "2026-01-15", "1703", "yes", "false"],
+             ["ABC-1234568-2", "1", "12-3456789ab", "01/16/2026", "1703", "Y", "no"],
+             ["ABC12345693", "11", "260101-12345", "2026-02-30", "1703", "yes", "false"],
+             ["ABC12345704", "11", "260101-12345", "2026-02-28", "", "", ""]],
+        ),
+        "entry_lines": (
+            ["entry_number", "line_number", "tariff_ordinal", "hts_number", "entered_value",
+             "duty_amount"],
+            [["ABC12345671", "1", "1", "8471300100", "100.00", "3.50"],
+             ["ABC12345671", "2", "", "8471.30.0100", "$1,000.50", ""],
+             ["ABC12345671", "2", "1", "8471300100", "7", "0"],
+             ["ABC12345682", "001", "2", "9903880300", "0", "1.005"],
+             ["ABC12345704", "1", "1", "8471300100", "12.5", "0.00"],
+             ["ZZZ99999999", "1", "1", "8471300100", "1", "0"]],
+        ),
+    })
+
+
+def test_fast_and_full_rules_store_the_same_tables(tmp_path: Path) -> None:
+    folder = _mixed_folder(tmp_path / "data")
+    snapshots = []
+    for fast in (True, False):
+        con = connect(tmp_path / f"fast-{fast}.duckdb")
+        result = load_folder(con, folder, fast_path=fast)
+        tables = {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr)
+                  for t in [*s.TABLES, "rejected_rows"]}
+        snapshots.append((tables, [(f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files]))
+        con.close()
+    assert snapshots[0] == snapshots[1]
+    tables, counts = snapshots[0]
+    # importers: 3 read, the repeated key refused; entries: 4 read, 2026-02-30 refused;
+    # lines: 6 read, the repeated (entry, line 2, ordinal 1), 1.005 and the orphan refused.
+    assert counts[:3] == [(3, 2, 1), (4, 3, 1), (6, 3, 3)]
+    assert sorted(r[0] for r in tables["entries"]) == ["ABC12345671", "ABC12345682", "ABC12345704"]
