@@ -25,6 +25,7 @@ this module never reads data files.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -252,6 +253,15 @@ def _parse_spec(raw, col: s.Column, key: str, fail) -> ColumnSpec:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def _probe():
+    """One in-memory DuckDB for checking a mapping's formats and patterns (opening one per
+    check costs ~20 ms each)."""
+    import duckdb
+
+    return duckdb.connect()
+
+
 def _check_date_format(fmt, key: str, fail) -> None:
     """A strptime format that DuckDB reads back to the same day, month and year."""
     if not isinstance(fmt, str) or not fmt.strip():
@@ -265,9 +275,8 @@ def _check_date_format(fmt, key: str, fail) -> None:
         import duckdb
 
         try:
-            with duckdb.connect() as con:
-                back = con.execute("select cast(try_strptime($t, $f) as date)",
-                                   {"t": text, "f": fmt}).fetchone()[0]
+            back = _probe().execute("select cast(try_strptime($t, $f) as date)",
+                                    {"t": text, "f": fmt}).fetchone()[0]
             ok = back == _PROBE_DATE
         except duckdb.Error:
             ok = False
@@ -288,7 +297,6 @@ def _check_regex(pattern, key: str, fail) -> None:
     import duckdb
 
     try:
-        with duckdb.connect() as con:
-            con.execute("select regexp_extract('', $p)", {"p": pattern})
+        _probe().execute("select regexp_extract('', $p)", {"p": pattern})
     except duckdb.Error as exc:
         raise fail(key, f"regular expression not supported: {str(exc).splitlines()[0]}") from None
