@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,7 +117,12 @@ def load_folder(
     # SHA-256 of every file (for the manifest) runs in a thread while DuckDB loads: hashlib
     # releases the GIL, so on a large year it costs no wall time.
     hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
-    digests = {p: hasher.submit(file_digest, p) for p in sorted({s.path for s in sources})}
+    # Files are hashed in the order they are loaded, so no load waits for a later file's hash.
+    in_order = sorted(sources, key=lambda src: (LOAD_ORDER.index(src.table.name), str(src.path)))
+    digests: dict[Path, Future] = {}
+    for src in in_order:
+        if src.path not in digests:
+            digests[src.path] = hasher.submit(file_digest, src.path)
     for src in sources:
         src.digest_future = digests[src.path]
     con.execute("begin transaction")
