@@ -210,9 +210,6 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
 
     key = ", ".join(quote_ident(k) for k in table.key)
     key_label = " + ".join(table.key)
-    # The typed rows of the whole file are a view, never stored whole: it is evaluated
-    # only when some rows are refused (for those rows' reasons).
-    con.execute(f"create or replace temp view _typed as {typed(rel)}")
     # 2. Optimistic insert. Rows whose every cell is already canonical go straight in as
     # plain casts; the other rows are typed by the full rules, and those whose every cell
     # passed go in too (one typing pass each). What fails a whole-file check afterwards (a
@@ -292,7 +289,8 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
             and _row in (select _row from _flags)""",
         mine,
     )
-    # 5. Refused rows, verbatim, with the first reason and the others after it.
+    # 5. Refused rows, verbatim, with the first reason and the others after it. The typed
+    # rows of the whole file are evaluated again only here, and only when a row is refused.
     st.rows_read = rows_staged + len(src.malformed)
     structs = [
         f"{{'c': {sql_str(c.name)}, 'v': {_raw_cell(c.name, src, 'src.')}, "
@@ -323,7 +321,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                                 lambda x: coalesce(x.c, 'row') || ': ' || x.r), '; ') || ')' else '' end,
                        {src.record_expr('st')}
                 from (select t._row, list_filter([{', '.join(structs)}], lambda x: x.r is not null) as _errs
-                      from (select t0.*, f._dup_of, f._orphan from _typed t0 join _flags f using (_row)) t
+                      from (select t0.*, f._dup_of, f._orphan from ({typed(rel)}) t0 join _flags f using (_row)) t
                       join ({rel}) src on src._row = t._row) e
                 join {st_table} st on st._row = e._row
                 order by e._row""",
@@ -376,7 +374,6 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         [load_id, src.file_name, table.name, src.format, digest, size, st.rows_read, st.rows_loaded,
          st.rows_rejected, st.rows_superseded, st.note or None],
     )
-    con.execute("drop view if exists _typed")
     for tmp in ("_inserted", "_dups", "_orphans", "_flags"):
         con.execute(f"drop table if exists {tmp}")
     return st
