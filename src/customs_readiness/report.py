@@ -22,11 +22,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gc
+import hashlib
 import io
 import os
 import re
 import tempfile
+import threading
 import tomllib
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -1037,13 +1040,10 @@ def write_pdf(report: Report, html: str, out: Path, templates_dir: Path | None =
         raise ReadinessError(f"{out}: folder {folder} does not exist")
     dirs = template_dirs(templates_dir)
     fetcher, base_url = make_url_fetcher(dirs, report.resources)
-    created = report.created
-    attachments = [
-        weasyprint.Attachment(file_obj=io.BytesIO(a.data), name=a.name,
-                              description=a.description, created=created, modified=created,
-                              url_fetcher=fetcher, base_url=base_url)
-        for a in report.attachments
-    ]
+    # The attachments are compressed on the other core while this one lays out the pages
+    # (zlib releases the GIL); the finisher embeds them once the pages are painted.
+    packing = _PackedAttachments(report.attachments)
+    packing.start()
     # Layout allocates many short-lived objects; the cyclic GC only slows it down.
     gc_was_enabled = gc.isenabled()
     gc.disable()
@@ -1058,7 +1058,9 @@ def write_pdf(report: Report, html: str, out: Path, templates_dir: Path | None =
         try:
             _chmod_like_new_file(tmp_name)
             with os.fdopen(fd, "wb") as fh:
-                document.write_pdf(fh, attachments=attachments, full_fonts=not _can_subset())
+                document.write_pdf(fh, full_fonts=not _can_subset(),
+                                   finisher=lambda _doc, pdf: _embed_attachments(
+                                       pdf, packing.result(), report.created))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp_name, out)
@@ -1069,6 +1071,90 @@ def write_pdf(report: Report, html: str, out: Path, templates_dir: Path | None =
         if gc_was_enabled:
             gc.enable()
     return len(document.pages)
+
+
+ATTACHMENT_ZLIB_LEVEL = 6  # zlib's default: 3-4x faster than level 9 on CSV, ~2 % larger
+
+
+class _PackedAttachments(threading.Thread):
+    """Compresses and checksums the attachments in the background (zlib and hashlib
+    release the GIL on large buffers, so this overlaps with the page layout)."""
+
+    def __init__(self, attachments: Sequence[Attachment]):
+        super().__init__(name="pack-attachments", daemon=True)
+        self.attachments = list(attachments)
+        self.packed: list[tuple[Attachment, bytes, str]] = []
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            for a in self.attachments:
+                self.packed.append((a, zlib.compress(a.data, ATTACHMENT_ZLIB_LEVEL),
+                                    hashlib.md5(a.data, usedforsecurity=False).hexdigest()))
+        except BaseException as exc:  # re-raised in the writing thread
+            self.error = exc
+
+    def result(self) -> list[tuple[Attachment, bytes, str]]:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.packed
+
+
+def _embed_attachments(pdf, packed: Sequence[tuple[Attachment, bytes, str]],
+                       created: dt.datetime | None) -> None:
+    """Add the (already compressed) attachments to ``pdf`` as embedded files, the same
+    objects WeasyPrint writes for its ``attachments`` option: an EmbeddedFile stream with
+    size, MD5 checksum and dates, a Filespec, and the catalog's EmbeddedFiles name tree."""
+    if not packed:
+        return
+    import mimetypes
+
+    import pydyf
+
+    class CompressedStream(pydyf.Stream):
+        def __init__(self, compressed: bytes, extra: dict):
+            super().__init__(None, extra)
+            self.compressed = compressed
+
+        @property
+        def data(self) -> bytes:
+            extra = pydyf.Dictionary(self.extra.copy())
+            extra["Filter"] = "/FlateDecode"
+            extra["Length"] = len(self.compressed)
+            return b"\n".join((extra.data, b"stream", self.compressed, b"endstream"))
+
+    when = created or dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    stamp = when.strftime("D:%Y%m%d%H%M%SZ")
+    names = pydyf.Array()
+    for a, compressed, md5 in packed:
+        mime = mimetypes.guess_type(a.name, strict=False)[0] or "application/octet-stream"
+        stream = CompressedStream(compressed, {
+            "Type": "/EmbeddedFile",
+            "Subtype": "/" + mime.replace("/", "#2f"),
+            "Params": pydyf.Dictionary({
+                "CheckSum": f"<{md5}>",
+                "Size": len(a.data),
+                "CreationDate": pydyf.String(stamp),
+                "ModDate": pydyf.String(stamp),
+            }),
+        })
+        pdf.add_object(stream)
+        filespec = pydyf.Dictionary({
+            "Type": "/Filespec",
+            "F": pydyf.String(a.name.encode(errors="ignore")),
+            "UF": pydyf.String(a.name),
+            "EF": pydyf.Dictionary({"F": stream.reference}),
+            "Desc": pydyf.String(a.description or ""),
+        })
+        pdf.add_object(filespec)
+        names.append(filespec["F"])
+        names.append(filespec.reference)
+    tree = pydyf.Dictionary({"Names": names})
+    pdf.add_object(tree)
+    if "Names" not in pdf.catalog:
+        pdf.catalog["Names"] = pydyf.Dictionary()
+    pdf.catalog["Names"]["EmbeddedFiles"] = tree.reference
 
 
 def _chmod_like_new_file(path: str) -> None:
