@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .cli import app, handles_errors
 from .db import DEFAULT_DB, connect
 from .errors import CheckFailed
-from .loader import LoadResult, load_folder
+
+if TYPE_CHECKING:
+    from .loader import LoadResult
 
 DataDir = Annotated[
     Path,
@@ -32,6 +33,11 @@ MappingOption = Annotated[
 def run_load(data_dir: Path, db: Path | str, strict: bool, mapping: Path | None, commit: bool = True,
              quiet: bool = False) -> LoadResult:
     """Load with a progress bar on stderr; shared by `load`, `validate` and `run`."""
+    # Imported here: the other commands start faster without the loader's modules.
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .loader import load_folder
+
     console = Console(stderr=True)
     existed = str(db) == ":memory:" or Path(db).exists()
     con = connect(db)

@@ -16,7 +16,6 @@ from rich.text import Text
 
 from .cli import app, handles_errors
 from .db import DEFAULT_DB, connect
-from .exceptions_export import write_exceptions
 from .metrics import MetricResult, MetricRun, dumps_json, json_value, run_metrics
 from .policy import load_policy
 
@@ -176,6 +175,8 @@ def exceptions(
     metrics_dir: MetricsDirOption = None,
 ) -> None:
     """Write the records behind each control figure: one CSV per metric and one XLSX workbook."""
+    from .exceptions_export import write_exceptions
+
     con, run = _compute(db, year, fiscal_year_start_month, policy, metrics_dir)
     try:
         written = write_exceptions(con, run, out)  # type: ignore[arg-type]

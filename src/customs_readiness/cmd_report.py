@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from . import cli
 from .cli import app, handles_errors
@@ -67,6 +66,8 @@ def make_report(
     quiet: bool = False,
 ) -> ReportOutcome:
     """Compute the year's metrics in ``db`` and write the PDF (and optionally the HTML)."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from . import report as rpt
     from .metrics import is_fresh, load_stored_run, period_for, run_metrics
     from .policy import load_policy
@@ -121,10 +122,13 @@ def make_report(
 
 
 def _preload_renderers() -> None:
+    # matplotlib first: the chart is drawn while collecting figures, the layout needs
+    # WeasyPrint only after that.
+    import matplotlib.figure  # noqa: F401
+
     from . import report as rpt
 
     rpt._weasyprint()
-    import matplotlib.figure  # noqa: F401
 
 
 def _prior_run(con, year, policy, fsm, metrics_dirs, load_stored_run, period_for, run_metrics):
