@@ -839,6 +839,10 @@ def build_report(
     if rejected_attachment is not None:
         attachments.append(rejected_attachment)
 
+    # The DuckDB-only steps come before the chart: the command imports matplotlib in a
+    # thread meanwhile, and the queries release the GIL.
+    dhs = _dhs_tables(con, params, provided)
+    manifest = _manifest(con, MANIFEST_ROWS)
     trend = _trend(con, params)
     resources = {"charts/monthly-trend.svg": trend.pop("svg").encode("utf-8")}
 
@@ -879,13 +883,13 @@ def build_report(
                   if prior_run is not None else None),
         "no_entries": trend["total"] == 0,
         "trend": trend,
-        "dhs": _dhs_tables(con, params, provided),
+        "dhs": dhs,
         "benchmarks": _benchmarks(rows_by_id),
         "data_quality": data_quality,
         "missing_tables": sorted(missing),
         "metrics": rows_by_id,
         "definitions": defs,
-        "manifest": _manifest(con, MANIFEST_ROWS),
+        "manifest": manifest,
         "attachments": [{"name": a.name, "description": a.description} for a in attachments],
     }
     created = dt.datetime.combine(period_d["last_day"], dt.time(0, 0), tzinfo=dt.UTC)
