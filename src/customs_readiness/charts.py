@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 # Colours match report.css (status palette and neutral ink).
 INK = "#1f2933"
@@ -90,3 +91,83 @@ def monthly_trend_svg(
                      bbox_to_anchor=(0, 1.0), fontsize=7)
         fig.subplots_adjust(left=0.09, right=0.91, top=0.86, bottom=0.12)
         return _svg(fig)
+
+
+# --------------------------------------------------------------------------- worker process
+#
+# Importing matplotlib takes about 0.4 s of one core. The report command starts a worker
+# process that imports it on the other core while the main process collects the figures
+# and imports WeasyPrint; the worker draws the chart from the figures sent on its stdin.
+# It runs this very module with the same interpreter, so the SVG is byte-for-byte the one
+# the main process would draw; on any failure the chart is drawn in the calling process.
+
+
+class TrendChartWorker:
+    """A ``monthly_trend_svg`` drawn in a separate, already started, process."""
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+
+        try:
+            self._proc: Any = subprocess.Popen(
+                [sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:
+            self._proc = None
+
+    def __call__(self, months: Sequence[str], entries: Sequence[int],
+                 certification_rate: Sequence[Decimal | None],
+                 disclosure_rate: Sequence[Decimal | None]) -> str:
+        import json
+        import subprocess
+
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            payload = json.dumps({
+                "months": list(months), "entries": [int(v) for v in entries],
+                "certification_rate": [None if v is None else str(v)
+                                       for v in certification_rate],
+                "disclosure_rate": [None if v is None else str(v) for v in disclosure_rate],
+            }).encode("utf-8")
+            try:
+                out, _ = proc.communicate(payload, timeout=120)
+                if proc.returncode == 0 and out:
+                    return out.decode("utf-8")
+            except (OSError, ValueError, subprocess.SubprocessError):
+                _stop(proc)
+        return monthly_trend_svg(months, entries, certification_rate, disclosure_rate)
+
+    def close(self) -> None:
+        """Stop the worker if its chart was never asked for."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            _stop(proc)
+
+
+def _stop(proc: Any) -> None:
+    proc.kill()
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            stream.close()
+
+
+def _serve() -> None:
+    import json
+    import sys
+
+    import matplotlib.figure  # noqa: F401  (imported before the figures arrive)
+
+    args = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+
+    def rates(values: list[str | None]) -> list[Decimal | None]:
+        return [None if v is None else Decimal(v) for v in values]
+
+    svg = monthly_trend_svg(args["months"], args["entries"],
+                            rates(args["certification_rate"]), rates(args["disclosure_rate"]))
+    sys.stdout.buffer.write(svg.encode("utf-8"))
+
+
+if __name__ == "__main__":
+    _serve()

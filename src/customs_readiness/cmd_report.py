@@ -66,14 +66,28 @@ def make_report(
     quiet: bool = False,
 ) -> ReportOutcome:
     """Compute the year's metrics in ``db`` and write the PDF (and optionally the HTML)."""
+    from .charts import TrendChartWorker
+
+    started = time.perf_counter()
+    # matplotlib is imported (about 0.4 s) and the chart drawn in a worker process on
+    # the other core, while this one collects the figures and imports WeasyPrint.
+    chart = TrendChartWorker()
+    try:
+        return _make_report(db, year, out, policy_path, html_out, fiscal_start_month,
+                            metrics_dirs, templates, console, quiet, chart, started)
+    finally:
+        chart.close()
+
+
+def _make_report(db, year, out, policy_path, html_out, fiscal_start_month, metrics_dirs,
+                 templates, console, quiet, chart, started) -> ReportOutcome:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from . import report as rpt
     from .metrics import is_fresh, load_stored_run, period_for, run_metrics
     from .policy import load_policy
 
-    started = time.perf_counter()
-    # Import the renderers (about a second) while DuckDB computes the metrics: the
+    # Import WeasyPrint (about half a second) while DuckDB computes the figures: the
     # queries release the GIL, so the two overlap.
     preload = threading.Thread(target=_preload_renderers, daemon=True)
     preload.start()
@@ -104,7 +118,8 @@ def make_report(
                 run = run_metrics(con, year, policy, fiscal_start_month=fsm,
                                   metrics_dirs=metrics_dirs, store=True)
             step("collecting figures, exceptions and charts")
-            report = rpt.build_report(con, run, prior_run=prior, prior_recomputed=recomputed)
+            report = rpt.build_report(con, run, prior_run=prior, prior_recomputed=recomputed,
+                                      trend_chart=chart)
             preload.join()
             step("rendering HTML")
             html = rpt.render_html(report, templates)
@@ -122,10 +137,6 @@ def make_report(
 
 
 def _preload_renderers() -> None:
-    # matplotlib first: the chart is drawn while collecting figures, the layout needs
-    # WeasyPrint only after that.
-    import matplotlib.figure  # noqa: F401
-
     from . import report as rpt
 
     rpt._weasyprint()

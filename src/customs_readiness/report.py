@@ -494,7 +494,8 @@ def _month_label(month_start: dt.date, many_years: bool) -> str:
     return f"{month_start:%b}" + (f" {month_start:%y}" if many_years else "")
 
 
-def _trend(con, params: dict[str, Any]) -> dict[str, Any]:
+def _trend(con, params: dict[str, Any],
+           draw: Callable[..., str] | None = None) -> dict[str, Any]:
     from . import charts
 
     columns, rows = run_report_query(con, "monthly_trend", params)
@@ -512,7 +513,7 @@ def _trend(con, params: dict[str, Any]) -> dict[str, Any]:
         table.append({"month": f"{m['month_start']:%B %Y}", "entries": fmt_count(m["entries"]),
                       "certification_rate": fmt_rate(c_rate),
                       "disclosure_rate": fmt_rate(d_rate)})
-    svg = charts.monthly_trend_svg(labels, entries, cert, disc)
+    svg = (draw or charts.monthly_trend_svg)(labels, entries, cert, disc)
     # The DOCTYPE names a W3C URL; drop it so nothing in the document even names one.
     svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg, count=1)
     return {"rows": table, "svg": svg, "total": sum(entries)}
@@ -773,6 +774,7 @@ def build_report(
     prior_recomputed: bool = False,
     exception_rows: int = EXCEPTION_ROWS,
     exception_records: Callable[..., Any] | None = None,
+    trend_chart: Callable[..., str] | None = None,
 ) -> Report:
     """Collect the report's context from a metric run and the database.
 
@@ -780,7 +782,8 @@ def build_report(
     previous year's run, if any (``prior_recomputed``: computed now under the same policy
     rather than read from storage). ``exception_records(con, run, metric_id)`` returns
     (columns, rows) of a metric's exception list (defaults to the metric engine's
-    exceptions query of each metric).
+    exceptions query of each metric). ``trend_chart`` draws the monthly trend chart
+    (default: charts.monthly_trend_svg in this process).
     """
     if exception_records is None:
         exception_records = _engine_exception_records(con, run)
@@ -839,11 +842,11 @@ def build_report(
     if rejected_attachment is not None:
         attachments.append(rejected_attachment)
 
-    # The DuckDB-only steps come before the chart: the command imports matplotlib in a
-    # thread meanwhile, and the queries release the GIL.
+    # The DuckDB-only steps come before the chart: the command's chart worker imports
+    # matplotlib meanwhile, and the queries release the GIL.
     dhs = _dhs_tables(con, params, provided)
     manifest = _manifest(con, MANIFEST_ROWS)
-    trend = _trend(con, params)
+    trend = _trend(con, params, trend_chart)
     resources = {"charts/monthly-trend.svg": trend.pop("svg").encode("utf-8")}
 
     period_d = _period_dict(period)
