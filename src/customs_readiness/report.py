@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import gc
 import hashlib
 import io
@@ -287,11 +288,19 @@ def _ratio(numerator: int, denominator: int) -> Decimal | None:
 
 @dataclass
 class Attachment:
-    """A file embedded in the PDF (WeasyPrint attachment)."""
+    """A file embedded in the PDF: its bytes, or a function that makes them (called once,
+    on first use of ``data``; the PDF writer does that in a background thread while the
+    pages are laid out)."""
 
     name: str
     description: str
-    data: bytes
+    content: bytes | Callable[[], bytes]
+
+    @property
+    def data(self) -> bytes:
+        if callable(self.content):
+            self.content = self.content()
+        return self.content
 
 
 @dataclass
@@ -621,7 +630,7 @@ def _data_quality(con, params: dict[str, Any], provided: set[str], bookkept: boo
             order by load_id, file_name, row_number, column_name""").to_arrow_table()
         attachment = Attachment("rejected_rows.csv",
                                 f"All {rejected_total} rejected input rows with the reason",
-                                arrow_to_csv(table))
+                                functools.partial(arrow_to_csv, table))
     cols, rows = run_report_query(con, "unknown_statuses", params)
     unknown = dict(zip(cols, rows[0], strict=True))
     unknown_rows = [
@@ -699,7 +708,7 @@ def _exceptions(con, run: Any, rows_by_id: dict[str, dict[str, Any]], limit: int
         else:  # a pyarrow Table: the CSV is written by Arrow, only the first rows reach Python
             columns, total = list(records.column_names), records.num_rows
             rows = [tuple(r.values()) for r in records.slice(0, limit).to_pylist()]
-            data = arrow_to_csv(records)
+            data = functools.partial(arrow_to_csv, records)  # written while pages lay out
         if not total:
             continue
         name = f"{metric_id}.csv"
