@@ -3,7 +3,10 @@
 -- by entry type group. Entered value leaves out Chapter 99 ordinals (no value of
 -- their own); duty, MPF and HMF count every ordinal.
 with entries_in_period as (
+  -- rowid: a number per entry (entry numbers are unique), so the distinct lines below
+  -- are counted on (number, line number) pairs instead of (text, number) pairs.
   select entry_number,
+         rowid as entry_key,
          case
            when entry_type between '01' and '08' then 1
            when entry_type in ('11', '12') then 2
@@ -17,7 +20,7 @@ with entries_in_period as (
 ),
 lines_of_period_entries as (
   select e.type_group,
-         l.entry_number,
+         e.entry_key,
          l.line_number,
          case when l.hts_number like '99%' then 0 else l.entered_value end as entered_value,
          l.duty_amount,
@@ -27,7 +30,7 @@ lines_of_period_entries as (
 ),
 lines_per_group as (
   select type_group,
-         count(distinct (entry_number, line_number)) as lines,
+         count(distinct (entry_key, line_number)) as lines,
          coalesce(sum(entered_value), 0) as entered_value,
          coalesce(sum(duty_amount), 0) as duty,
          coalesce(sum(fees), 0) as fees
