@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from dataclasses import dataclass
@@ -72,11 +73,17 @@ def make_report(
     # matplotlib is imported (about 0.4 s) and the chart drawn in a worker process on
     # the other core, while this one collects the figures and imports WeasyPrint.
     chart = TrendChartWorker()
+    # Importing WeasyPrint and collecting figures allocate many objects and few cycles:
+    # the cyclic GC only slows them down (the PDF writer keeps it off for the layout too).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         return _make_report(db, year, out, policy_path, html_out, fiscal_start_month,
                             metrics_dirs, templates, console, quiet, chart, started)
     finally:
         chart.close()
+        if gc_was_enabled:
+            gc.enable()
 
 
 def _make_report(db, year, out, policy_path, html_out, fiscal_start_month, metrics_dirs,
