@@ -131,10 +131,15 @@ def load_folder(
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
         con.execute("insert into loads values (?, ?)", [load_id, str(folder)])
         stats: list[FileStats] = []
-        for table in LOAD_ORDER:
-            for src in by_table.get(table, []):
-                notify(src.file_name, f"loading {table}")
-                stats.append(_load_source(con, src, load_id, strict, fast_path))
+        ordered = [src for table in LOAD_ORDER for src in by_table.get(table, [])]
+        for i, src in enumerate(ordered):
+            notify(src.file_name, f"loading {src.table.name}")
+            stats.append(_load_source(con, src, load_id, strict, fast_path))
+            # A staged file is dropped as soon as no later table reads it: a large year
+            # would otherwise hold the staged entries and lines in memory at once.
+            key = src.shared_stage_key
+            if key is None or all(later.shared_stage_key != key for later in ordered[i + 1:]):
+                src.cleanup(con)
         for table in missing:
             con.execute(
                 "insert into load_files (load_id, table_name, note) values (?, ?, 'not provided')",
