@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 import time
@@ -96,7 +97,9 @@ def _make_report(db, year, out, policy_path, html_out, fiscal_start_month, metri
 
     # Import WeasyPrint (about half a second) while DuckDB computes the figures: the
     # queries release the GIL, so the two overlap.
-    preload = threading.Thread(target=_preload_renderers, daemon=True)
+    prepared: dict = {}
+    preload = threading.Thread(target=_preload_renderers, args=(templates, prepared),
+                               daemon=True)
     preload.start()
     out = Path(out) if out is not None else Path(f"readiness-{year}.pdf")
     # Fail on a bad template folder before any work is done.
@@ -129,7 +132,7 @@ def _make_report(db, year, out, policy_path, html_out, fiscal_start_month, metri
                                       trend_chart=chart)
             preload.join()
             step("rendering HTML")
-            html = rpt.render_html(report, templates)
+            html = rpt.render_html(report, templates, prepared.get("templates"))
             if html_out is not None:
                 rpt.write_html(html, html_out, report, templates)
             step("laying out and writing the PDF")
@@ -143,10 +146,13 @@ def _make_report(db, year, out, policy_path, html_out, fiscal_start_month, metri
                          time.perf_counter() - started)
 
 
-def _preload_renderers() -> None:
+def _preload_renderers(templates: Path | None, prepared: dict) -> None:
     from . import report as rpt
 
     rpt._weasyprint()
+    # Any error here (a bad template folder, say) is reported by render_html itself.
+    with contextlib.suppress(Exception):
+        prepared["templates"] = rpt.compiled_templates(templates)
 
 
 def _prior_run(con, year, policy, fsm, metrics_dirs, load_stored_run, period_for, run_metrics):

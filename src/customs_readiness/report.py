@@ -961,14 +961,31 @@ def _environment(dirs: Sequence[Path]):
     return env
 
 
-def render_html(report: Report, templates_dir: Path | None = None) -> str:
+def compiled_templates(templates_dir: Path | None = None):
+    """A template environment with every report template already compiled (about 0.1 s),
+    for ``render_html``; the report command prepares it in a thread while DuckDB works.
+    Best effort: a template that does not compile is left for ``render_html`` to report."""
+    import contextlib
+
+    import jinja2
+
+    env = _environment(template_dirs(templates_dir))
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
+    return env
+
+
+def render_html(report: Report, templates_dir: Path | None = None, env=None) -> str:
     """The report as one HTML string (viewable in a browser from the templates folder).
+    ``env``: from ``compiled_templates(templates_dir)``, if prepared ahead.
 
     Raises ConfigError when a template is missing or refers to an unknown field.
     """
     import jinja2
 
-    env = _environment(template_dirs(templates_dir))
+    if env is None:
+        env = _environment(template_dirs(templates_dir))
     try:
         return env.get_template("report.html").render(**report.context)
     except jinja2.TemplateError as exc:
