@@ -9,6 +9,7 @@ load stores the same tables and refusals either way.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,7 @@ from customs_readiness import schema as s
 from customs_readiness.db import connect
 from customs_readiness.loader import load_folder
 from customs_readiness.normalize import canonical, quote_ident, rule
+from customs_readiness.sources import Source
 
 from conftest import write_tables
 
@@ -159,3 +161,43 @@ def test_fast_and_full_rules_store_the_same_tables(tmp_path: Path) -> None:
     # lines: 6 read, the repeated (entry, line 2, ordinal 1), 1.005 and the orphan refused.
     assert counts[:3] == [(3, 2, 1), (4, 3, 1), (6, 3, 3)]
     assert sorted(r[0] for r in tables["entries"]) == ["ABC12345671", "ABC12345682", "ABC12345704"]
+
+
+def test_clean_file_with_repeated_key_keeps_the_refused_rows_verbatim(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every cell canonical: all rows go in by plain casts and the staged text is freed;
+    # the repeated key and the orphan line are found afterwards, so the file is staged
+    # again to keep those rows verbatim, exactly as the full rules would.
+    folder = write_tables(tmp_path / "data", {
+        "importers": (["importer_number", "importer_name"], [["12-3456789AB", "Acme Inc"]]),
+        "entries": (["entry_number", "entry_type", "importer_number", "entry_date"],
+                    [["ABC12345671", "01", "12-3456789AB", "2026-01-15"]]),
+        "entry_lines": (
+            ["entry_number", "line_number", "hts_number", "entered_value"],
+            [["ABC12345671", "1", "8471300100", "100.00"],
+             ["ABC12345671", "1", "8471300100", "250.00"],
+             ["ZZZ99999999", "1", "8471300100", "7"]],
+        ),
+    })
+    released: list[str] = []
+    release = Source.release
+    monkeypatch.setattr(Source, "release",
+                        lambda self, con: released.append(self.table.name) or release(self, con))
+    rejected = []
+    for fast in (True, False):
+        con = connect(tmp_path / f"clean-{fast}.duckdb")
+        load_folder(con, folder, fast_path=fast)
+        rejected.append(con.execute(
+            "select row_number, column_name, raw_value, reason, record from rejected_rows "
+            "order by row_number").fetchall())
+        assert con.execute("select count(*), sum(entered_value) from entry_lines").fetchone() \
+            == (1, Decimal("100.00"))
+        con.close()
+    assert rejected[0] == rejected[1]
+    assert released == ["importers", "entries", "entry_lines"]  # only on the fast load
+    assert [(r[0], r[1], r[3]) for r in rejected[0]] == [
+        (3, "entry_number",
+         "duplicate key entry_number + line_number + tariff_ordinal (first at row 2)"),
+        (4, "entry_number", "no entry with this entry number in entries"),
+    ]
+    assert '"entered_value":"250.00"' in rejected[0][0][4].replace(" ", "")

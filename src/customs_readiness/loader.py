@@ -240,6 +240,12 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                 select {cols}, $load_id, $file, _row from ({typed(rest)}) where not _bad""",
             mine,
         )
+    malformed = src.malformed
+    if fast is not None and rows_fast == rows_staged and src.shared_stage_key is None and not malformed:
+        # Every row went in as it was written. The staged text is needed again only if a
+        # whole-file check below refuses a row (it is then staged again from the file);
+        # freeing it now keeps a large file's checks in memory.
+        src.release(con)
     con.execute(
         f"""create or replace temp table _inserted as
             select _row, {key} from {table.name} where _load_id = $load_id and _file = $file""",
@@ -296,7 +302,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     )
     # 5. Refused rows, verbatim, with the first reason and the others after it. The typed
     # rows of the whole file are evaluated again only here, and only when a row is refused.
-    st.rows_read = rows_staged + len(src.malformed)
+    st.rows_read = rows_staged + len(malformed)
     structs = [
         f"{{'c': {sql_str(c.name)}, 'v': {_raw_cell(c.name, src, 'src.')}, "
         f"'r': t.{quote_ident('__r_' + c.name)}}}"
@@ -315,9 +321,10 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         if table.name == "entry_lines" else
         "{'c': cast(null as varchar), 'v': cast(null as varchar), 'r': cast(null as varchar)}"
     )
-    st_table = src.ensure_staged(con).table
     refused = con.execute("select count(*) from _flags").fetchone()[0]
     if refused:
+        rel = src.relation(con)  # stages the file again if it was released
+        st_table = src.staged.table
         con.execute(
             f"""insert into rejected_rows
                 select $load_id, $file, $table, e._row, e._errs[1].c, e._errs[1].v,
@@ -332,10 +339,10 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                 order by e._row""",
             {"load_id": load_id, "file": src.file_name, "table": table.name},
         )
-    if src.malformed:
+    if malformed:
         con.executemany(
             "insert into rejected_rows values (?, ?, ?, ?, null, ?, ?, ?)",
-            [[load_id, src.file_name, table.name, row, raw, why, raw] for row, raw, why in src.malformed],
+            [[load_id, src.file_name, table.name, row, raw, why, raw] for row, raw, why in malformed],
         )
     st.rows_rejected = con.execute(
         "select count(*) from rejected_rows where load_id = ? and file_name = ? and table_name = ?",

@@ -81,6 +81,12 @@ class Source:
         pairs = ", ".join(f"{sql_str(h or f'column {i + 1}')}, {alias}.c{i}" for i, h in enumerate(st.headers))
         return f"cast(json_object({pairs}) as varchar)"
 
+    def release(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Drop the staging table now; :meth:`relation` stages the file again if asked."""
+        self.cleanup(con)
+        self._stages.pop(self.shared_stage_key or f"{self.table.name}:{self.path}", None)
+        self.staged = None
+
     def cleanup(self, con: duckdb.DuckDBPyConnection) -> None:
         if self.staged is not None:
             name = self.staged.table
