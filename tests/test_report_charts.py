@@ -41,3 +41,13 @@ def test_report_charts_worker_falls_back_to_this_process_when_the_worker_died():
     worker._proc.kill()  # the process is gone before the figures are sent
     worker._proc.wait()
     assert worker(*args) == charts.monthly_trend_svg(*args)  # drawn here instead
+
+
+def test_report_charts_worker_submit_returns_at_once_and_waits_on_result():
+    args = (MONTHS, [4, 5, 6], [Decimal("0.5"), None, Decimal("0.75")], [None, None, None])
+    worker = charts.TrendChartWorker()
+    try:
+        result = worker.submit(*args)  # the figures are sent; the SVG is read on demand
+        assert result() == charts.monthly_trend_svg(*args)
+    finally:
+        worker.close()

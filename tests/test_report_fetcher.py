@@ -35,6 +35,21 @@ def test_report_fetcher_serves_generated_resources(builtin):
     assert response.content_type == "image/svg+xml"
 
 
+def test_report_fetcher_makes_a_deferred_resource_once_when_fetched(builtin):
+    calls = []
+
+    def make():
+        calls.append(1)
+        return b"<svg/>"
+
+    fetcher, base = report.make_url_fetcher([builtin],
+                                            {"charts/trend.svg": report.Deferred(make)})
+    assert calls == []  # nothing is made before the layout asks for it
+    assert fetcher(base + "charts/trend.svg").read() == b"<svg/>"
+    assert fetcher(base + "charts/trend.svg").read() == b"<svg/>"
+    assert calls == [1]
+
+
 @pytest.mark.parametrize("url", [
     "http://127.0.0.1:9/x.png",
     "https://example.com/style.css",

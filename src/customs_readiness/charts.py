@@ -9,7 +9,7 @@ with the bundled DejaVu Sans, a fixed size and no randomness.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -119,24 +119,46 @@ class TrendChartWorker:
     def __call__(self, months: Sequence[str], entries: Sequence[int],
                  certification_rate: Sequence[Decimal | None],
                  disclosure_rate: Sequence[Decimal | None]) -> str:
+        return self.submit(months, entries, certification_rate, disclosure_rate)()
+
+    def submit(self, months: Sequence[str], entries: Sequence[int],
+               certification_rate: Sequence[Decimal | None],
+               disclosure_rate: Sequence[Decimal | None]) -> Callable[[], str]:
+        """Send the figures to the worker at once; return a function that waits for the
+        SVG (so the caller can go on, e.g. start laying out the pages, meanwhile)."""
         import json
         import subprocess
 
-        proc, self._proc = self._proc, None
+        args = (list(months), [int(v) for v in entries], list(certification_rate),
+                list(disclosure_rate))
+        proc = self._proc
         if proc is not None:
             payload = json.dumps({
-                "months": list(months), "entries": [int(v) for v in entries],
-                "certification_rate": [None if v is None else str(v)
-                                       for v in certification_rate],
-                "disclosure_rate": [None if v is None else str(v) for v in disclosure_rate],
+                "months": args[0], "entries": args[1],
+                "certification_rate": [None if v is None else str(v) for v in args[2]],
+                "disclosure_rate": [None if v is None else str(v) for v in args[3]],
             }).encode("utf-8")
-            try:
-                out, _ = proc.communicate(payload, timeout=120)
-                if proc.returncode == 0 and out:
-                    return out.decode("utf-8")
-            except (OSError, ValueError, subprocess.SubprocessError):
+            try:  # a few hundred bytes: the pipe takes them without blocking
+                proc.stdin.write(payload)
+                proc.stdin.close()
+            except (OSError, ValueError):
+                self.close()
+
+        def result() -> str:
+            proc, self._proc = self._proc, None
+            if proc is not None:
+                try:
+                    out = proc.stdout.read()
+                    proc.wait(timeout=120)
+                    proc.stdout.close()
+                    if proc.returncode == 0 and out:
+                        return out.decode("utf-8")
+                except (OSError, ValueError, subprocess.SubprocessError):
+                    pass
                 _stop(proc)
-        return monthly_trend_svg(months, entries, certification_rate, disclosure_rate)
+            return monthly_trend_svg(*args)
+
+        return result
 
     def close(self) -> None:
         """Stop the worker if its chart was never asked for."""

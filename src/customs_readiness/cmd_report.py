@@ -129,7 +129,7 @@ def _make_report(db, year, out, policy_path, html_out, fiscal_start_month, metri
                                   metrics_dirs=metrics_dirs, store=True)
             step("collecting figures, exceptions and charts")
             report = rpt.build_report(con, run, prior_run=prior, prior_recomputed=recomputed,
-                                      trend_chart=chart)
+                                      trend_chart=chart.submit)
             preload.join()
             step("rendering HTML")
             html = rpt.render_html(report, templates, prepared.get("templates"))

@@ -303,12 +303,33 @@ class Attachment:
         return self.content
 
 
+class Deferred:
+    """Bytes made on first use, once (e.g. a chart a worker process is still drawing)."""
+
+    def __init__(self, make: Callable[[], bytes]):
+        self._make: Callable[[], bytes] | None = make
+        self._value = b""
+        self._lock = threading.Lock()
+
+    def __call__(self) -> bytes:
+        with self._lock:
+            if self._make is not None:
+                self._value, self._make = self._make(), None
+            return self._value
+
+
+def resource_bytes(value: bytes | Deferred) -> bytes:
+    """The bytes of a generated resource (waiting for it if it is still being made)."""
+    return value() if callable(value) else value
+
+
 @dataclass
 class Report:
     """Everything the templates and the PDF writer need."""
 
     context: dict[str, Any]
-    resources: dict[str, bytes] = field(default_factory=dict)  # generated files, e.g. charts
+    # Generated files, e.g. charts: bytes, or a Deferred that makes them on first use.
+    resources: dict[str, bytes | Deferred] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
     created: dt.datetime | None = None  # PDF dates: from the period, never the clock
 
@@ -504,7 +525,7 @@ def _month_label(month_start: dt.date, many_years: bool) -> str:
 
 
 def _trend(con, params: dict[str, Any],
-           draw: Callable[..., str] | None = None) -> dict[str, Any]:
+           draw: Callable[..., Any] | None = None) -> dict[str, Any]:
     from . import charts
 
     columns, rows = run_report_query(con, "monthly_trend", params)
@@ -522,9 +543,15 @@ def _trend(con, params: dict[str, Any],
         table.append({"month": f"{m['month_start']:%B %Y}", "entries": fmt_count(m["entries"]),
                       "certification_rate": fmt_rate(c_rate),
                       "disclosure_rate": fmt_rate(d_rate)})
-    svg = (draw or charts.monthly_trend_svg)(labels, entries, cert, disc)
-    # The DOCTYPE names a W3C URL; drop it so nothing in the document even names one.
-    svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg, count=1)
+    drawn = (draw or charts.monthly_trend_svg)(labels, entries, cert, disc)
+
+    def svg_bytes() -> bytes:
+        svg = drawn() if callable(drawn) else drawn
+        # The DOCTYPE names a W3C URL; drop it so nothing in the document even names one.
+        return re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg, count=1).encode("utf-8")
+
+    # A chart still being drawn elsewhere is waited for only when the layout needs it.
+    svg = Deferred(svg_bytes) if callable(drawn) else svg_bytes()
     return {"rows": table, "svg": svg, "total": sum(entries)}
 
 
@@ -783,7 +810,7 @@ def build_report(
     prior_recomputed: bool = False,
     exception_rows: int = EXCEPTION_ROWS,
     exception_records: Callable[..., Any] | None = None,
-    trend_chart: Callable[..., str] | None = None,
+    trend_chart: Callable[..., Any] | None = None,
 ) -> Report:
     """Collect the report's context from a metric run and the database.
 
@@ -792,7 +819,8 @@ def build_report(
     rather than read from storage). ``exception_records(con, run, metric_id)`` returns
     (columns, rows) of a metric's exception list (defaults to the metric engine's
     exceptions query of each metric). ``trend_chart`` draws the monthly trend chart
-    (default: charts.monthly_trend_svg in this process).
+    (default: charts.monthly_trend_svg in this process); it returns the SVG text, or a
+    function returning it (waited for only when the PDF layout needs the chart).
     """
     if exception_records is None:
         exception_records = _engine_exception_records(con, run)
@@ -856,7 +884,7 @@ def build_report(
     dhs = _dhs_tables(con, params, provided)
     manifest = _manifest(con, MANIFEST_ROWS)
     trend = _trend(con, params, trend_chart)
-    resources = {"charts/monthly-trend.svg": trend.pop("svg").encode("utf-8")}
+    resources = {"charts/monthly-trend.svg": trend.pop("svg")}
 
     period_d = _period_dict(period)
     defs = []
@@ -1010,7 +1038,8 @@ def _weasyprint():
     return weasyprint
 
 
-def make_url_fetcher(dirs: Sequence[Path], resources: dict[str, bytes] | None = None):
+def make_url_fetcher(dirs: Sequence[Path],
+                     resources: dict[str, bytes | Deferred] | None = None):
     """A WeasyPrint URL fetcher that serves only files of the template folders (searched
     in order, so a user folder overrides the bundled one) and the generated resources.
 
@@ -1041,7 +1070,8 @@ def make_url_fetcher(dirs: Sequence[Path], resources: dict[str, bytes] | None = 
                 raise ValueError(f"refused to fetch {url!r}: outside the template folders")
             key = rel.as_posix()
             if key in generated:
-                return URLFetcherResponse(url, generated[key], {"Content-Type": _mime(key)})
+                return URLFetcherResponse(url, resource_bytes(generated[key]),
+                                          {"Content-Type": _mime(key)})
             for root in roots:
                 candidate = (root / rel).resolve()
                 if candidate.is_relative_to(root) and candidate.is_file():
@@ -1219,7 +1249,8 @@ def write_html(html: str, out: Path, report: Report | None = None,
 
     if report is not None:
         for name, data in sorted(report.resources.items()):
-            uri = f"data:{_mime(name)};base64," + base64.b64encode(data).decode("ascii")
+            uri = f"data:{_mime(name)};base64," + base64.b64encode(
+                resource_bytes(data)).decode("ascii")
             html = html.replace(f'src="{name}"', f'src="{uri}"')
         base = template_dirs(templates_dir)[-1].as_uri() + "/"
         html = html.replace("<head>\n", f'<head>\n<base href="{base}">\n', 1)
