@@ -177,7 +177,13 @@ def _stop(proc: Any) -> None:
 
 def _serve() -> None:
     import json
+    import os
     import sys
+
+    # The chart is needed only once the layout reaches it: the report's own process,
+    # collecting figures and importing WeasyPrint meanwhile, goes first for the CPU.
+    if hasattr(os, "nice"):
+        os.nice(10)
 
     import matplotlib.figure  # noqa: F401  (imported before the figures arrive)
 
