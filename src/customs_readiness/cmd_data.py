@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from . import cli
 from .cli import app, handles_errors
 from .db import DEFAULT_DB, connect
 from .errors import CheckFailed
@@ -102,6 +103,7 @@ def load(
     print_summary(result)
     typer.echo(f"Loaded into {db} (load {result.load_id}); "
                f"{result.rows_rejected:,} row(s) refused, kept in table rejected_rows.")
+    cli.finish_fast()  # the database is closed: no teardown needed
 
 
 @app.command()

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from . import cli
 from .cli import app, handles_errors
 from .db import DEFAULT_DB, connect
 from .metrics import MetricResult, MetricRun, dumps_json, json_value, run_metrics
@@ -162,6 +163,7 @@ def metrics(
         typer.echo(metrics_csv(run), nl=False)
     else:
         _print_table(run)
+    cli.finish_fast()  # the database is closed: no teardown needed
 
 
 @app.command()
