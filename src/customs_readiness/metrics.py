@@ -742,6 +742,11 @@ def exceptions_table(period: Period, metric_id: str) -> str:
     return f"metric_exceptions_{period.start:%Y%m%d}_{period.end:%Y%m%d}_{metric_id}"
 
 
+def volume_table(period: Period) -> str:
+    """Name of the stored trade volume by entry-type group (working set ``period_volume``)."""
+    return f"metric_volume_{period.start:%Y%m%d}_{period.end:%Y%m%d}"
+
+
 def has_records(result: MetricResult) -> bool:
     """Whether a metric's figure can have records behind it: not for a null figure or a
     count of 0 (a rate of 0 does: every record failed)."""
@@ -770,6 +775,9 @@ def store_exceptions(con: duckdb.DuckDBPyConnection, run: MetricRun) -> None:
             name = exceptions_table(run.period, d.id).replace('"', '""')
             sql = f'create table "{name}" as ' + d.exceptions_sql.strip().rstrip(";")
             execute(con, sql, params, f"{d.path or d.id} (exceptions)")
+        # The report's "As DHS would report it" volume table, from the same working sets.
+        volume = volume_table(run.period)
+        con.execute(f'create or replace table "{volume}" as select * from period_volume')
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -785,6 +793,26 @@ def stored_exceptions(con: duckdb.DuckDBPyConnection, run: MetricRun, metric_id:
     if not found:
         return None
     return con.sql('select * from "' + name.replace('"', '""') + '"')
+
+
+def volume_rows(con: duckdb.DuckDBPyConnection, run: MetricRun) -> tuple[list[str], list[tuple]]:
+    """(columns, rows) of the period's volume by entry-type group: stored by ``store_exceptions``
+    with the run, or computed from the working sets when the run was not stored."""
+    name = volume_table(run.period)
+    # The stored table is used only when it was stored from the same data and queries as
+    # ``run`` (it does not depend on the policy).
+    found = con.execute(
+        "select count(*) from duckdb_tables() where not temporary and table_name = ?", [name]
+    ).fetchall()[0][0] and con.execute(
+        "select count(*) from metric_runs where period_start = ? and period_end = ? "
+        "and data_version = ?", [run.period.start, run.period.end, run.data_version]
+    ).fetchall()[0][0]
+    if found:
+        cur = con.execute(f'select * from "{name}" order by type_group')
+    else:
+        prepare_period(con, run.period, run.policy)
+        cur = con.execute("select * from period_volume order by type_group")
+    return [c[0] for c in cur.description], cur.fetchall()
 
 
 # --------------------------------------------------------------------------------------------

@@ -555,8 +555,10 @@ def _trend(con, params: dict[str, Any],
     return {"rows": table, "svg": svg, "total": sum(entries)}
 
 
-def _dhs_tables(con, params: dict[str, Any], provided: set[str]) -> dict[str, Any]:
-    cols, rows = run_report_query(con, "dhs_entries_by_type", params)
+def _dhs_tables(con, run: Any, params: dict[str, Any], provided: set[str]) -> dict[str, Any]:
+    from .metrics import volume_rows
+
+    cols, rows = volume_rows(con, run)
     entries = []
     totals = {"entries": 0, "lines": 0, "entered_value": Decimal(0), "duty": Decimal(0),
               "fees": Decimal(0)}
@@ -881,7 +883,7 @@ def build_report(
 
     # The DuckDB-only steps come before the chart: the command's chart worker imports
     # matplotlib meanwhile, and the queries release the GIL.
-    dhs = _dhs_tables(con, params, provided)
+    dhs = _dhs_tables(con, run, params, provided)
     manifest = _manifest(con, MANIFEST_ROWS)
     trend = _trend(con, params, trend_chart)
     resources = {"charts/monthly-trend.svg": trend.pop("svg")}
