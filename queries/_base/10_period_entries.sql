@@ -36,6 +36,15 @@ entries_with_importer as (
         e.*,
         coalesce(e.filer_code, left(e.entry_number, 3)) as effective_filer_code,
         coalesce(list_contains($informal_types, e.entry_type), false) as is_informal,
+        -- the entry-type groups of CBP's trade statistics (period_volume)
+        cast(case
+            when e.entry_type between '01' and '08' then 1
+            when e.entry_type in ('11', '12') then 2
+            when e.entry_type between '21' and '26' then 3
+            when e.entry_type between '31' and '38' then 4
+            when e.entry_type in ('51', '52') then 5
+            else 6
+        end as utinyint) as type_group,
         i.importer_number is not null as importer_in_registry,
         coalesce(i.ior_status, 'unknown') as ior_status,
         i.good_standing,

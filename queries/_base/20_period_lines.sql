@@ -5,7 +5,7 @@ select
     l.*,
     starts_with(l.hts_number, '99') as is_chapter_99,
     e.entry_date,
-    e.entry_type,
+    e.type_group,
     e.importer_number,
     e.ior_status,
     e.ctpat_cover

@@ -1,60 +1,41 @@
--- V: the period's trade volume by entry-type group, in the shape of CBP's annual trade
--- statistics: entries, entry summary lines (distinct entry number + line number; the tariff
--- ordinals of one line count once), entered value (Chapter 99 ordinals left out: they carry
--- no value of their own), duty, and MPF + HMF fees (every ordinal). The entry-lines metric
--- and the report's "As DHS would report it" table both read it, so the distinct lines are
--- counted once per run. Figures are gathered per entry type, then per group.
+-- V: the period's trade volume by entry-type group (type_group of E), in the shape of CBP's
+-- annual trade statistics: entries, entry summary lines (distinct entry number + line number;
+-- the tariff ordinals of one line count once), entered value (Chapter 99 ordinals left out:
+-- they carry no value of their own), duty, and MPF + HMF fees (every ordinal). The
+-- entry-lines metric and the report's "As DHS would report it" table both read it, so the
+-- distinct lines are counted once per run.
 create or replace temp table period_volume as
-with entries_by_type as (
-    select entry_type, count(*) as entries
+with entries_per_group as (
+    select type_group, count(*) as entries
     from period_entries
-    group by entry_type
+    group by type_group
 ),
 
-lines_by_type as (
-    -- an entry has one type, so (entry number, line number, type) is one line
-    select entry_type, count(*) as lines
-    from (select distinct entry_number, line_number, entry_type from period_lines)
-    group by entry_type
+lines_per_group as (
+    -- an entry has one group, so (entry number, line number, group) is one line
+    select type_group, count(*) as lines
+    from (select distinct entry_number, line_number, type_group from period_lines)
+    group by type_group
 ),
 
-amounts_by_type as (
+amounts_per_group as (
     select
-        entry_type,
+        type_group,
         sum(case when is_chapter_99 then 0 else entered_value end) as entered_value,
         sum(duty_amount) as duty,
         sum(coalesce(mpf_amount, 0) + coalesce(hmf_amount, 0)) as fees
     from period_lines
-    group by entry_type
-),
-
-by_type as (
-    select
-        case
-            when e.entry_type between '01' and '08' then 1
-            when e.entry_type in ('11', '12') then 2
-            when e.entry_type between '21' and '26' then 3
-            when e.entry_type between '31' and '38' then 4
-            when e.entry_type in ('51', '52') then 5
-            else 6
-        end as type_group,
-        e.entries,
-        l.lines,
-        a.entered_value,
-        a.duty,
-        a.fees
-    from entries_by_type as e
-    left join lines_by_type as l using (entry_type)
-    left join amounts_by_type as a using (entry_type)
+    group by type_group
 )
 
 select
-    type_group,
-    sum(entries) as entries,
-    coalesce(sum(lines), 0) as lines,
-    coalesce(sum(entered_value), 0) as entered_value,
-    coalesce(sum(duty), 0) as duty,
-    coalesce(sum(fees), 0) as fees
-from by_type
-group by type_group
-order by type_group
+    cast(g.type_group as integer) as type_group,
+    g.entries,
+    coalesce(l.lines, 0) as lines,
+    coalesce(a.entered_value, 0) as entered_value,
+    coalesce(a.duty, 0) as duty,
+    coalesce(a.fees, 0) as fees
+from entries_per_group as g
+left join lines_per_group as l using (type_group)
+left join amounts_per_group as a using (type_group)
+order by g.type_group
