@@ -12,8 +12,8 @@
 
 select
     count(*) filter (
-        where nullif(trim(country_of_origin), '') is not null
-          and nullif(trim(manufacturer_id), '') is not null
+        where country_of_origin is not null
+          and manufacturer_id is not null
     ) as numerator,
     count(*) as denominator
 from period_value_lines
@@ -30,6 +30,6 @@ select
     _file,
     _row
 from period_value_lines
-where nullif(trim(country_of_origin), '') is null
-   or nullif(trim(manufacturer_id), '') is null
+where country_of_origin is null
+   or manufacturer_id is null
 order by entry_number, line_number, tariff_ordinal

@@ -142,3 +142,18 @@ def test_text_is_kept_verbatim(con, tmp_path):
     tables["importers"] = (["importer_number", "importer_name"], [["12-3456789AB", hostile]])
     load_folder(con, write_tables(tmp_path / "d", tables))
     assert con.execute("select importer_name from importers").fetchone()[0] == hostile
+
+
+def test_blank_text_cells_are_stored_as_null(con, tmp_path):
+    # Cells of only spaces are empty: origin and MID "missing" in the metrics means NULL.
+    tables = minimal_tables()
+    tables["entry_lines"] = (
+        ["entry_number", "line_number", "hts_number", "entered_value", "country_of_origin",
+         "manufacturer_id"],
+        [["ABC12345671", "1", "8471300100", "1.00", "  ", "   "],
+         ["ABC12345671", "2", "8471300100", "1.00", " cn ", " xyz123 "]],
+    )
+    load_folder(con, write_tables(tmp_path / "d", tables))
+    assert con.execute(
+        "select line_number, country_of_origin, manufacturer_id from entry_lines order by 1"
+    ).fetchall() == [(1, None, None), (2, "CN", "XYZ123")]

@@ -43,7 +43,8 @@ LINES = {
         line("AAA00000501", 1, 2, hts_number="9903010101", country_of_origin=None),  # 99: not in L'
         line("AAA00000501", 2, 1, country_of_origin=None),  # origin missing
         line("AAA00000501", 3, 1, manufacturer_id=None),  # MID missing
-        line("AAA00000501", 4, 1, manufacturer_id="  "),  # blank MID counts as missing
+        # a blank MID cell is stored as NULL by the loader (test_load_normalise): missing
+        line("AAA00000501", 4, 1, manufacturer_id=None),
         line("AAA00000502", 1, 1, country_of_origin=None),  # day after: not in L
     ],
 }
