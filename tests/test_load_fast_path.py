@@ -163,8 +163,9 @@ def test_fast_and_full_rules_store_the_same_tables(tmp_path: Path) -> None:
     assert sorted(r[0] for r in tables["entries"]) == ["ABC12345671", "ABC12345682", "ABC12345704"]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
 def test_clean_file_with_repeated_key_keeps_the_refused_rows_verbatim(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
     # Every cell canonical: all rows go in by plain casts and the staged text is freed;
     # the repeated key and the orphan line are found afterwards, so the file is staged
     # again to keep those rows verbatim, exactly as the full rules would.
@@ -179,6 +180,16 @@ def test_clean_file_with_repeated_key_keeps_the_refused_rows_verbatim(
              ["ZZZ99999999", "1", "8471300100", "7"]],
         ),
     })
+    if fmt != "csv":
+        import polars as pl
+
+        for f in sorted(folder.glob("*.csv")):
+            frame = pl.read_csv(f, infer_schema_length=0)
+            if fmt == "parquet":
+                frame.write_parquet(f.with_suffix(".parquet"))
+            else:
+                frame.write_excel(f.with_suffix(".xlsx"))
+            f.unlink()
     released: list[str] = []
     release = Source.release
     monkeypatch.setattr(Source, "release",

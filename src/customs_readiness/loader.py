@@ -321,7 +321,8 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         if table.name == "entry_lines" else
         "{'c': cast(null as varchar), 'v': cast(null as varchar), 'r': cast(null as varchar)}"
     )
-    refused = con.execute("select count(*) from _flags").fetchone()[0]
+    # fetchall: staging an XLSX file again (below) needs no pending result on the connection
+    refused = con.execute("select count(*) from _flags").fetchall()[0][0]
     if refused:
         rel = src.relation(con)  # stages the file again if it was released
         st_table = src.staged.table
