@@ -231,15 +231,16 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
             mine,
         ).fetchone()[0]
     rows_staged = con.execute(f"select count(*) from ({rel})").fetchone()[0]
+    inserted = rows_fast
     if rows_fast < rows_staged:
         rest = rel if fast is None else (
             f"select * from ({rel}) where _row not in (select _row from {table.name} "
             "where _load_id = $load_id and _file = $file)")
-        con.execute(
+        inserted += con.execute(
             f"""insert into {table.name} ({cols}, _load_id, _file, _row)
                 select {cols}, $load_id, $file, _row from ({typed(rest)}) where not _bad""",
             mine,
-        )
+        ).fetchone()[0]
     malformed = src.malformed
     if fast is not None and rows_fast == rows_staged and src.shared_stage_key is None and not malformed:
         # Every row went in as it was written. The staged text is needed again only if a
@@ -279,27 +280,31 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                where _row not in (select _row from _dups)
                  and not exists (select 1 from entries e where e.entry_number = t.entry_number)"""
         )
-    inserted = con.execute("select count(*) from _inserted").fetchone()[0]
+    # fetchall: staging an XLSX file again (below) needs no pending result on the connection
+    repeated, orphaned = con.execute(
+        "select (select count(*) from _dups), (select count(*) from _orphans)").fetchall()[0]
     # Rows never inserted had a refused cell; when every row went in, none did.
-    never_inserted = (
-        f"select _row from ({rel}) where _row not in (select _row from _inserted)"
-        if inserted < rows_staged else "select cast(null as bigint) as _row where false"
-    )
-    con.execute(
-        f"""create or replace temp table _flags as
-            with flagged as (
-                {never_inserted}
-                union select _row from _dups
-                union select _row from _orphans
-            )
-            select f._row, d.first_row as _dup_of, o._row is not null as _orphan
-            from flagged f left join _dups d using (_row) left join _orphans o using (_row)"""
-    )
-    con.execute(
-        f"""delete from {table.name} where _load_id = $load_id and _file = $file
-            and _row in (select _row from _flags)""",
-        mine,
-    )
+    refused = rows_staged - inserted + repeated + orphaned
+    if refused:
+        never_inserted = (
+            f"select _row from ({rel}) where _row not in (select _row from _inserted)"
+            if inserted < rows_staged else "select cast(null as bigint) as _row where false"
+        )
+        con.execute(
+            f"""create or replace temp table _flags as
+                with flagged as (
+                    {never_inserted}
+                    union select _row from _dups
+                    union select _row from _orphans
+                )
+                select f._row, d.first_row as _dup_of, o._row is not null as _orphan
+                from flagged f left join _dups d using (_row) left join _orphans o using (_row)"""
+        )
+        con.execute(
+            f"""delete from {table.name} where _load_id = $load_id and _file = $file
+                and _row in (select _row from _flags)""",
+            mine,
+        )
     # 5. Refused rows, verbatim, with the first reason and the others after it. The typed
     # rows of the whole file are evaluated again only here, and only when a row is refused.
     st.rows_read = rows_staged + len(malformed)
@@ -321,8 +326,6 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         if table.name == "entry_lines" else
         "{'c': cast(null as varchar), 'v': cast(null as varchar), 'r': cast(null as varchar)}"
     )
-    # fetchall: staging an XLSX file again (below) needs no pending result on the connection
-    refused = con.execute("select count(*) from _flags").fetchall()[0][0]
     if refused:
         rel = src.relation(con)  # stages the file again if it was released
         st_table = src.staged.table
@@ -345,25 +348,27 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
             "insert into rejected_rows values (?, ?, ?, ?, null, ?, ?, ?)",
             [[load_id, src.file_name, table.name, row, raw, why, raw] for row, raw, why in malformed],
         )
-    st.rows_rejected = con.execute(
-        "select count(*) from rejected_rows where load_id = ? and file_name = ? and table_name = ?",
-        [load_id, src.file_name, table.name],
-    ).fetchone()[0]
-    st.first_reasons = [
-        f"row {r}{f', {c}' if c else ''}: {why}"
-        for r, c, why in con.execute(
-            """select row_number, column_name, reason from rejected_rows
-               where load_id = ? and file_name = ? and table_name = ?
-               order by row_number limit ?""",
-            [load_id, src.file_name, table.name, FIRST_REASONS],
-        ).fetchall()
-    ]
+    if refused or malformed:
+        st.rows_rejected = con.execute(
+            "select count(*) from rejected_rows where load_id = ? and file_name = ? and table_name = ?",
+            [load_id, src.file_name, table.name],
+        ).fetchone()[0]
+        st.first_reasons = [
+            f"row {r}{f', {c}' if c else ''}: {why}"
+            for r, c, why in con.execute(
+                """select row_number, column_name, reason from rejected_rows
+                   where load_id = ? and file_name = ? and table_name = ?
+                   order by row_number limit ?""",
+                [load_id, src.file_name, table.name, FIRST_REASONS],
+            ).fetchall()
+        ]
     if strict and st.rows_rejected:
         first = st.first_reasons[0]
         raise DataFileError(src.file_name, f"{st.rows_rejected} row(s) refused under --strict; first: {first}")
 
     # 6. Supersede earlier loads' copies of the same records.
-    good_keys = "(select * from _inserted where _row not in (select _row from _flags))"
+    good_keys = ("(select * from _inserted where _row not in (select _row from _flags))"
+                 if refused else "_inserted")
     superseded = 0
     if con.execute(f"select count(*) from {table.name} where _load_id <> ?", [load_id]).fetchone()[0]:
         superseded = con.execute(
@@ -387,8 +392,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         [load_id, src.file_name, table.name, src.format, digest, size, st.rows_read, st.rows_loaded,
          st.rows_rejected, st.rows_superseded, st.note or None],
     )
-    for tmp in ("_inserted", "_dups", "_orphans", "_flags"):
-        con.execute(f"drop table if exists {tmp}")
+    con.execute(";".join(f"drop table if exists {tmp}" for tmp in ("_inserted", "_dups", "_orphans", "_flags")))
     return st
 
 
