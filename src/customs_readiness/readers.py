@@ -181,13 +181,12 @@ def _stage_csv(con, path: Path, table: str, test: HeaderTest | None) -> Staged:
     # _row: physical line of the record. rowid counts good records only, so add the
     # refused lines that come before each record (few; a small join).
     shifts = [int(line) - header_line - 1 - i for i, (line, _, _) in enumerate(malformed)]
-    con.execute(f"create or replace temp table {table}_shift (q bigint)")
     if shifts:
+        con.execute(f"create or replace temp table {table}_shift (q bigint)")
         con.executemany(f"insert into {table}_shift values (?)", [[q] for q in shifts])
     shift = f" + (select count(*) from {table}_shift s where s.q <= rid)" if shifts else ""
     _row_view(con, table, ncols, f"rid + {header_line + 1}{shift}")
-    for t in (rej, scan):
-        con.execute(f"drop table if exists {t}")
+    con.execute(f"drop table if exists {rej}; drop table if exists {scan}")
     return Staged(table, path, "csv", headers, header_line, malformed=malformed)
 
 

@@ -90,9 +90,8 @@ class Source:
     def cleanup(self, con: duckdb.DuckDBPyConnection) -> None:
         if self.staged is not None:
             name = self.staged.table
-            con.execute(f"drop view if exists {name}")
-            con.execute(f"drop table if exists {name}_raw")
-            con.execute(f"drop table if exists {name}_shift")
+            con.execute(f"drop view if exists {name}; drop table if exists {name}_raw; "
+                        f"drop table if exists {name}_shift")
 
 
 def _table_header_test(table: s.Table):
