@@ -118,12 +118,11 @@ def load_folder(
     # releases the GIL, so on a large year it costs no wall time.
     hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
     # Files are hashed in the order they are loaded, so no load waits for a later file's hash.
-    in_order = sorted(sources, key=lambda src: (LOAD_ORDER.index(src.table.name), str(src.path)))
+    ordered = [src for table in LOAD_ORDER for src in by_table.get(table, [])]
     digests: dict[Path, Future] = {}
-    for src in in_order:
+    for src in ordered:
         if src.path not in digests:
             digests[src.path] = hasher.submit(file_digest, src.path)
-    for src in sources:
         src.digest_future = digests[src.path]
     con.execute("begin transaction")
     try:
@@ -131,7 +130,6 @@ def load_folder(
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
         con.execute("insert into loads values (?, ?)", [load_id, str(folder)])
         stats: list[FileStats] = []
-        ordered = [src for table in LOAD_ORDER for src in by_table.get(table, [])]
         for i, src in enumerate(ordered):
             notify(src.file_name, f"loading {src.table.name}")
             stats.append(_load_source(con, src, load_id, strict, fast_path))
@@ -145,8 +143,6 @@ def load_folder(
                 "insert into load_files (load_id, table_name, note) values (?, ?, 'not provided')",
                 [load_id, table],
             )
-        for src in sources:
-            src.cleanup(con)
         if commit:
             con.execute("commit")
         else:

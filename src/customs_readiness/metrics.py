@@ -787,12 +787,16 @@ def store_exceptions(con: duckdb.DuckDBPyConnection, run: MetricRun) -> None:
 def stored_exceptions(con: duckdb.DuckDBPyConnection, run: MetricRun, metric_id: str):
     """The stored exception list of ``metric_id`` as a DuckDB relation, or None."""
     name = exceptions_table(run.period, metric_id)
-    found = con.execute(
-        "select count(*) from duckdb_tables() where not temporary and table_name = ?", [name]
-    ).fetchall()[0][0]  # fetchall: a relation may not start while a result is pending
-    if not found:
+    if not _stored_table_exists(con, name):
         return None
     return con.sql('select * from "' + name.replace('"', '""') + '"')
+
+
+def _stored_table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    # fetchall: a relation may not start while a result is pending
+    return bool(con.execute(
+        "select count(*) from duckdb_tables() where not temporary and table_name = ?", [name]
+    ).fetchall()[0][0])
 
 
 def volume_rows(con: duckdb.DuckDBPyConnection, run: MetricRun) -> tuple[list[str], list[tuple]]:
@@ -801,9 +805,7 @@ def volume_rows(con: duckdb.DuckDBPyConnection, run: MetricRun) -> tuple[list[st
     name = volume_table(run.period)
     # The stored table is used only when it was stored from the same data and queries as
     # ``run`` (it does not depend on the policy).
-    found = con.execute(
-        "select count(*) from duckdb_tables() where not temporary and table_name = ?", [name]
-    ).fetchall()[0][0] and con.execute(
+    found = _stored_table_exists(con, name) and con.execute(
         "select count(*) from metric_runs where period_start = ? and period_end = ? "
         "and data_version = ?", [run.period.start, run.period.end, run.data_version]
     ).fetchall()[0][0]

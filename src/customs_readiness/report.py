@@ -286,23 +286,6 @@ def _ratio(numerator: int, denominator: int) -> Decimal | None:
 # --------------------------------------------------------------------------- model
 
 
-@dataclass
-class Attachment:
-    """A file embedded in the PDF: its bytes, or a function that makes them (called once,
-    on first use of ``data``; the PDF writer does that in a background thread while the
-    pages are laid out)."""
-
-    name: str
-    description: str
-    content: bytes | Callable[[], bytes]
-
-    @property
-    def data(self) -> bytes:
-        if callable(self.content):
-            self.content = self.content()
-        return self.content
-
-
 class Deferred:
     """Bytes made on first use, once (e.g. a chart a worker process is still drawing)."""
 
@@ -321,6 +304,20 @@ class Deferred:
 def resource_bytes(value: bytes | Deferred) -> bytes:
     """The bytes of a generated resource (waiting for it if it is still being made)."""
     return value() if callable(value) else value
+
+
+@dataclass
+class Attachment:
+    """A file embedded in the PDF: its bytes, or a Deferred that makes them on first use of
+    ``data`` (the PDF writer does that in a background thread while the pages are laid out)."""
+
+    name: str
+    description: str
+    content: bytes | Deferred
+
+    @property
+    def data(self) -> bytes:
+        return resource_bytes(self.content)
 
 
 @dataclass
@@ -659,7 +656,7 @@ def _data_quality(con, params: dict[str, Any], provided: set[str], bookkept: boo
             order by load_id, file_name, row_number, column_name""").to_arrow_table()
         attachment = Attachment("rejected_rows.csv",
                                 f"All {rejected_total} rejected input rows with the reason",
-                                functools.partial(arrow_to_csv, table))
+                                Deferred(functools.partial(arrow_to_csv, table)))
     cols, rows = run_report_query(con, "unknown_statuses", params)
     unknown = dict(zip(cols, rows[0], strict=True))
     unknown_rows = [
@@ -737,7 +734,7 @@ def _exceptions(con, run: Any, rows_by_id: dict[str, dict[str, Any]], limit: int
         else:  # a pyarrow Table: the CSV is written by Arrow, only the first rows reach Python
             columns, total = list(records.column_names), records.num_rows
             rows = [tuple(r.values()) for r in records.slice(0, limit).to_pylist()]
-            data = functools.partial(arrow_to_csv, records)  # written while pages lay out
+            data = Deferred(functools.partial(arrow_to_csv, records))  # written while pages lay out
         if not total:
             continue
         name = f"{metric_id}.csv"

@@ -60,9 +60,13 @@ class Source:
     def malformed(self) -> list[tuple[int, str, str]]:
         return self.staged.malformed if self.staged else []
 
+    @property
+    def _stage_key(self) -> str:
+        return self.shared_stage_key or f"{self.table.name}:{self.path}"
+
     def ensure_staged(self, con: duckdb.DuckDBPyConnection) -> Staged:
         if self.staged is None:
-            key = self.shared_stage_key or f"{self.table.name}:{self.path}"
+            key = self._stage_key
             if key not in self._stages:
                 name = "_stage_" + str(len(self._stages) + 1) + "_" + self.table.name
                 self._stages[key] = stage(con, self.path, name, self.looks_like_header)
@@ -84,7 +88,7 @@ class Source:
     def release(self, con: duckdb.DuckDBPyConnection) -> None:
         """Drop the staging table now; :meth:`relation` stages the file again if asked."""
         self.cleanup(con)
-        self._stages.pop(self.shared_stage_key or f"{self.table.name}:{self.path}", None)
+        self._stages.pop(self._stage_key, None)
         self.staged = None
 
     def cleanup(self, con: duckdb.DuckDBPyConnection) -> None:
