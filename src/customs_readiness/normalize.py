@@ -222,7 +222,7 @@ def canonical(col: Column, x: str) -> tuple[str, str]:
         empty_ok = not col.required or col.empty_as is not None
     elif kind == s.BOOL:
         ok = _in_list(x, BOOL_TRUE + BOOL_FALSE)
-        value = f"{_in_list(x, BOOL_TRUE)}"
+        value = _in_list(x, BOOL_TRUE)
         empty_ok = not col.required
     else:
         ok = f"regexp_full_match({x}, {sql_str(_CANONICAL[kind])})"
