@@ -114,10 +114,18 @@ def loaded_db(tmp_path: Path, **kwargs):
 
 def metric_run(con, year: int = 2026, policy_path=None):
     """The real metric engine's run of ``year`` (default policy)."""
-    from customs_readiness.metrics import run_metrics
+    return metric_figures(con, year, policy_path).run
+
+
+def metric_figures(con, year: int = 2026, policy_path=None):
+    """The real metric engine's figures of ``year`` (default policy), stored, as the
+    pipeline hands them to the report."""
+    from customs_readiness.metrics import compute_or_load, period_for
     from customs_readiness.policy import load_policy
 
-    return run_metrics(con, year, load_policy(policy_path), store=True)
+    policy = load_policy(policy_path)
+    return compute_or_load(con, period_for(year, policy.fiscal_year_start_month), policy,
+                           store=True, reuse=False)
 
 
 class WeasyPrintLog(logging.Handler):

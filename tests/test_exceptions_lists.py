@@ -17,13 +17,9 @@ from typer.testing import CliRunner
 
 from customs_readiness.cli import app
 from customs_readiness.errors import ConfigError
-from customs_readiness.exceptions_export import (
-    WORKBOOK_NAME,
-    exception_records,
-    write_exceptions,
-)
-from customs_readiness.metrics import run_metrics
+from customs_readiness.metrics import compute_or_load, exception_records, period_for, run_metrics
 from customs_readiness.policy import load_policy
+from customs_readiness.report.lists import WORKBOOK_NAME, write_exceptions
 
 from _metric_fixtures import DOMESTIC, FOREIGN, D, entry, importer, make_db
 
@@ -106,15 +102,16 @@ def test_exceptions_records_are_the_ones_behind_the_figure() -> None:
 
 def test_exceptions_files_csv_and_workbook(tmp_path: Path) -> None:
     con = make_db(DATA)
-    run = run_metrics(con, 2025, load_policy(), store=False)
-    written = write_exceptions(con, run, tmp_path / "out")
+    figures = compute_or_load(con, period_for(2025), load_policy())
+    written = write_exceptions(figures, tmp_path / "out")
     names = [p.name for p in written]
     assert names[-1] == WORKBOOK_NAME
     assert "importers_not_in_good_standing.csv" in names
     assert "foreign_ior_continuous_bond_without_permission.csv" in names
     with (tmp_path / "out" / "importers_not_in_good_standing.csv").open(newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert rows == [{"importer_number": "BAD", "importer_name": '=HYPERLINK("http://x")',
+    # a formula-like cell is neutralised, as in the PDF attachments (one CSV writer)
+    assert rows == [{"importer_number": "BAD", "importer_name": '\'=HYPERLINK("http://x")',
                      "good_standing": "not_good", "entries_in_period": "1",
                      "first_entry_date": "2025-06-01", "last_entry_date": "2025-06-01",
                      "_file": "importers.csv", "_row": "4"}]

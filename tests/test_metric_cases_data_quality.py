@@ -47,13 +47,14 @@ CASES = [
     Case("rejected_rows", "none", CLEAN, 0, None),
     Case("rejected_rows", "empty-period-still-counts", {**EMPTY, "rejected_rows": rejected(2)}, 2),
     # 10 applicable controls all green (origin/MID n/a without lines): 100.0
-    Case("readiness_score", "all-green", CLEAN, D("100.0"), None),
-    Case("readiness_score", "one-red", ONE_RED, D("90.0"), None),
-    Case("readiness_score", "red-and-amber", RED_AMBER, D("85.0"), None),
+    # the score's status is its band (policy score_bands: green >= 90, amber >= 70)
+    Case("readiness_score", "all-green", CLEAN, D("100.0"), "green"),
+    Case("readiness_score", "one-red", ONE_RED, D("90.0"), "green"),  # 90.0 is on the band
+    Case("readiness_score", "red-and-amber", RED_AMBER, D("85.0"), "amber"),
     # 6 green + 1 amber (0.5) + 3 red over 10 = 65.0
-    Case("readiness_score", "three-red-one-amber", THREE_RED, D("65.0"), None),
+    Case("readiness_score", "three-red-one-amber", THREE_RED, D("65.0"), "red"),
     # empty period: the six counting controls are 0 (green), the five rates n/a: 100.0
-    Case("readiness_score", "empty-period", EMPTY, D("100.0"), None),
+    Case("readiness_score", "empty-period", EMPTY, D("100.0"), "green"),
 ]
 
 

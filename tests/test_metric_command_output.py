@@ -95,7 +95,7 @@ def test_metric_command_json_shape_and_figures(db: Path) -> None:
     # E1 or E2), repeat 0 green
     assert m["entry_compliance_rate"] == (Decimal(1), "green")
     # green: bond, unknown, psc, compliance, repeat = 5 of 11 -> 45.5
-    assert m["readiness_score"] == (Decimal("45.5"), None)
+    assert m["readiness_score"] == (Decimal("45.5"), "red")  # status: the score's band
 
 
 def test_metric_command_previous_year_and_fiscal_year(db: Path) -> None:

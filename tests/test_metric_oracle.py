@@ -214,7 +214,8 @@ def oracle(con, year: int, fsm: int) -> dict[str, tuple]:
     applied = [s for _v, s in out.values() if s in points]
     score = (Decimal(100) * sum(points[s] for s in applied) / len(applied)).quantize(
         Decimal("0.1"), ROUND_HALF_UP) if applied else None
-    out["readiness_score"] = (score, None)
+    band = None if score is None else ("green" if score >= 90 else "amber" if score >= 70 else "red")
+    out["readiness_score"] = (score, band or "n/a")
     return out
 
 
@@ -246,7 +247,7 @@ def test_metric_oracle_agrees_on_sample_years(sample_db, year: int, fsm: int) ->
 
 
 def test_metric_oracle_exception_lists_match_on_sample(sample_db) -> None:
-    from customs_readiness.exceptions_export import exception_records
+    from customs_readiness.metrics import exception_records
 
     run = run_metrics(sample_db, 2026, load_policy(), fiscal_start_month=10, store=False)
     for mid, r in run.results.items():

@@ -49,7 +49,7 @@ def test_metric_score_null_when_no_control_applies(tmp_path: Path) -> None:
     run = run_for({"importers": [DOMESTIC], "entries": [entry("2025-01-01")]}, policy_path=p)
     assert run.score is None
     assert run.results["readiness_score"].value is None
-    assert run.results["readiness_score"].status is None
+    assert run.results["readiness_score"].status == "n/a"  # no band without a score
 
 
 def test_metric_score_is_in_the_results_and_json() -> None:

@@ -11,11 +11,11 @@ from customs_readiness import metrics
 from customs_readiness.db import connect
 from customs_readiness.loader import load_folder
 from customs_readiness.metrics import (
+    compute_or_load,
     is_fresh,
     load_stored_run,
     period_for,
     run_metrics,
-    stored_exceptions,
 )
 from customs_readiness.policy import load_policy
 
@@ -57,18 +57,18 @@ def test_stored_exceptions_equal_computed_ones(loaded):
     run = run_metrics(con, 2026, load_policy())
     # One informal entry of a foreign IOR: ABC12345682 (entry type 11).
     assert run.results["foreign_ior_informal_entries"].value == 1
-    rel = stored_exceptions(con, run, "foreign_ior_informal_entries")
-    assert rel is not None
+    figures = compute_or_load(con, run.period, load_policy())  # read back: fresh
+    assert figures.stored
+    rel = figures.exceptions["foreign_ior_informal_entries"]
     assert [r[0] for r in rel.fetchall()] == ["ABC12345682"]
-    # A count of 0 stores no list.
+    # A count of 0 stores an empty list (its columns only).
     assert run.results["foreign_ior_continuous_bond_without_permission"].value == 0
-    assert stored_exceptions(con, run, "foreign_ior_continuous_bond_without_permission") is None
+    assert figures.exceptions["foreign_ior_continuous_bond_without_permission"].fetchall() == []
 
 
 def test_report_uses_fresh_stored_run_without_recomputing(loaded, tmp_path, monkeypatch):
-    from rich.console import Console
-
-    from customs_readiness.cmd_report import make_report
+    from customs_readiness import pipeline
+    from customs_readiness.metrics import engine
 
     con, _ = loaded
     run_metrics(con, 2026, load_policy())
@@ -77,7 +77,7 @@ def test_report_uses_fresh_stored_run_without_recomputing(loaded, tmp_path, monk
     def no_recompute(*args, **kwargs):
         raise AssertionError("metrics recomputed although the stored run is fresh")
 
-    monkeypatch.setattr(metrics, "run_metrics", no_recompute)
-    outcome = make_report(tmp_path / "db.duckdb", 2026, tmp_path / "r.pdf", None, None, None, [],
-                          None, Console(stderr=True), quiet=True)
+    monkeypatch.setattr(metrics, "compute_run", no_recompute)
+    monkeypatch.setattr(engine, "compute_run", no_recompute)
+    outcome = pipeline.report(tmp_path / "db.duckdb", 2026, out=tmp_path / "r.pdf")
     assert outcome.out.is_file() and outcome.pages > 5

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from customs_readiness.errors import ConfigError
-from customs_readiness.exceptions_export import exception_records
-from customs_readiness.metrics import run_metrics
+from customs_readiness.metrics import exception_records, run_metrics
 from customs_readiness.policy import load_policy
 
 from _metric_fixtures import DOMESTIC, D, entry, line, make_db, run_for

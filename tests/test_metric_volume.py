@@ -8,7 +8,8 @@ from pathlib import Path
 
 from customs_readiness.db import connect
 from customs_readiness.loader import load_folder
-from customs_readiness.metrics import run_metrics, volume_rows, volume_table
+from customs_readiness.metrics import compute_or_load, period_for, run_metrics
+from customs_readiness.metrics.store import volume_table
 from customs_readiness.policy import load_policy
 
 from conftest import write_tables
@@ -45,8 +46,9 @@ def _by_group(cols: list[str], rows: list[tuple]) -> dict[int, tuple]:
 def test_volume_counts_each_line_once_and_leaves_chapter_99_value_out(tmp_path: Path) -> None:
     con = connect(tmp_path / "v.duckdb")
     load_folder(con, _folder(tmp_path / "data"))
-    run = run_metrics(con, 2026, load_policy(None), store=True)
-    cols, rows = volume_rows(con, run)
+    figures = compute_or_load(con, period_for(2026), load_policy(None), store=True, reuse=False)
+    run = figures.run
+    cols, rows = figures.volume
     assert cols == ["type_group", "entries", "lines", "entered_value", "duty", "fees"]
     # group 1 (01-08): AAA..11 only (AAA..33 is dated 2025); its line 1 has two ordinals
     # (one line), line 2 one: 2 lines; entered value 100.00 + 200.00 (the Chapter 99
@@ -73,7 +75,9 @@ def test_stored_volume_is_read_in_a_new_session(tmp_path: Path) -> None:
     tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
     assert volume_table(run.period) in tables
     assert "period_volume" not in tables
-    assert _by_group(*volume_rows(con, run))[1][:2] == (1, 2)
+    figures = compute_or_load(con, run.period, load_policy(None))
+    assert figures.stored
+    assert _by_group(*figures.volume)[1][:2] == (1, 2)
     assert "period_volume" not in {r[0] for r in con.execute(
         "select table_name from duckdb_tables()").fetchall()}
     con.close()
@@ -86,7 +90,8 @@ def test_stored_volume_of_other_data_is_not_used(tmp_path: Path) -> None:
     # Reloaded with one more line on AAA..22; figures computed but not stored.
     load_folder(con, _folder(tmp_path / "a", [["AAA00000022", "2", "1", "6109100012", "10.00",
                                                "", "", ""]]))
-    run = run_metrics(con, 2026, load_policy(None), store=False)
-    groups = _by_group(*volume_rows(con, run))
+    figures = compute_or_load(con, period_for(2026), load_policy(None))
+    assert not figures.stored  # the stored run no longer matches the data
+    groups = _by_group(*figures.volume)
     assert groups[2][:3] == (1, 2, Decimal("40.00"))  # 30.00 + 10.00, not the stored 30.00
     con.close()

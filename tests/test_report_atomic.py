@@ -7,14 +7,14 @@ from pypdf import PdfReader
 
 from customs_readiness import report
 
-from _report_fixtures import loaded_db, metric_run, pdf_text, weasyprint_log
+from _report_fixtures import loaded_db, metric_figures, pdf_text, weasyprint_log
 
 
 @pytest.fixture(scope="module")
 def tiny_report(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("atomic")
     con = loaded_db(tmp)
-    rep = report.build_report(con, metric_run(con))
+    rep = report.build_report(con, metric_figures(con))
     yield rep, report.render_html(rep)
     con.close()
 

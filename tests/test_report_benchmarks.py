@@ -8,6 +8,7 @@ import pytest
 
 from customs_readiness import report
 from customs_readiness.errors import ConfigError
+from customs_readiness.report import context
 
 
 def test_report_benchmarks_file_has_sources_for_every_figure():
@@ -30,7 +31,7 @@ def test_report_benchmarks_ratio_of_two_metrics():
                                 "not_provided": False},
         "entries_total": {"title": "Entries", "value": 6, "not_provided": False},
     }
-    out = {b["title"]: b for b in report._benchmarks(rows)}
+    out = {b["title"]: b for b in context._benchmarks(rows)}
     # 687.58 / 6000.50 = 0.11458711... -> 11.46%
     assert out["Duty collected as a share of import value"]["mine_text"] == "11.46%"
     # 6000.50 / 6 = 1000.0833... -> $1,000.08, below CBP's $75,428.57

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from customs_readiness import charts
+from customs_readiness import speed
+from customs_readiness.report import charts
 
 MONTHS = ["Jan", "Feb", "Mar"]
 
@@ -25,29 +26,47 @@ def test_report_charts_trend_without_any_rate():
     assert "<svg" in svg
 
 
+def _kwargs(months, entries, cert, disc):
+    def text(values):
+        return [None if v is None else str(v) for v in values]
+
+    return {"months": months, "entries": entries, "certification_rate": text(cert),
+            "disclosure_rate": text(disc)}
+
+
+def _worker():
+    return speed.WorkerProcess("customs_readiness.report.charts", "trend_svg",
+                               preload=("matplotlib.figure",))
+
+
 def test_report_charts_worker_process_draws_the_same_svg():
     args = (MONTHS, [3, 0, 7], [Decimal("0.912345678901234567"), None, Decimal(1)],
             [Decimal("0.5"), Decimal("0.25"), None])
-    worker = charts.TrendChartWorker()
+    worker = _worker()
     try:
-        assert worker(*args) == charts.monthly_trend_svg(*args)
+        result = worker.submit(**_kwargs(*args))
+        assert result() == charts.monthly_trend_svg(*args)
+        assert result.ran_in == "worker"  # drawn by the second process, not the fallback
     finally:
         worker.close()
 
 
 def test_report_charts_worker_falls_back_to_this_process_when_the_worker_died():
     args = (MONTHS, [1, 2, 3], [None, None, None], [None, Decimal("0.75"), None])
-    worker = charts.TrendChartWorker()
+    worker = _worker()
     worker._proc.kill()  # the process is gone before the figures are sent
     worker._proc.wait()
-    assert worker(*args) == charts.monthly_trend_svg(*args)  # drawn here instead
+    result = worker.submit(**_kwargs(*args))
+    assert result() == charts.monthly_trend_svg(*args)  # drawn here instead
+    assert result.ran_in == "fallback"
 
 
 def test_report_charts_worker_submit_returns_at_once_and_waits_on_result():
     args = (MONTHS, [4, 5, 6], [Decimal("0.5"), None, Decimal("0.75")], [None, None, None])
-    worker = charts.TrendChartWorker()
+    worker = _worker()
     try:
-        result = worker.submit(*args)  # the figures are sent; the SVG is read on demand
+        result = worker.submit(**_kwargs(*args))  # the figures are sent; the SVG is read on demand
         assert result() == charts.monthly_trend_svg(*args)
+        assert result.ran_in == "worker"
     finally:
         worker.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from customs_readiness import report
+from customs_readiness import report, speed
 from customs_readiness.resources import bundled_dir
 
 
@@ -43,7 +43,7 @@ def test_report_fetcher_makes_a_deferred_resource_once_when_fetched(builtin):
         return b"<svg/>"
 
     fetcher, base = report.make_url_fetcher([builtin],
-                                            {"charts/trend.svg": report.Deferred(make)})
+                                            {"charts/trend.svg": speed.Deferred(make)})
     assert calls == []  # nothing is made before the layout asks for it
     assert fetcher(base + "charts/trend.svg").read() == b"<svg/>"
     assert fetcher(base + "charts/trend.svg").read() == b"<svg/>"

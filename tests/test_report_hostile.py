@@ -8,7 +8,13 @@ import pytest
 
 from customs_readiness import report
 
-from _report_fixtures import HOSTILE_NAME, loaded_db, metric_run, pdf_text, weasyprint_log
+from _report_fixtures import (
+    HOSTILE_NAME,
+    loaded_db,
+    metric_figures,
+    pdf_text,
+    weasyprint_log,
+)
 
 
 @pytest.fixture
@@ -37,7 +43,7 @@ def test_report_hostile_names_print_literally_without_fetching(tmp_path, listene
     port = listener.getsockname()[1]
     name = HOSTILE_NAME.format(port=port) + f" <link rel=stylesheet href=http://127.0.0.1:{port}/s.css>"
     con = loaded_db(tmp_path, importer_name=name)
-    rep = report.build_report(con, metric_run(con))
+    rep = report.build_report(con, metric_figures(con))
     html = report.render_html(rep)
     # escaped in the HTML: no element can come from the data
     assert f"&lt;img src=http://127.0.0.1:{port}/x&gt;" in html
@@ -75,6 +81,6 @@ def test_report_hostile_text_in_arrow_csv_is_not_a_formula():
 
 def test_report_hostile_control_and_bidi_characters_are_shown_not_obeyed(tmp_path):
     con = loaded_db(tmp_path, importer_name="Evil\x01Co \u202eLTD\u202c")
-    html = report.render_html(report.build_report(con, metric_run(con)))
+    html = report.render_html(report.build_report(con, metric_figures(con)))
     assert "Evil\ufffdCo \ufffdLTD\ufffd" in html
     assert "\x01" not in html and "\u202e" not in html

@@ -9,16 +9,16 @@ import pytest
 from customs_readiness import report
 from customs_readiness.errors import ConfigError
 
-from _report_fixtures import loaded_db, metric_run
+from _report_fixtures import loaded_db, metric_figures, metric_run
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("tiny")
     con = loaded_db(tmp)
-    run = metric_run(con)
-    rep = report.build_report(con, run)
-    yield con, run, rep, report.render_html(rep)
+    figures = metric_figures(con)
+    rep = report.build_report(con, figures)
+    yield con, figures, rep, report.render_html(rep)
     con.close()
 
 
@@ -90,7 +90,7 @@ def test_report_html_data_quality_lists_rejected_row_and_missing_table(tiny):
 
 def test_report_html_says_not_provided_rather_than_zero(tmp_path):
     con = loaded_db(tmp_path, with_penalties=False)
-    rep = report.build_report(con, metric_run(con))
+    rep = report.build_report(con, metric_figures(con))
     html = report.render_html(rep)
     assert rep.context["metrics"]["penalty_cases"]["value_text"] == "not provided"
     assert rep.context["dhs"]["penalties"] is None
@@ -116,9 +116,9 @@ def test_report_html_unknown_field_fails_loudly(tiny, tmp_path):
 
 
 def test_report_html_change_against_prior_year(tiny):
-    con, run, _, _ = tiny
+    con, figures, _, _ = tiny
     prior = metric_run(con, 2025)  # the tiny folder holds one 2025 entry (31 December)
-    rep = report.build_report(con, run, prior_run=prior, prior_recomputed=True)
+    rep = report.build_report(con, figures, prior_run=prior, prior_recomputed=True)
     rows = {r["title"]: r for r in rep.context["prior"]["rows"]}
     entries = next(r for r in rows.values() if r.get("id") == "entries_total")
     # 6 entries in 2026 against 1 in 2025: +5
@@ -130,7 +130,7 @@ def test_report_html_change_against_prior_year(tiny):
 
 def test_report_html_empty_period_is_called_out(tiny):
     con, _, _, _ = tiny
-    rep = report.build_report(con, metric_run(con, 2030))
+    rep = report.build_report(con, metric_figures(con, 2030))
     assert rep.context["no_entries"] is True
     html = report.render_html(rep)
     assert "No entries fall in CY2030" in html

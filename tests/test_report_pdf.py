@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from customs_readiness.cli import app
-from customs_readiness.report import fmt_count, fmt_money
+from customs_readiness.report.format import fmt_count, fmt_money
 
 from _report_fixtures import outline_titles, weasyprint_log
 

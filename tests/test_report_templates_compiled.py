@@ -8,14 +8,14 @@ import pytest
 from customs_readiness import report
 from customs_readiness.errors import ConfigError
 
-from _report_fixtures import loaded_db, metric_run
+from _report_fixtures import loaded_db, metric_figures
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("tiny")
     con = loaded_db(tmp)
-    yield report.build_report(con, metric_run(con))
+    yield report.build_report(con, metric_figures(con))
     con.close()
 
 

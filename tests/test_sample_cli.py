@@ -44,7 +44,8 @@ def test_sample_cli_has_help() -> None:
 
 def test_sample_command_defaults_match_the_generator():
     """The command repeats the generator's defaults so the CLI starts without numpy."""
-    from customs_readiness import cmd_sample, sample
+    from customs_readiness import sample
+    from customs_readiness.cli import sample as cmd_sample
 
     assert (cmd_sample.DEFAULT_ENTRIES, cmd_sample.DEFAULT_SEED, cmd_sample.DEFAULT_YEAR,
             tuple(cmd_sample.FORMATS)) == (sample.DEFAULT_ENTRIES, sample.DEFAULT_SEED,

@@ -34,7 +34,7 @@ _SCALAR_KEYS = (
     "repeat_offender_window_years",
     "repeat_offender_min_cases",
 )
-_TABLE_KEYS = ("thresholds", "weights")
+_TABLE_KEYS = ("thresholds", "weights", "score_bands")
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,21 @@ def _check_weights(name: str, table: Any) -> dict[str, Decimal]:
     return out
 
 
+def _check_score_bands(name: str, table: Any) -> dict[str, Decimal]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{name}: key 'score_bands' must be a table such as "
+                          "{ green = 90, amber = 70 }")
+    out: dict[str, Decimal] = {}
+    for k, v in table.items():
+        if k not in THRESHOLD_KEYS:
+            raise ConfigError(f"{name}: unknown key 'score_bands.{k}'")
+        band = _number(name, f"score_bands.{k}", v)
+        if not Decimal(0) <= band <= Decimal(100):
+            raise ConfigError(f"{name}: key 'score_bands.{k}' must be between 0 and 100, got {band}")
+        out[k] = band
+    return out
+
+
 def _validate(name: str, raw: dict[str, Any], *, require_all: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in raw.items():
@@ -189,6 +204,8 @@ def _validate(name: str, raw: dict[str, Any], *, require_all: bool) -> dict[str,
             out[key] = _check_thresholds(name, value)
         elif key == "weights":
             out[key] = _check_weights(name, value)
+        elif key == "score_bands":
+            out[key] = _check_score_bands(name, value)
         else:
             raise ConfigError(f"{name}: unknown key '{key}'")
     if require_all:
@@ -221,13 +238,17 @@ def load_policy(path: Path | str | None = None) -> Policy:
         if key == "thresholds":
             for metric_id, entry in value.items():
                 merged["thresholds"].setdefault(metric_id, {}).update(entry)
-        elif key == "weights":
-            merged["weights"].update(value)
+        elif key in ("weights", "score_bands"):
+            merged[key].update(value)
         else:
             merged[key] = value
     if "version" not in overrides:
         # a modified policy must not pass for the shipped one
         merged["version"] = f"{values['version']}+{path.name}"
+    bands = merged["score_bands"]
+    if bands["amber"] > bands["green"]:
+        raise ConfigError(f"{path}: key 'score_bands.amber' ({bands['amber']}) must not be above "
+                          f"'score_bands.green' ({bands['green']})")
     for metric_id, entry in merged["thresholds"].items():
         if "green" not in entry:
             raise ConfigError(f"{path}: key 'thresholds.{metric_id}' needs a 'green' value")

@@ -10,8 +10,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .cli import app, handles_errors
-
 # Defaults repeated here (and checked equal to sample.py's by a test) so that importing the
 # CLI does not import numpy and polars: every other command starts faster.
 DEFAULT_ENTRIES = 2_000
@@ -20,8 +18,6 @@ DEFAULT_YEAR = 2026
 FORMATS = ("csv", "parquet")
 
 
-@app.command()
-@handles_errors
 def sample(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the six data files into "
                                       "(created if missing; existing files are overwritten).")],
@@ -36,7 +32,7 @@ def sample(
     = "csv",
 ) -> None:
     """Write a synthetic year of an importer group's records (all six contract files)."""
-    from .sample import generate
+    from ..sample import generate
 
     started = time.perf_counter()
     result = generate(out, year=year, entries=entries, seed=seed, fmt=fmt)

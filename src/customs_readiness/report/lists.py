@@ -1,4 +1,5 @@
-"""Exception lists: the records behind a figure, as one CSV per metric and one XLSX workbook.
+"""Exception lists as files: one CSV per metric (the one CSV writer, ``csvfile``) and one XLSX
+workbook with an index sheet and a sheet per metric, written from a period's figures.
 
 A metric file may carry, after the marker line ``-- exceptions``, a query listing the records
 behind its figure: key column first (entry number, importer number or case id), then the fields
@@ -9,62 +10,19 @@ hold the rate down (or, for ``psc_rate``, push it up).
 
 from __future__ import annotations
 
-import csv
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from .errors import ConfigError, ReadinessError
-from .metrics import MetricRun, dumps_json, execute, prepare_period, query_parameters
+from ..errors import ReadinessError
+from ..values import dumps_json, json_value, round_money
+from .csvfile import arrow_to_csv
+from .format import cell_text
 
 WORKBOOK_NAME = "exceptions.xlsx"
 _SHEET_NAME_MAX = 31  # Excel's limit
 _SHEET_ROWS_MAX = 1_048_575  # Excel's row limit minus the header row; the CSV has every row
-
-
-def exception_records(
-    con: duckdb.DuckDBPyConnection, run: MetricRun, metric_id: str
-) -> tuple[list[str], list[tuple]]:
-    """Columns and rows of the records behind ``metric_id`` in ``run`` (its period and policy).
-
-    Raises ConfigError when the metric is unknown or has no exceptions query.
-    """
-    result = run.results.get(metric_id)
-    if result is None:
-        raise ConfigError(f"unknown metric id '{metric_id}'")
-    d = result.definition
-    if not d.exceptions_sql:
-        raise ConfigError(f"metric '{metric_id}' has no exception list")
-    prepare_period(con, run.period, run.policy)
-    params = query_parameters(run.period, run.policy)
-    where = f"{d.path or d.id} (exceptions)"
-    cur = execute(con, d.exceptions_sql, params, where)
-    columns = [c[0] for c in cur.description]
-    return columns, cur.fetchall()
-
-
-def _csv_cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, Decimal):
-        return format(v, "f")
-    if isinstance(v, (date, datetime)):
-        return v.isoformat()
-    return str(v)
-
-
-def write_csv(path: Path, columns: list[str], rows: list[tuple]) -> None:
-    """CSV with a header row; values exactly as stored (decimals unrounded, ISO dates)."""
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(columns)
-        for row in rows:
-            w.writerow([_csv_cell(v) for v in row])
 
 
 def _sheet_names(ids: list[str]) -> dict[str, str]:
@@ -83,7 +41,8 @@ def _sheet_names(ids: list[str]) -> dict[str, str]:
     return names
 
 
-def _write_workbook(path: Path, run: MetricRun, lists: dict[str, tuple[list[str], list[tuple]]]):
+def _write_workbook(path: Path, run: Any, lists: dict[str, tuple[list[str], list[tuple]]],
+                    totals: dict[str, int]):
     import xlsxwriter  # only this command writes workbooks
 
     # constant_memory: rows are flushed as written, so a million-row list does not sit in memory
@@ -91,7 +50,7 @@ def _write_workbook(path: Path, run: MetricRun, lists: dict[str, tuple[list[str]
                                          "constant_memory": True})
     try:
         bold = wb.add_format({"bold": True})
-        money = wb.add_format({"num_format": "#,##0.00##"})
+        money = wb.add_format({"num_format": "#,##0.00"})
         day = wb.add_format({"num_format": "yyyy-mm-dd"})
         sheets = _sheet_names(list(lists))
 
@@ -107,15 +66,15 @@ def _write_workbook(path: Path, run: MetricRun, lists: dict[str, tuple[list[str]
         header = ("sheet", "metric id", "title", "value", "status", "records", "note")
         for c, h in enumerate(header):
             index.write_string(5, c, h, bold)
-        for r, (mid, (_cols, rows)) in enumerate(lists.items(), start=6):
+        for r, mid in enumerate(lists, start=6):
             res = run.results[mid]
             index.write_string(r, 0, sheets[mid])
             index.write_string(r, 1, mid)
             index.write_string(r, 2, res.definition.title)
-            index.write_string(r, 3, "" if res.value is None else _csv_cell(res.value))
+            index.write_string(r, 3, "" if res.value is None else cell_text(json_value(res.value, res.definition.unit)))
             index.write_string(r, 4, res.status or "")
-            index.write_number(r, 5, len(rows))
-            if len(rows) > _SHEET_ROWS_MAX:
+            index.write_number(r, 5, totals[mid])
+            if totals[mid] > _SHEET_ROWS_MAX:
                 index.write_string(r, 6, f"sheet holds the first {_SHEET_ROWS_MAX:,} records; "
                                          f"{mid}.csv holds all")
         index.set_column(0, 2, 32)
@@ -133,7 +92,8 @@ def _write_workbook(path: Path, run: MetricRun, lists: dict[str, tuple[list[str]
                     if isinstance(v, bool):
                         ws.write_boolean(r, c, v)
                     elif isinstance(v, Decimal):
-                        ws.write_number(r, c, float(v), money)  # display copy; CSV is exact
+                        # to the cent, half up, as every output rounds money
+                        ws.write_number(r, c, float(round_money(v)), money)
                     elif isinstance(v, int):
                         ws.write_number(r, c, v)
                     elif isinstance(v, (date, datetime)):
@@ -145,9 +105,9 @@ def _write_workbook(path: Path, run: MetricRun, lists: dict[str, tuple[list[str]
         wb.close()
 
 
-def write_exceptions(con: duckdb.DuckDBPyConnection, run: MetricRun, out_dir: Path) -> list[Path]:
-    """Write ``<metric_id>.csv`` for every metric of ``run`` that has an exception list, and
-    one workbook ``exceptions.xlsx`` with an index sheet and a sheet per metric.
+def write_exceptions(figures: Any, out_dir: Path) -> list[Path]:
+    """Write ``<metric_id>.csv`` for every metric of the period that has records behind its
+    figure, and one workbook ``exceptions.xlsx`` with an index sheet and a sheet per metric.
 
     Returns the written paths (CSVs in catalog order, then the workbook).
     """
@@ -156,18 +116,20 @@ def write_exceptions(con: duckdb.DuckDBPyConnection, run: MetricRun, out_dir: Pa
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ReadinessError(f"{out_dir}: cannot create output folder ({exc.strerror})") from None
-    lists: dict[str, tuple[list[str], list[tuple]]] = {}
-    for mid, res in run.results.items():
-        if res.definition.exceptions_sql:
-            lists[mid] = exception_records(con, run, mid)
+    run = figures.run
+    tables = {mid: figures.exceptions[mid].to_arrow_table()
+              for mid in run.results if mid in figures.exceptions}
     written: list[Path] = []
     try:
-        for mid, (cols, rows) in lists.items():
+        for mid, table in tables.items():
             path = out_dir / f"{mid}.csv"
-            write_csv(path, cols, rows)
+            path.write_bytes(arrow_to_csv(table))
             written.append(path)
+        lists = {mid: (list(t.column_names),
+                       [tuple(r.values()) for r in t.slice(0, _SHEET_ROWS_MAX + 1).to_pylist()])
+                 for mid, t in tables.items()}
         book = out_dir / WORKBOOK_NAME
-        _write_workbook(book, run, lists)
+        _write_workbook(book, run, lists, {mid: t.num_rows for mid, t in tables.items()})
         written.append(book)
     except OSError as exc:
         raise ReadinessError(f"{out_dir}: cannot write exception files ({exc.strerror})") from None

@@ -1,28 +1,25 @@
-"""The `readiness` command line.
+"""The Typer app, the one error boundary and the explicit list of commands.
 
-This module owns the Typer app and the single place where domain errors become a
-one-line message and an exit code (0 success, 1 a check failed, 2 usage/config/data
-error). Commands live in the ``cmd_*`` modules, one module per group of commands,
-and register themselves on ``app`` when imported at the bottom of this file.
+Domain errors become one line on stderr and an exit code here and nowhere else: 0 success,
+1 a check the user asked to fail did fail, 2 a usage, configuration or data error, 3 an
+unexpected error (a bug), 130 interrupted.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
-import os
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import typer
 
-from .errors import ReadinessError
+from ..errors import ReadinessError
 
 app = typer.Typer(
     name="readiness",
     help="Customs readiness under EO 14411: load a year of customs records, compute the "
-    "DHS-style enforcement metrics, and render the readiness report.",
+    "enforcement metrics, and render the readiness report.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -56,29 +53,17 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-# Each module adds its commands to `app` with @app.command() and @handles_errors.
-_COMMAND_MODULES = ("cmd_data", "cmd_metrics", "cmd_sample", "cmd_report")
-for _name in _COMMAND_MODULES:
-    importlib.import_module(f"{__package__}.{_name}")
-
-
-# Set by the console script only (not by in-process test runners): commands that end with a
-# large document may leave at once instead of waiting for the interpreter's teardown.
-FAST_EXIT = False
-
-
-def finish_fast() -> None:
-    """End the process now if allowed: everything is written, flushed and closed."""
-    if FAST_EXIT:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
+def command(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Register ``func`` as a command of ``app`` behind the error boundary."""
+    return app.command()(handles_errors(func))
 
 
 def main() -> None:
-    """Console-script entry point."""
-    global FAST_EXIT
-    FAST_EXIT = True
+    """Console-script entry point: the commands may end the process without teardown once
+    their output is written (speed.finish)."""
+    from .. import speed
+
+    speed.enable_fast_exit()
     try:
         app()
     except ReadinessError as exc:  # raised outside a command (should not happen)

@@ -1,4 +1,5 @@
-"""Commands that compute the metric catalog: `metrics` and `exceptions`."""
+"""Commands that compute the metric catalog: `metrics` (computes and stores the figures) and
+`exceptions` (writes the records behind them; read-only on the database)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,20 @@ import io
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from . import cli
-from .cli import app, handles_errors
-from .db import DEFAULT_DB, connect
-from .metrics import MetricResult, MetricRun, dumps_json, json_value, run_metrics
-from .policy import load_policy
+from .. import pipeline, speed
+from ..policy import load_policy
+from ..values import dumps_json, json_value
+from . import options as o
+
+if TYPE_CHECKING:
+    from ..metrics import MetricRun
 
 
 class OutputFormat(str, Enum):  # noqa: UP042 - typer needs a str Enum for choices
@@ -27,60 +30,12 @@ class OutputFormat(str, Enum):  # noqa: UP042 - typer needs a str Enum for choic
     csv = "csv"
 
 
-DbOption = Annotated[
-    Path, typer.Option("--db", help="DuckDB database written by `readiness load`.")
-]
-YearOption = Annotated[
-    int, typer.Option("--year", help="Reporting year: calendar year, or fiscal year with --fiscal-year-start-month.")
-]
-FiscalOption = Annotated[
-    int | None,
-    typer.Option(
-        "--fiscal-year-start-month",
-        min=1,
-        max=12,
-        help="Month fiscal year Y starts in year Y-1 (10 = CBP's Oct-Sep); default from the policy (1 = calendar year).",
-    ),
-]
-PolicyOption = Annotated[
-    Path | None,
-    typer.Option("--policy", help="TOML file overriding any subset of the policy defaults."),
-]
-MetricsDirOption = Annotated[
-    list[Path] | None,
-    typer.Option("--metrics-dir", help="Folder of your own metric SQL files (same header format); repeatable."),
-]
-
 STATUS_STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "n/a": "dim"}
 
 
-def _compute(db: Path, year: int, fiscal: int | None, policy_file: Path | None,
-             metrics_dirs: list[Path] | None) -> tuple[object, MetricRun]:
-    policy = load_policy(policy_file)
-    con = connect(db, must_exist=True)
-    run = run_metrics(con, year, policy, fiscal_start_month=fiscal,
-                      metrics_dirs=tuple(metrics_dirs or ()), store=True)
-    return con, run
-
-
-def format_value(result: MetricResult) -> str:
-    """A figure for people: money to the cent, rates as percentages, counts with separators."""
-    v = result.value
-    if v is None:
-        return "-"
-    unit = result.definition.unit
-    if unit == "usd":
-        return f"${Decimal(v):,.2f}"
-    if unit == "rate":
-        return f"{Decimal(v) * 100:,.2f}%"
-    if unit == "days":
-        return f"{Decimal(v):,.1f}"
-    if unit == "score":
-        return f"{Decimal(v):.1f}"
-    return f"{v:,}"
-
-
 def _print_table(run: MetricRun) -> None:
+    from ..report.format import fmt_plain
+
     console = Console(highlight=False)
     p = run.period
     console.print(
@@ -98,9 +53,10 @@ def _print_table(run: MetricRun) -> None:
             name = Text(r.definition.title)
             if r.definition.source == "user":
                 name.append(" (user)", style="dim")
-            table.add_row(name, Text(format_value(r)), status, Text(r.status_rule, style="dim"))
+            table.add_row(name, Text(fmt_plain(r.value, r.definition.unit)), status,
+                          Text(r.status_rule, style="dim"))
         console.print(table)
-    score = "-" if run.score is None else f"{run.score:.1f}"
+    score = "-" if run.score is None else fmt_plain(run.score, "score")
     console.print(Text(f"Readiness score: {score} / 100", style="bold"))
     console.print(Text(f"Policy {run.policy.version} ({run.policy.source}): " +
                        "; ".join(f"{k} = {v}" for k, v in _policy_summary(run))))
@@ -142,47 +98,51 @@ def metrics_csv(run: MetricRun) -> str:
     return buf.getvalue()
 
 
-@app.command()
-@handles_errors
 def metrics(
-    year: YearOption,
-    db: DbOption = Path(DEFAULT_DB),
-    fiscal_year_start_month: FiscalOption = None,
-    policy: PolicyOption = None,
-    metrics_dir: MetricsDirOption = None,
+    year: o.Year,
+    db: o.Db = o.DEFAULT_DB_PATH,
+    fiscal_year_start_month: o.Fiscal = None,
+    policy: o.PolicyFile = None,
+    metrics_dir: o.MetricsDirs = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="table (terminal), json or csv (stdout).")
     ] = OutputFormat.table,
 ) -> None:
-    """Compute every catalog metric (and your own) for a period, store them, and print them."""
-    con, run = _compute(db, year, fiscal_year_start_month, policy, metrics_dir)
-    con.close()  # type: ignore[attr-defined]
+    """Compute every catalog metric (and your own) for a period, store them in the database
+    (for `report` and `exceptions` to reuse), and print them."""
+    con = pipeline.open_database(db, write=True)
+    try:
+        run = pipeline.compute(con, year, load_policy(policy), fiscal_year_start_month,
+                               list(metrics_dir or []), store=True).run
+    finally:
+        con.close()
     if output_format is OutputFormat.json:
         typer.echo(run.to_json())
     elif output_format is OutputFormat.csv:
         typer.echo(metrics_csv(run), nl=False)
     else:
         _print_table(run)
-    cli.finish_fast()  # the database is closed: no teardown needed
+    speed.finish()
 
 
-@app.command()
-@handles_errors
 def exceptions(
-    year: YearOption,
+    year: o.Year,
     out: Annotated[Path, typer.Option("--out", help="Folder for <metric_id>.csv files and exceptions.xlsx.")],
-    db: DbOption = Path(DEFAULT_DB),
-    fiscal_year_start_month: FiscalOption = None,
-    policy: PolicyOption = None,
-    metrics_dir: MetricsDirOption = None,
+    db: o.Db = o.DEFAULT_DB_PATH,
+    fiscal_year_start_month: o.Fiscal = None,
+    policy: o.PolicyFile = None,
+    metrics_dir: o.MetricsDirs = None,
 ) -> None:
-    """Write the records behind each control figure: one CSV per metric and one XLSX workbook."""
-    from .exceptions_export import write_exceptions
+    """Write the records behind each control figure: one CSV per metric and one XLSX workbook
+    (the database is only read)."""
+    from ..report.lists import write_exceptions
 
-    con, run = _compute(db, year, fiscal_year_start_month, policy, metrics_dir)
+    con = pipeline.open_database(db, write=False)
     try:
-        written = write_exceptions(con, run, out)  # type: ignore[arg-type]
+        figures = pipeline.compute(con, year, load_policy(policy), fiscal_year_start_month,
+                                   list(metrics_dir or []), store=False)
+        written = write_exceptions(figures, out)
     finally:
-        con.close()  # type: ignore[attr-defined]
+        con.close()
     for path in written:
         typer.echo(str(path))

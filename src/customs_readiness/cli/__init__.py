@@ -1,0 +1,13 @@
+"""The `readiness` command line: the app and its error boundary (``app``), the shared
+options (``options``), and one module per command group, registered here explicitly."""
+
+from __future__ import annotations
+
+from . import data, metrics, report, sample
+from .app import app, command, fail, handles_errors, main
+
+for _func in (data.load, data.validate, metrics.metrics, metrics.exceptions, sample.sample,
+              report.report, report.run):
+    command(_func)
+
+__all__ = ["app", "fail", "handles_errors", "main"]

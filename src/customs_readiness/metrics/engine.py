@@ -1,0 +1,192 @@
+"""Execution of the metric catalog for one period.
+
+The period working sets (temp tables ``period_entries``, ``period_lines``, ...) are built
+once per run from ``queries/_base/*.sql``; every metric's value query then reads them.
+A value query returns exactly one row with either a ``value`` column, or ``numerator`` and
+``denominator`` columns (a rate: value = numerator / denominator, computed here exactly in
+``Decimal`` because DuckDB divides decimals in binary floating point; null when the
+denominator is 0 or null). Parameters are bound by name (``sql.py``), never formatted in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, localcontext
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ..errors import ConfigError
+from ..policy import Policy
+from ..sql import execute, read_sql
+from ..values import dumps_json
+from .catalog import SCORE_ID, MetricDef, base_files
+from .model import MetricResult, MetricRun
+from .period import Period
+from .status import check_policy_against, evaluate_status, readiness_score, score_band
+from .store import data_version, exceptions_table, stored_list_tables, volume_table
+
+
+def query_parameters(period: Period, policy: Policy) -> dict[str, Any]:
+    """Every named parameter a metric or base query may use (bound, never formatted in)."""
+    years = policy.values["repeat_offender_window_years"]
+    end = period.end  # always the 1st of a month, so the same day exists `years` earlier
+    return {
+        "period_start": period.start,
+        "period_end": period.end,
+        "informal_types": list(policy.values["informal_entry_types"]),
+        "ctpat_tiers": list(policy.values["ctpat_validated_tiers"]),
+        "broker_loose": policy.values["broker_condition"] == "loose",
+        "penalty_floor": policy.values["penalty_floor"],
+        "repeat_window_start": date(end.year - years, end.month, end.day),
+        "repeat_min_cases": policy.values["repeat_offender_min_cases"],
+    }
+
+
+def policy_key(policy: Policy) -> str:
+    return dumps_json(policy.values, indent=0)
+
+
+def prepare_period(
+    con: duckdb.DuckDBPyConnection, period: Period, policy: Policy, force: bool = False
+) -> None:
+    """Build the period working sets (temp tables) unless they are already built for this
+    period and policy on this connection. ``run_metrics`` forces a rebuild, so figures always
+    reflect the data as it is now; exception lists then reuse the same working sets."""
+    key = policy_key(policy)
+    row = None
+    if not force:
+        try:
+            row = con.execute(
+                "select period_start, period_end, policy_key from metric_working_set"
+            ).fetchone()
+        except duckdb.Error:
+            row = None
+    if row == (period.start, period.end, key):
+        return
+    params = query_parameters(period, policy)
+    for path in base_files():
+        execute(con, read_sql(path), params, str(path))
+    con.execute(
+        "create or replace temp table metric_working_set as "
+        "select $start::date as period_start, $end::date as period_end, $key as policy_key",
+        {"start": period.start, "end": period.end, "key": key},
+    )
+
+
+def _to_number(v: Any) -> int | Decimal | None:
+    if v is None or isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+        return v
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, float):
+        return Decimal(repr(v))
+    raise TypeError(type(v).__name__)
+
+
+def _ratio(num: int | Decimal | None, den: int | Decimal | None) -> Decimal | None:
+    if num is None or den is None or den == 0:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 28
+        return (Decimal(num) / Decimal(den)).normalize() if num else Decimal(0)
+
+
+def _compute(con, d: MetricDef, params: dict[str, Any]) -> tuple[Any, Any, Any]:
+    where = str(d.path) if d.path else d.id
+    cur = execute(con, d.sql, params, where)
+    cols = [c[0] for c in cur.description]
+    rows = cur.fetchall()
+    if len(rows) != 1:
+        raise ConfigError(f"{where}: the value query must return exactly one row, got {len(rows)}")
+    row = dict(zip(cols, rows[0], strict=True))
+    try:
+        if cols == ["value"]:
+            return _to_number(row["value"]), None, None
+        if sorted(cols) == ["denominator", "numerator"]:
+            num, den = _to_number(row["numerator"]), _to_number(row["denominator"])
+            return _ratio(num, den), num, den
+    except TypeError as exc:
+        raise ConfigError(f"{where}: the query returned a {exc} value, not a number") from None
+    raise ConfigError(
+        f"{where}: the value query must return one column 'value', or 'numerator' and "
+        f"'denominator'; got {', '.join(cols)}"
+    )
+
+
+
+def compute_run(con: duckdb.DuckDBPyConnection, period: Period, policy: Policy,
+                defs: Sequence[MetricDef], metrics_dirs: Sequence[Path | str] = ()) -> MetricRun:
+    """Compute every metric of ``defs`` for ``period`` from the data as it is now.
+
+    Builds the period working sets on this connection (temp tables: nothing is written to
+    the database). Raises ConfigError for policy keys naming no control metric, and for a
+    query that fails.
+    """
+    check_policy_against(list(defs), policy)
+    prepare_period(con, period, policy, force=True)
+    params = query_parameters(period, policy)
+    results: dict[str, MetricResult] = {}
+    for d in defs:
+        if d.id == SCORE_ID:
+            continue
+        value, num, den = _compute(con, d, params)
+        results[d.id] = MetricResult(
+            d.id, value, evaluate_status(d, value, policy), d, num, den, d.describe_status(policy)
+        )
+    score = readiness_score(results.values(), policy)
+    ordered: dict[str, MetricResult] = {}
+    for d in defs:
+        if d.id == SCORE_ID:
+            ordered[d.id] = MetricResult(d.id, score, score_band(score, policy), d, None, None,
+                                         d.describe_status(policy))
+        else:
+            ordered[d.id] = results[d.id]
+    return MetricRun(period, policy, ordered, score, tuple(str(p) for p in metrics_dirs),
+                     data_version(con, defs))
+
+
+def write_lists(con: duckdb.DuckDBPyConnection, run: MetricRun, temp: bool) -> None:
+    """Materialise the records behind each figure of ``run`` (one table per metric with an
+    exception list, empty where the figure has no records) and the period's volume by entry-type group, from the working sets that
+    ``compute_run`` built. ``temp``: temp tables of this connection (nothing written to the
+    database); otherwise stored tables, replacing those of an earlier run of the period
+    (the caller holds the transaction)."""
+    params = query_parameters(run.period, run.policy)
+    kind = "temp table" if temp else "table"
+    if not temp:
+        for name in stored_list_tables(con, run.period):
+            con.execute(f'drop table "{name}"')
+    for r in run.results.values():
+        d = r.definition
+        if not d.exceptions_sql:
+            continue
+        name = exceptions_table(run.period, d.id, temp).replace('"', '""')
+        body = d.exceptions_sql.strip().rstrip(";")
+        if not r.has_records:  # the columns only: DuckDB plans LIMIT 0 without reading data
+            body = f"select * from ({body}) limit 0"
+        sql = f'create or replace {kind} "{name}" as ' + body
+        execute(con, sql, params, f"{d.path or d.id} (exceptions)")
+    volume = volume_table(run.period, temp)
+    con.execute(f'create or replace {kind} "{volume}" as select * from period_volume')
+
+
+def exception_records(con: duckdb.DuckDBPyConnection, run: MetricRun,
+                      metric_id: str) -> tuple[list[str], list[tuple]]:
+    """Columns and rows of the records behind ``metric_id`` in ``run`` (its period and
+    policy), computed from the data as it is now.
+
+    Raises ConfigError when the metric is unknown or has no exceptions query.
+    """
+    result = run.results.get(metric_id)
+    if result is None:
+        raise ConfigError(f"unknown metric id '{metric_id}'")
+    d = result.definition
+    if not d.exceptions_sql:
+        raise ConfigError(f"metric '{metric_id}' has no exception list")
+    prepare_period(con, run.period, run.policy)
+    params = query_parameters(run.period, run.policy)
+    cur = execute(con, d.exceptions_sql, params, f"{d.path or d.id} (exceptions)")
+    return [c[0] for c in cur.description], cur.fetchall()

@@ -1,0 +1,387 @@
+"""From a period's figures to the report's context: plain data (text already formatted) that
+the templates print, plus the generated resources and the CSV attachments.
+
+``build_report`` takes a ``PeriodFigures`` value (the figures, their exception lists and the
+volume table, as the metric engine handed them over) and reads only the report's own
+aggregates from the database (``facts``). It never imports the metric engine and never
+writes to the database. Only aggregates and the first rows of each exception list reach
+the HTML, so render time does not grow with the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..schema import TABLES
+from ..speed import Deferred
+from ..values import to_decimal as _dec
+from ..vocabulary import EXTRA_SECTION_TITLE, SECTIONS, STATUS_LABELS, STATUS_ORDER
+from . import facts
+from .benchmarks import Benchmark, load_benchmarks
+from .csvfile import arrow_to_csv
+from .format import cell_text, fmt_change, fmt_count, fmt_date, fmt_number, fmt_rate, fmt_value
+from .model import Attachment, Report
+
+EXCEPTION_ROWS = 10  # rows of each exception list printed in the PDF (the CSV has all)
+EXCEPTION_COLUMNS = 7  # columns of an exception list printed in the PDF (the CSV has all)
+REJECTED_ROWS = 10  # rejected rows listed in the data-quality section
+MANIFEST_ROWS = 40  # load_files rows listed in the appendix
+COVER_IMPORTERS = 6  # importer names on the cover
+CELL_CHARS = 120  # a longer cell (a list of case numbers, say) is cut in the PDF, whole in the CSV
+
+REPORT_TITLE = "Customs Enforcement Readiness Report"
+SUBTITLE = "Self-assessment under Executive Order 14411, Strengthening Customs Enforcement"
+
+# Names a metric's SQL may use for a stored table (the metric engine's period views
+# included), to tell "not provided" from a true zero.
+_TABLE_ALIASES = {
+    "entries": ("entries", "period_entries"),
+    "entry_lines": ("entry_lines", "period_lines", "period_value_lines"),
+    "penalties": ("penalties", "period_penalties", "open_cases_at_end", "repeat_offenders"),
+    "disposals": ("disposals", "period_disposals"),
+    "importers": ("importers",),
+    "brokers": ("brokers",),
+}
+
+
+def _attr(obj: Any, name: str, default: Any = None) -> Any:
+    return getattr(obj, name, default)
+
+
+def _tables_read(sql: str | None) -> set[str]:
+    text = (sql or "").lower()
+    found = set()
+    for table, names in _TABLE_ALIASES.items():
+        if any(re.search(rf"\b{n}\b", text) for n in names):
+            found.add(table)
+    return found
+
+
+
+
+def _status(result: Any) -> str | None:
+    s = _attr(result, "status")
+    return None if s is None else str(s)
+
+
+def _metric_row(result: Any, prior_run: Any, missing_tables: set[str]) -> dict[str, Any]:
+    d = result.definition
+    value = result.value
+    unit = _attr(d, "unit", "")
+    reads = _tables_read(_attr(d, "sql", ""))
+    not_provided = sorted(reads & missing_tables)
+    shown_missing = bool(not_provided) and (value is None or _dec(value) == 0)
+    prior_value = None
+    has_prior = False
+    if prior_run is not None and result.id in prior_run.results:
+        has_prior = True
+        prior_value = prior_run.results[result.id].value
+    status = _status(result)
+    return {
+        "id": result.id,
+        "title": _attr(d, "title", result.id),
+        "unit": unit,
+        "value": value,
+        "value_text": ("not provided" if shown_missing else fmt_value(value, unit)),
+        "not_provided": shown_missing,
+        "missing_tables": not_provided,
+        "status": status if status else "",
+        "status_label": STATUS_LABELS.get(status or "", ""),
+        "is_control": bool(_attr(d, "is_control", False)),
+        "definition": _attr(d, "definition", ""),
+        "basis": _attr(d, "basis", ""),
+        "status_rule": _attr(result, "status_rule", "") or _attr(d, "status_rule", "") or "",
+        "section": _attr(d, "section", ""),
+        "has_prior": has_prior,
+        "prior_text": fmt_value(prior_value, unit) if has_prior else "",
+        "change_text": fmt_change(value, prior_value, unit) if has_prior else "",
+    }
+
+
+def _flatten(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
+    if isinstance(value, dict):
+        for key in sorted(value):
+            _flatten(f"{prefix}.{key}" if prefix else str(key), value[key], out)
+        return
+    if isinstance(value, (list, tuple)):
+        out.append((prefix, ", ".join(cell_text(v) for v in value)))
+        return
+    out.append((prefix, cell_text(value)))
+
+
+def _policy_rows(policy: Any) -> list[tuple[str, str]]:
+    as_dict = policy.as_dict() if hasattr(policy, "as_dict") else dict(policy.values)
+    rows: list[tuple[str, str]] = []
+    _flatten("", as_dict, rows)
+    return rows
+
+
+def _query_file(d: Any) -> str:
+    path = _attr(d, "path")
+    if path is None:
+        return ""
+    name = Path(path).name
+    return f"queries/{name}" if _attr(d, "source") == "catalog" else f"{name} (your metrics folder)"
+
+
+def _penalty_floor_text(policy_values: dict[str, Any]) -> str | None:
+    rows: list[tuple[str, str]] = []
+    _flatten("", policy_values, rows)
+    for key, text in rows:
+        if key.split(".")[-1] in ("penalty_floor", "floor", "penalty_floor_share"):
+            try:
+                return fmt_rate(Decimal(text), 0) if Decimal(text) <= 1 else text
+            except ArithmeticError:
+                return text
+    return None
+
+
+def _period_dict(period: Any) -> dict[str, Any]:
+    last_day = period.end - dt.timedelta(days=1)
+    return {
+        "label": str(period.label),
+        "start": period.start,
+        "end": period.end,
+        "last_day": last_day,
+        "start_text": fmt_date(period.start),
+        "last_day_text": fmt_date(last_day),
+        "year": period.year,
+        "fiscal_start_month": period.fiscal_start_month,
+    }
+
+
+
+
+def _benchmark_metric(b: Benchmark, rows_by_id: dict[str, dict[str, Any]]
+                      ) -> dict[str, Any] | None:
+    """The importer's figure a benchmark compares with: a metric, or "a/b" of two metrics
+    (divided exactly, shown in the benchmark's unit)."""
+    if not b.metric:
+        return None
+    if "/" not in b.metric:
+        return rows_by_id.get(b.metric)
+    num_id, den_id = (part.strip() for part in b.metric.split("/", 1))
+    num, den = rows_by_id.get(num_id), rows_by_id.get(den_id)
+    if num is None or den is None:
+        return None
+    missing = num["not_provided"] or den["not_provided"]
+    n, d = _dec(num["value"]), _dec(den["value"])
+    value = None if missing or n is None or not d else n / d
+    return {"title": f"{num['title']} / {den['title']}", "value": value,
+            "not_provided": missing,
+            "value_text": "not provided" if missing else fmt_value(value, b.unit)}
+
+
+def _benchmarks(rows_by_id: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for b in load_benchmarks():
+        mine = _benchmark_metric(b, rows_by_id)
+        comparison = ""
+        if mine and not mine["not_provided"] and mine["value"] is not None:
+            v = _dec(mine["value"])
+            comparison = "above" if v > b.value else ("below" if v < b.value else "equal to")
+        out.append({
+            "title": b.title, "cbp_text": fmt_value(b.value, b.unit),
+            "goal_text": fmt_value(b.goal, b.unit) if b.goal is not None else "",
+            "fiscal_year": b.fiscal_year, "source": b.source, "url": b.url, "note": b.note,
+            "metric_title": mine["title"] if mine else "",
+            "mine_text": mine["value_text"] if mine else "not comparable",
+            "comparison": comparison,
+        })
+    return out
+
+
+
+
+def _exceptions(figures: Any, limit: int
+                ) -> tuple[dict[str, list[dict[str, Any]]], list[Attachment]]:
+    """First rows of every exception list with records, by section; full lists as CSV."""
+    run = figures.run
+    by_section: dict[str, list[dict[str, Any]]] = {}
+    attachments = []
+    for metric_id in run.results:
+        result = run.results[metric_id]
+        d = result.definition
+        if not _attr(d, "exceptions_sql"):
+            continue
+        relation = figures.exceptions.get(metric_id)
+        if not result.has_records or relation is None:
+            continue
+        # The CSV is written by Arrow (while the pages are laid out); only the first rows
+        # reach Python.
+        records = relation.to_arrow_table()
+        columns, total = list(records.column_names), records.num_rows
+        rows = [tuple(r.values()) for r in records.slice(0, limit).to_pylist()]
+        data = Deferred(functools.partial(arrow_to_csv, records))
+        if not total:
+            continue
+        name = f"{metric_id}.csv"
+        attachments.append(Attachment(name, f"{_attr(d, 'title', metric_id)}: all "
+                                      f"{total} records", data))
+        shown_cols = columns[:EXCEPTION_COLUMNS]
+        status = _status(result) or ""
+        # Rows are printed for the controls that need attention; every other list is
+        # named with its count and attached, so the PDF stays short.
+        printed = limit if status in ("red", "amber") else 0
+        by_section.setdefault(_attr(d, "section", ""), []).append({
+            "metric_id": metric_id,
+            "title": _attr(d, "title", metric_id),
+            "status": status,
+            "columns": [c.strip("_").replace("_", " ") for c in shown_cols],
+            "hidden_columns": max(0, len(columns) - len(shown_cols)),
+            "rows": [[_clip(cell_text(v)) for v in row[:EXCEPTION_COLUMNS]] for row in rows[:printed]],
+            "total": total,
+            "total_text": fmt_count(total),
+            "attachment": name,
+        })
+    return by_section, attachments
+
+
+def _clip(text: str) -> str:
+    """A cell short enough for a table row; the attachment keeps the whole value."""
+    if len(text) <= CELL_CHARS:
+        return text
+    return text[:CELL_CHARS].rstrip() + " … (in full in the attached CSV)"
+
+
+
+
+def build_report(
+    con,
+    figures: Any,
+    *,
+    prior_run: Any = None,
+    prior_recomputed: bool = False,
+    exception_rows: int = EXCEPTION_ROWS,
+    trend_chart: Callable[..., Any] | None = None,
+) -> Report:
+    """Collect the report's context from a period's figures and the database (read-only).
+
+    ``figures`` is a metrics PeriodFigures (run, exception relations, volume rows);
+    ``prior_run`` the previous period's MetricRun, if any (``prior_recomputed``: computed
+    from the data now loaded under the same policy rather than read as stored).
+    ``trend_chart(**kwargs)`` draws the monthly trend chart (default: charts.monthly_trend_svg
+    here); it returns the SVG text, or a Deferred of it (waited for only when the PDF layout
+    needs the chart).
+    """
+    run = figures.run
+    period = run.period
+    policy = run.policy
+    policy_values = dict(getattr(policy, "values", {}) or {})
+    params = {"period_start": period.start, "period_end": period.end}
+    provided, bookkept = facts.provided_tables(con)
+    missing = set(TABLES) - provided
+
+    # Catalog order (the run's order) throughout; ids break no ties since they are unique.
+    order = {mid: i for i, mid in enumerate(run.results)}
+    rows = [_metric_row(run.results[mid], prior_run, missing) for mid in run.results]
+    rows_by_id = {r["id"]: r for r in rows}
+    sections: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
+    extra: list[dict[str, Any]] = []
+    for r in rows:
+        if r["id"] == "readiness_score":
+            continue
+        sections.get(r["section"], extra).append(r)
+    # Controls first (red, amber, green, n/a), then informational metrics; stable by id.
+    for lst in (*sections.values(), extra):
+        lst.sort(key=lambda r: (not r["is_control"], STATUS_ORDER.get(r["status"], 4),
+                                order[r["id"]]))
+
+    flagged = sorted((r for r in rows if r["is_control"] and r["status"] in ("red", "amber")),
+                     key=lambda r: (STATUS_ORDER[r["status"]], order[r["id"]]))
+    exceptions, attachments = _exceptions(figures, exception_rows)
+    totals = {e["metric_id"]: e["total_text"] for lst in exceptions.values() for e in lst}
+    for r in flagged:
+        r["records_text"] = totals.get(r["id"], "")
+
+    score = _dec(run.score)
+    score_result = run.results.get("readiness_score")
+    score_status = (score_result.status if score_result is not None else None) or "n/a"
+    controls = [r for r in rows if r["is_control"]]
+    prior_score = _dec(prior_run.score) if prior_run is not None else None
+    prior_rows = []
+    if prior_run is not None:
+        prior_rows.append({"title": "Readiness score",
+                           "value_text": fmt_value(score, "score"),
+                           "prior_text": fmt_value(prior_score, "score"),
+                           "change_text": fmt_change(score, prior_score, "score")})
+        for r in sections["volume"] + controls:
+            if r["has_prior"]:
+                prior_rows.append(r)
+
+    importers = facts.dicts(*facts.report_query(con, "importers_of_period",
+                                                {**params, "limit": COVER_IMPORTERS}))
+    importers_total = importers[0]["importers_total"] if importers else 0
+
+    data_quality, rejected_attachment = facts.data_quality(con, params, provided, bookkept,
+                                                      REJECTED_ROWS)
+    if rejected_attachment is not None:
+        attachments.append(rejected_attachment)
+
+    # The DuckDB-only steps come before the chart (a chart worker imports matplotlib
+    # meanwhile, and the queries release the GIL).
+    dhs = facts.cbp_shaped_tables(con, figures.volume, params, provided)
+    manifest = facts.manifest(con, MANIFEST_ROWS)
+    trend = facts.trend(con, params, trend_chart)
+    resources = {"charts/monthly-trend.svg": trend.pop("svg")}
+
+    period_d = _period_dict(period)
+    defs = []
+    for r in rows:
+        d = run.results[r["id"]].definition
+        defs.append({**r, "sql": (_attr(d, "sql", "") or "").strip(),
+                     "exceptions_sql": (_attr(d, "exceptions_sql", "") or "").strip(),
+                     "source": _query_file(d)})
+
+    context = {
+        "title": REPORT_TITLE,
+        "subtitle": SUBTITLE,
+        "period": period_d,
+        "importers": {"names": [i["importer_name"] for i in importers],
+                      "total": importers_total,
+                      "more": max(0, importers_total - len(importers))},
+        "score": {"value": score, "text": fmt_number(score, 1) if score is not None else "n/a",
+                  "status": score_status, "status_label": STATUS_LABELS[score_status],
+                  "controls": len(controls),
+                  "controls_applied": sum(1 for r in controls if r["status"] != "n/a")},
+        "status_counts": {s: sum(1 for r in controls if r["status"] == s)
+                          for s in ("red", "amber", "green", "n/a")},
+        "policy": {"version": str(getattr(policy, "version", "") or ""),
+                   "source": str(getattr(policy, "source", "") or ""),
+                   "rows": (policy_rows := _policy_rows(policy)),
+                   "key_width": max((len(k) for k, _ in policy_rows), default=0)},
+        "penalty_floor": _penalty_floor_text(policy_values),
+        "flagged": flagged,
+        "sections": sections,
+        "section_headings": SECTIONS,
+        "extra_section_title": EXTRA_SECTION_TITLE,
+        "extra_metrics": extra,
+        "exceptions": exceptions,
+        "exception_rows": exception_rows,
+        "prior": ({"label": str(prior_run.period.label), "rows": prior_rows,
+                   "recomputed": prior_recomputed}
+                  if prior_run is not None else None),
+        "no_entries": trend["total"] == 0,
+        "trend": trend,
+        "dhs": dhs,
+        "benchmarks": _benchmarks(rows_by_id),
+        "data_quality": data_quality,
+        "missing_tables": sorted(missing),
+        "metrics": rows_by_id,
+        "definitions": defs,
+        "manifest": manifest,
+        "attachments": [{"name": a.name, "description": a.description} for a in attachments],
+    }
+    created = dt.datetime.combine(period_d["last_day"], dt.time(0, 0), tzinfo=dt.UTC)
+    return Report(context=context, resources=resources, attachments=attachments,
+                  created=created)
+
+
+# --------------------------------------------------------------------------- HTML
+

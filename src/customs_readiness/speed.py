@@ -1,0 +1,199 @@
+"""Every speed trick of the tool, behind one seam.
+
+The rest of the code reads as plain sequential Python: it asks this module to run a step in
+the background (``in_background``), in a worker process (``WorkerProcess``), with the cyclic
+garbage collector paused (``gc_paused``), or to end the process without teardown
+(``finish``). Callers cannot tell whether a step ran in parallel: a ``Deferred`` gives the
+same value either way. Each trick stays only while it pays its way; the figures below were
+measured with ``benchmarks/bench.py`` on the 2-core reference machine (see
+benchmarks/results.md and docs/architecture.md).
+
+- ``in_background``: importing WeasyPrint and compiling the report templates (~0.5 s) while
+  DuckDB collects the figures, and compressing the PDF attachments while WeasyPrint lays
+  out the pages (1M lines: ``build_report`` 1.05 s -> 0.85 s; layout starts 0.25 s sooner).
+  DuckDB, zlib and hashlib release the GIL, so the two cores really overlap.
+- ``WorkerProcess``: matplotlib's import (~0.5 s) and the trend chart drawn in a second
+  process at nice 10 (1M ``report`` wall 5.7 s -> 4.9-5.1 s). Same interpreter and module,
+  so the SVG is byte-identical; if the worker fails the function runs in this process.
+- ``gc_paused``: the cyclic GC off while the report is collected and laid out (WeasyPrint
+  allocates many short-lived objects and few cycles): layout -36 % (performance notes),
+  in-process 1M report 4.10 s -> 3.98 s.
+- ``finish``: ``os._exit`` once every output is written, flushed and closed, skipping the
+  interpreter's teardown of a large document's objects (8-11 s on large documents, ~0.1 s
+  at 1M; ~35 ms for ``load``/``metrics``). Only the console script enables it, never
+  in-process callers such as tests or the Python API.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+_FAST_EXIT = False
+
+
+def enable_fast_exit() -> None:
+    """Let ``finish`` end the process at once (the console script calls this)."""
+    global _FAST_EXIT
+    _FAST_EXIT = True
+
+
+def fast_exit_enabled() -> bool:
+    return _FAST_EXIT
+
+
+def finish() -> None:
+    """End the process now if the console script allowed it: outputs are written, flushed
+    and closed, so the interpreter's teardown would only cost time."""
+    if _FAST_EXIT:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a block (re-enabled after it, unless the
+    process is about to ``finish`` anyway: the first collection would walk every object)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled and not _FAST_EXIT:
+            gc.enable()
+
+
+class Deferred:
+    """A value made once, on first call; ``ran_in`` tells where it was made (``"thread"``,
+    ``"worker"``, ``"fallback"`` or ``"here"``), so tests can tell which path ran."""
+
+    def __init__(self, make: Callable[[], Any], ran_in: str = "here"):
+        self._make: Callable[[], Any] | None = make
+        self._value: Any = None
+        self._lock = threading.Lock()
+        self.ran_in = ran_in
+
+    def __call__(self) -> Any:
+        with self._lock:
+            if self._make is not None:
+                self._value, self._make = self._make(), None
+            return self._value
+
+
+def in_background(func: Callable[..., Any], *args: Any) -> Deferred:
+    """Start ``func(*args)`` in a daemon thread; the Deferred waits for it and re-raises
+    its error in the caller."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = func(*args)
+        except BaseException as exc:  # re-raised where the value is asked for
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name=getattr(func, "__name__", "background"),
+                              daemon=True)
+    thread.start()
+
+    def result() -> Any:
+        thread.join()
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+    return Deferred(result, "thread")
+
+
+class WorkerProcess:
+    """One call of ``module.function(**kwargs)`` in a second, already started process.
+
+    The process imports ``module`` and ``preload`` modules at once (while this process goes
+    on), then reads the keyword arguments as JSON on stdin and writes the function's text
+    result on stdout. ``submit`` returns a Deferred; if the worker fails in any way the
+    function is called in this process instead (``ran_in == "fallback"``).
+    """
+
+    def __init__(self, module: str, function: str, preload: tuple[str, ...] = ()):
+        self.module, self.function = module, function
+        try:
+            self._proc: Any = subprocess.Popen(
+                [sys.executable, "-m", __name__, module, function, *preload],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:
+            self._proc = None
+
+    def _local(self, kwargs: dict[str, Any]) -> str:
+        import importlib
+
+        return getattr(importlib.import_module(self.module), self.function)(**kwargs)
+
+    def submit(self, **kwargs: Any) -> Deferred:
+        """Send the (JSON-serialisable) arguments now; the Deferred waits for the text."""
+        proc = self._proc
+        if proc is not None:
+            try:  # a few hundred bytes: the pipe takes them without blocking
+                proc.stdin.write(json.dumps(kwargs).encode("utf-8"))
+                proc.stdin.close()
+            except (OSError, ValueError):
+                self.close()
+        deferred = Deferred(lambda: "", "worker")
+
+        def result() -> str:
+            proc, self._proc = self._proc, None
+            if proc is not None:
+                try:
+                    out = proc.stdout.read()
+                    proc.wait(timeout=120)
+                    proc.stdout.close()
+                    if proc.returncode == 0 and out:
+                        return out.decode("utf-8")
+                except (OSError, ValueError, subprocess.SubprocessError):
+                    pass
+                _stop(proc)
+            deferred.ran_in = "fallback"
+            return self._local(kwargs)
+
+        deferred._make = result
+        if proc is None:
+            deferred.ran_in = "fallback"
+        return deferred
+
+    def close(self) -> None:
+        """Stop the worker if its result was never asked for."""
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            _stop(proc)
+
+
+def _stop(proc: Any) -> None:
+    proc.kill()
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            stream.close()
+
+
+def _serve(module: str, function: str, preload: list[str]) -> None:
+    import importlib
+
+    # The result is needed only later (e.g. once the layout reaches the chart): the main
+    # process, collecting figures and importing WeasyPrint meanwhile, goes first for the CPU.
+    if hasattr(os, "nice"):
+        os.nice(10)
+    for name in preload:
+        importlib.import_module(name)
+    func = getattr(importlib.import_module(module), function)
+    kwargs = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    sys.stdout.buffer.write(func(**kwargs).encode("utf-8"))
+
+
+if __name__ == "__main__":
+    _serve(sys.argv[1], sys.argv[2], sys.argv[3:])
