@@ -14,8 +14,8 @@ from typing import Any
 
 import duckdb
 
-from . import schema as s
-from .errors import DataFileError
+from .. import schema as s
+from ..errors import DataFileError
 from .normalize import quote_ident, sql_str
 from .readers import Staged, file_format, normalize_header, read_headers, stage
 

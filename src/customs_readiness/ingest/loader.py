@@ -28,8 +28,8 @@ from pathlib import Path
 
 import duckdb
 
-from . import schema as s
-from .errors import DataFileError, ReadinessError
+from .. import schema as s
+from ..errors import DataFileError, ReadinessError
 from .normalize import canonical, quote_ident, rule, sql_str
 from .sources import Source, find_sources
 

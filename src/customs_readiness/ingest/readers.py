@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import DataFileError
+from ..errors import DataFileError
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 HEADER_SCAN_ROWS = 30  # title rows above the header are looked through this far

@@ -1,0 +1,1 @@
+"""The ingest layer: reading a data folder into the readiness database."""
