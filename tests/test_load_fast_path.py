@@ -17,7 +17,7 @@ import pytest
 
 from customs_readiness import schema as s
 from customs_readiness.db import connect
-from customs_readiness.ingest.loader import load_folder
+from customs_readiness.ingest import load_folder
 from customs_readiness.ingest.normalize import canonical, quote_ident, rule
 from customs_readiness.ingest.sources import Source
 

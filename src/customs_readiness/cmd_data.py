@@ -15,7 +15,7 @@ from .db import DEFAULT_DB, connect
 from .errors import CheckFailed
 
 if TYPE_CHECKING:
-    from .ingest.loader import LoadResult
+    from .ingest import LoadResult
 
 DataDir = Annotated[
     Path,
@@ -37,7 +37,7 @@ def run_load(data_dir: Path, db: Path | str, strict: bool, mapping: Path | None,
     # Imported here: the other commands start faster without the loader's modules.
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from .ingest.loader import load_folder
+    from .ingest import load_folder
 
     console = Console(stderr=True)
     existed = str(db) == ":memory:" or Path(db).exists()
