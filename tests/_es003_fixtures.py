@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from customs_readiness.db import connect
-from customs_readiness.loader import LoadResult, load_folder
+from customs_readiness.ingest import LoadResult, load_folder
 
 HEADERS = [
     "Entry Summary Number", "Entry Type Code", "Importer Number", "Port of Entry Code", "Entry Date",

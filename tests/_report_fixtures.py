@@ -101,7 +101,7 @@ def write_folder(folder: Path, importer_name: str | None = None, with_penalties:
 def loaded_db(tmp_path: Path, **kwargs):
     """A DuckDB database (file in tmp_path) holding the tiny folder, loaded by the loader."""
     from customs_readiness.db import connect
-    from customs_readiness.loader import load_folder
+    from customs_readiness.ingest import load_folder
 
     folder = write_folder(tmp_path / "data", **kwargs)
     con = connect(tmp_path / "readiness.duckdb")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from customs_readiness.errors import DataFileError
-from customs_readiness.loader import load_folder
+from customs_readiness.ingest import load_folder
 from customs_readiness.metrics import run_metrics
 from customs_readiness.policy import load_policy
 

@@ -17,9 +17,9 @@ import pytest
 
 from customs_readiness import schema as s
 from customs_readiness.db import connect
-from customs_readiness.loader import load_folder
-from customs_readiness.normalize import canonical, quote_ident, rule
-from customs_readiness.sources import Source
+from customs_readiness.ingest import load_folder
+from customs_readiness.ingest.normalize import canonical, quote_ident, rule
+from customs_readiness.ingest.sources import Source
 
 from conftest import write_tables
 

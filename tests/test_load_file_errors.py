@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from customs_readiness.errors import DataFileError
-from customs_readiness.loader import load_folder
+from customs_readiness.ingest import load_folder
 
 from conftest import minimal_tables, table_snapshot, write_tables
 

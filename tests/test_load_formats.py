@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from customs_readiness.db import connect
-from customs_readiness.loader import load_folder
+from customs_readiness.ingest import load_folder
 from customs_readiness.schema import TABLES
 
 from conftest import write_tables

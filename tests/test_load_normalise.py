@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from customs_readiness.loader import load_folder
+from customs_readiness.ingest import load_folder
 
 from conftest import ENTRY_HEADER, minimal_tables, write_tables
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from customs_readiness.loader import load_folder
+from customs_readiness.ingest import load_folder
 
 from conftest import minimal_tables, write_tables
 

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from customs_readiness.cli import app
 from customs_readiness.errors import ConfigError
-from customs_readiness.exports import profiles
-from customs_readiness.mapping import load_mapping
+from customs_readiness.ingest import load_mapping
+from customs_readiness.ingest.exports import profiles
 from customs_readiness.resources import bundled_dir
 
 VALID = """

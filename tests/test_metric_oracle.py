@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from customs_readiness.db import connect
-from customs_readiness.loader import load_folder
+from customs_readiness.ingest import load_folder
 from customs_readiness.metrics import CATALOG_ORDER, period_for, run_metrics
 from customs_readiness.policy import load_policy
 

@@ -9,7 +9,7 @@ import pytest
 
 from customs_readiness import metrics
 from customs_readiness.db import connect
-from customs_readiness.loader import load_folder
+from customs_readiness.ingest import load_folder
 from customs_readiness.metrics import (
     compute_or_load,
     is_fresh,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from customs_readiness.db import connect
-from customs_readiness.loader import load_folder
+from customs_readiness.ingest import load_folder
 from customs_readiness.metrics import compute_or_load, period_for, run_metrics
 from customs_readiness.metrics.store import volume_table
 from customs_readiness.policy import load_policy

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from customs_readiness.db import connect
-from customs_readiness.loader import load_folder
+from customs_readiness.ingest import load_folder
 from customs_readiness.sample import generate
 
 

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from customs_readiness.db import connect
-from customs_readiness.loader import load_folder
+from customs_readiness.ingest import load_folder
 from customs_readiness.sample import generate
 
 # IOR status per entry as the contract defines it: explicit foreign_ior, else any us_* test

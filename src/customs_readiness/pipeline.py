@@ -25,7 +25,7 @@ from .policy import Policy, load_policy
 if TYPE_CHECKING:
     import duckdb
 
-    from .loader import LoadResult
+    from .ingest import LoadResult
     from .metrics import MetricRun, PeriodFigures
 
 Progress = Callable[[str], None]
@@ -42,7 +42,7 @@ def load(data_dir: Path, db: Path | str, *, strict: bool = False, mapping: Path 
          commit: bool = True, progress: Callable[[str, str], None] | None = None) -> LoadResult:
     """Load a data folder into ``db`` (one transaction). With ``commit=False`` every check
     runs and nothing is kept. A failed first load leaves no database file behind."""
-    from .loader import load_folder
+    from .ingest import load_folder
 
     existed = str(db) == ":memory:" or Path(db).exists()
     con = connect(db)

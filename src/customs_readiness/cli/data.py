@@ -14,7 +14,7 @@ from ..errors import CheckFailed
 from . import options as o
 
 if TYPE_CHECKING:
-    from ..loader import LoadResult
+    from ..ingest import LoadResult
 
 
 def load_with_progress(data_dir: Path, db: Path | str, strict: bool, mapping: Path | None,

@@ -24,12 +24,12 @@ from pathlib import Path
 
 import duckdb
 
-from . import schema as s
-from .errors import DataFileError
+from .. import schema as s
+from ..errors import DataFileError
+from ..resources import bundled_dir
 from .mapping import ColumnSpec, Profile, load_mapping
 from .normalize import quote_ident, sql_str
 from .readers import normalize_header, read_headers
-from .resources import bundled_dir
 from .sources import Source
 
 ES003_MAPPING = "ace-es-003.toml"

@@ -8,7 +8,7 @@ Rules (see docs/data-contract.md):
 
 - Each file is named after its table (``entries.csv``, ``importers.xlsx``, ...).
   Other files are recognised by their headers as an export (ACE ES-003, or a layout
-  described by a mapping file); see sources.py.
+  described by a mapping file); see discover.py.
 - Row errors never stop a load: the row is kept verbatim in ``rejected_rows`` and
   rows loaded + rows rejected = rows read, for every file.
 - Loading the same folder again first removes what its previous load brought, so
@@ -20,7 +20,6 @@ Rules (see docs/data-contract.md):
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,10 +27,12 @@ from pathlib import Path
 
 import duckdb
 
-from . import schema as s
-from .errors import DataFileError, ReadinessError
+from .. import schema as s
+from ..errors import DataFileError, ReadinessError
+from .discover import find_sources
 from .normalize import canonical, quote_ident, rule, sql_str
-from .sources import Source, find_sources
+from .readers import file_digest
+from .sources import Source
 
 # Tables are loaded in this order so that lines can be checked against their entries.
 LOAD_ORDER = ("importers", "brokers", "entries", "entry_lines", "penalties", "disposals")
@@ -164,16 +165,6 @@ def _forget_previous_load(con: duckdb.DuckDBPyConnection, source_dir: str) -> bo
         con.execute(f"delete from {table} where list_contains(?, {col})", [old])
     con.execute("delete from loads where list_contains(?, load_id)", [old])
     return True
-
-
-def file_digest(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
 
 
 def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, strict: bool,

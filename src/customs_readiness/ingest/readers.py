@@ -13,6 +13,7 @@ that record, the header row being row 1 (title rows above the header shift it do
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import DataFileError
+from ..errors import DataFileError
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 HEADER_SCAN_ROWS = 30  # title rows above the header are looked through this far
@@ -51,6 +52,17 @@ HeaderTest = Callable[[list[str]], bool]
 
 def file_format(path: Path) -> str | None:
     return FORMATS.get(path.suffix.lower())
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """SHA-256 (hex) and size in bytes of ``path``, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
 
 
 def read_headers(path: Path, looks_like_header: HeaderTest | None = None) -> tuple[list[str], int]:

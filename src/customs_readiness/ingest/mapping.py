@@ -31,8 +31,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema as s
-from .errors import ConfigError
+from .. import schema as s
+from ..errors import ConfigError
 from .readers import normalize_header
 
 LAYOUT_KEYS = {"name", "match", "null_values", "date_format"}

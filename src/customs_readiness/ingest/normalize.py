@@ -12,8 +12,8 @@ column names); values from the data are never formatted into SQL.
 
 from __future__ import annotations
 
-from . import schema as s
-from .schema import Column
+from .. import schema as s
+from ..schema import Column
 
 BOOL_TRUE = ("true", "yes", "y", "1", "t")
 BOOL_FALSE = ("false", "no", "n", "0", "f")

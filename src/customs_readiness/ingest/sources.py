@@ -4,6 +4,7 @@ A *source* is one contract table coming from one file: a table file named after 
 table, or one table split out of an export (ACE ES-003, or a layout described by a
 mapping file; see exports.py). Every source gives the loader an SQL relation whose
 columns carry contract names and raw text values, plus ``_row`` for traceability.
+Which file gives which sources is decided one level up, in discover.py.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from typing import Any
 
 import duckdb
 
-from . import schema as s
-from .errors import DataFileError
+from .. import schema as s
+from ..errors import DataFileError
 from .normalize import quote_ident, sql_str
-from .readers import Staged, file_format, normalize_header, read_headers, stage
+from .readers import Staged, file_digest, file_format, normalize_header, read_headers, stage
 
 
 @dataclass
@@ -51,8 +52,6 @@ class Source:
             if self.digest_future is not None:
                 self._digest = self.digest_future.result()
             else:
-                from .loader import file_digest
-
                 self._digest = file_digest(self.path)
         return self._digest
 
@@ -122,51 +121,3 @@ def table_file_source(path: Path, table: s.Table) -> Source:
     ignored = [h for h in headers if h and normalize_header(h) not in table.column_names]
     note = f"ignored columns: {', '.join(ignored)}" if ignored else ""
     return Source(table, path, columns, looks_like_header=test, note=note)
-
-
-def find_sources(folder: Path, mapping: str | Path | None = None) -> tuple[list[Source], list[str]]:
-    """Sources of every data file in ``folder``, and notes for the summary.
-
-    Raises DataFileError for a data file that is neither named after a table nor
-    recognised as an export, and ConfigError for a bad mapping file.
-    """
-    from . import exports
-
-    notes: list[str] = []
-    sources: list[Source] = []
-    profiles = exports.profiles(mapping)
-    named: dict[str, list[str]] = {}
-    for path in folder.iterdir():
-        if path.is_file() and file_format(path) and path.stem.strip().lower() in s.TABLES:
-            named.setdefault(path.stem.strip().lower(), []).append(path.name)
-    for table, names in sorted(named.items()):
-        if len(names) > 1:
-            raise DataFileError(" and ".join(sorted(names)), f"two files provide table '{table}'; keep one")
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if path.name.startswith((".", "~$")) or not path.is_file():
-            continue
-        if file_format(path) is None:
-            notes.append(f"{path.name}: skipped (not .csv, .parquet or .xlsx)")
-            continue
-        stem = path.stem.strip().lower()
-        if stem in s.TABLES:
-            try:
-                sources.append(table_file_source(path, s.TABLES[stem]))
-                continue
-            except DataFileError:
-                # An export saved under a table's name (entries.csv holding ES-003) is
-                # still an export; anything else keeps its missing-column error.
-                split = exports.recognise(path, profiles)
-                if split is None:
-                    raise
-                sources.extend(split)
-                continue
-        split = exports.recognise(path, profiles)
-        if split is None:
-            expected = ", ".join(s.TABLES)
-            raise DataFileError(
-                path.name,
-                f"file name names no table (expected {expected}) and its headers match no known export",
-            )
-        sources.extend(split)
-    return sources, notes

@@ -1,0 +1,32 @@
+"""The ingest layer: a data folder into the readiness database, in one transaction.
+
+The pipeline, for each file of the folder:
+
+1. **read** (readers, discover, sources, exports, mapping): the file's headers say
+   which contract table(s) it provides: a file named after its table, or an export
+   (ACE ES-003, or a layout described by a mapping file) split into several tables.
+2. **stage** (readers): every cell goes into a DuckDB temp table as text, exactly as
+   written (nothing inferred from a sample); each source is a SQL relation over it with
+   contract column names.
+3. **normalise** (normalize): one SQL rule per column kind types each cell or says why
+   the row is refused; the rules run over the whole staged table at once.
+4. **load** (loader): good rows go into the contract tables, refused rows verbatim into
+   ``rejected_rows``; the manifest (``loads``, ``load_files``) records each file.
+
+Staging comes before normalising: the rules are SQL over the staged text, so a refused
+row can be kept as it was written.
+
+Import order (each module imports only modules listed before it):
+    readers, normalize, mapping, sources, exports, discover, loader
+
+``readers`` and ``normalize`` import nothing of ingest; ``discover`` is the only module
+that knows both table files (``sources``) and exports (``exports``). Outside this
+package the modules import only the shared ``schema``, ``errors`` and ``resources``.
+Other layers use the names below; the modules stay importable for tests of one rule.
+"""
+
+from .discover import find_sources
+from .loader import FileStats, LoadResult, load_folder
+from .mapping import load_mapping
+
+__all__ = ["FileStats", "LoadResult", "find_sources", "load_folder", "load_mapping"]
