@@ -828,6 +828,7 @@ def _penalties(m: _Model, c0: _Chunk, n_entries: int) -> pl.DataFrame:
         "mitigated_amount": _money(mitigated, mitigated_st),
         "paid_amount": _money(mitigated, paid_st & mitigated_st),
         "paid_on": _dates(paid_on, paid_st & mitigated_st),
+        "closed_on": _dates(paid_on, np.zeros(k, dtype=bool)),
         "prior_disclosure": _bools(prior_disc, kind == 0),
     })
 
