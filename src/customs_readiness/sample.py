@@ -460,6 +460,9 @@ _SCRIPTED_ENTRIES = (
     ("20-884173600", "P22", "01", "8"),  # importer suspended/debarred
     ("36-417285900", "HVB", "01", "8"),  # self-filer entry (line 1 misses its MID)
     ("36-417285901", "A74", "21", "8"),  # warehouse entry (line 1 misses its origin)
+    # Filed by a broker whose licence was later revoked: the entry of the scripted broker
+    # case (19 U.S.C. 1641) that names its importer.
+    ("81-209374600", "R91", "01", "9"),
 )
 _SCRIPT_NO_MID, _SCRIPT_NO_ORIGIN = 9, 10  # indices into _SCRIPTED_ENTRIES
 
