@@ -14,11 +14,19 @@ control's violations, so each section of the report has something to show:
 - **Entries and lines** are drawn with numpy, vectorised, in chunks of ``CHUNK_ENTRIES``
   entries, each chunk from its own random stream ``SeedSequence([seed, year, chunk])``,
   so memory stays bounded and the same (seed, year, entries) gives byte-identical
-  files. The first entries of the first chunk are scripted: one of each entry-level
-  control violation, so even a tiny sample shows every kind.
+  files. Entries of the first chunk are scripted: one of each entry-level control
+  violation, so even a tiny sample shows every kind. In a year across the order's
+  effective date (``EFFECTIVE_ON``, 2026-06-03) each is placed on both sides of it (one on
+  the day before and one on the day itself); entries before it follow the weaker
+  pre-order certification profile.
 - **Penalties and disposals** are a few dozen to a few thousand cases whose first rows
   are scripted to cover every kind, statute, culpability, status, action and
-  disposition; the rest are random. They name entries of the first chunk.
+  disposition and every situation of catalog version 2 (cases closed or paid after the
+  period's end, on its last day and the day after, cancelled and pending cases of would-be
+  repeat offenders, broker cases, prior-disclosure and partial-amount 1592 cases, an
+  expedited disposal before the order); the rest are random. They name entries of the
+  first chunk. Statuses, payments, ``closed_on`` and dispositions are as known on the
+  day the files were exported (31 January of the next year).
 
 Money is drawn as integer cents and written as exact DECIMAL(18,2) (plain decimals with
 two places in CSV); no binary float is ever written. Dates are ISO.
