@@ -29,10 +29,11 @@ select e.*, i.ctpat_tier, i.ctpat_validated_on, i.continuous_bond_permitted, i.g
          and i.us_controlling_owner then 'domestic'
     else 'unknown'
   end as ior_status,
+  -- CTPAT cover under the order as published (catalog version 2's default reading): the
+  -- importer's own validation, or a licensed broker whose licence is active.
   (i.ctpat_tier in ('tier_2', 'tier_3')
      and coalesce(i.ctpat_validated_on <= e.entry_date, true))
-  or coalesce(b.license_number is not null and b.license_status = 'active' and b.ctpat_validated
-     and coalesce(b.ctpat_validated_on <= e.entry_date, true), false) as ctpat_cover
+  or coalesce(b.license_number is not null and b.license_status = 'active', false) as ctpat_cover
 from entries e
 left join importers i using (importer_number)
 left join brokers b on b.filer_code = e.filer_code
@@ -87,12 +88,15 @@ def test_sample_has_lines_missing_origin_or_mid(con: duckdb.DuckDBPyConnection) 
 
 
 def test_sample_has_repeat_offender(con: duckdb.DuckDBPyConnection) -> None:
-    # At least 2 penalty cases in [2022-01-01, 2027-01-01) for one importer.
+    # At least 2 decided importer penalty cases (not cancelled, not pending, not a broker's
+    # 19 U.S.C. 1641 case) in [2022-01-01, 2027-01-01) for one importer.
     n = con.execute("""
         select count(*) from (
           select importer_number from penalties
           where case_kind = 'penalty' and issued_on >= date '2022-01-01'
             and issued_on < date '2027-01-01' and importer_number is not null
+            and statute <> '19USC1641'
+            and status in ('mitigated', 'paid', 'referred', 'closed')
           group by importer_number having count(*) >= 2)""").fetchone()[0]
     assert n >= 1
 

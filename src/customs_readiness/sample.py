@@ -14,11 +14,19 @@ control's violations, so each section of the report has something to show:
 - **Entries and lines** are drawn with numpy, vectorised, in chunks of ``CHUNK_ENTRIES``
   entries, each chunk from its own random stream ``SeedSequence([seed, year, chunk])``,
   so memory stays bounded and the same (seed, year, entries) gives byte-identical
-  files. The first entries of the first chunk are scripted: one of each entry-level
-  control violation, so even a tiny sample shows every kind.
+  files. Entries of the first chunk are scripted: one of each entry-level control
+  violation, so even a tiny sample shows every kind. In a year across the order's
+  effective date (``EFFECTIVE_ON``, 2026-06-03) each is placed on both sides of it (one on
+  the day before and one on the day itself); entries before it follow the weaker
+  pre-order certification profile.
 - **Penalties and disposals** are a few dozen to a few thousand cases whose first rows
   are scripted to cover every kind, statute, culpability, status, action and
-  disposition; the rest are random. They name entries of the first chunk.
+  disposition and every situation of catalog version 2 (cases closed or paid after the
+  period's end, on its last day and the day after, cancelled and pending cases of would-be
+  repeat offenders, broker cases, prior-disclosure and partial-amount 1592 cases, an
+  expedited disposal before the order); the rest are random. They name entries of the
+  first chunk. Statuses, payments, ``closed_on`` and dispositions are as known on the
+  day the files were exported (31 January of the next year).
 
 Money is drawn as integer cents and written as exact DECIMAL(18,2) (plain decimals with
 two places in CSV); no binary float is ever written. Dates are ISO.
@@ -46,9 +54,11 @@ DEFAULT_SEED = 14411
 # Entries per chunk: about 750k entry-line rows, a few hundred MB at most in flight.
 CHUNK_ENTRIES = 250_000
 MAX_ENTRIES = 20_000_000
-# The year the Executive Order's enhanced certification and expedited disposal apply from
-# (earlier years are generated with the weaker, pre-order compliance profile).
-EO_YEAR = 2026
+# The day Executive Order 14411 was signed: the default effective date of its provisions
+# (catalog version 2). Entries before it follow the weaker, pre-order compliance profile
+# (certification, disclosure, corrections), and only disposals opened on or after it are
+# expedited under the order (but for one scripted data-quality finding).
+EFFECTIVE_ON = dt.date(2026, 6, 3)
 
 _EPOCH = dt.date(1970, 1, 1)
 
@@ -380,7 +390,7 @@ class _Model:
     port_cdf: np.ndarray
     filer_luhn: np.ndarray  # Luhn contribution of each filer code's 3 characters
     serial_used: np.ndarray  # entries numbered so far per filer code
-    mature: bool  # the order's certification regime applies (year >= EO_YEAR)
+    effective_day: int  # EFFECTIVE_ON as days since 1970-01-01
 
 
 def _model(year: int, seed: int) -> _Model:
@@ -408,7 +418,7 @@ def _model(year: int, seed: int) -> _Model:
         port_cdf=_cdf([p[1] for p in _PORTS]),
         filer_luhn=np.array([_luhn_prefix(b.filer_code) for b in BROKERS], dtype=np.int64),
         serial_used=np.zeros(n_b, dtype=np.int64),
-        mature=year >= EO_YEAR,
+        effective_day=_days(EFFECTIVE_ON),
     )
 
 
@@ -439,11 +449,18 @@ def _check_digits(filer_sum: np.ndarray, serial: np.ndarray) -> np.ndarray:
     return (10 - total % 10) % 10
 
 
-# The scripted first entries of chunk 0: one of each entry-level control violation.
+# The scripted entries of chunk 0: one of each entry-level control violation.
 # (importer, filer code, entry type, bond type)
 _SCRIPTED_ENTRIES = (
     ("233001-20931", "E05", "11", "0"),  # foreign IOR, informal entry
-    ("211001-10877", "M58", "01", "9"),  # foreign IOR, formal, no CTPAT cover
+    # Foreign IOR (not CTPAT-validated), formal entry, filed under the parent's self-filer
+    # code: no licensed broker, so no CTPAT cover under either reading of the broker route.
+    ("211001-10877", "HVB", "01", "9"),
+    # ... through a licensed broker that is not CTPAT-validated: covered under the order as
+    # published (the default), not under the stricter reading (ctpat_validated_broker).
+    ("211001-10877", "M58", "01", "9"),
+    # ... through a CTPAT-validated broker whose licence is suspended: no cover either way.
+    ("233001-20931", "S40", "01", "9"),
     ("211001-10877", "K37", "01", "8"),  # foreign IOR, continuous bond without permission
     ("47-391826500", "A74", "01", "8"),  # unknown IOR status (a us_* test empty)
     ("55-778104200", "P22", "01", "9"),  # importer number missing from the registry
@@ -451,7 +468,36 @@ _SCRIPTED_ENTRIES = (
     ("20-884173600", "P22", "01", "8"),  # importer suspended/debarred
     ("36-417285900", "HVB", "01", "8"),  # self-filer entry (line 1 misses its MID)
     ("36-417285901", "A74", "21", "8"),  # warehouse entry (line 1 misses its origin)
+    # Filed by a broker whose licence was later revoked: the entry of the scripted broker
+    # case (19 U.S.C. 1641) that names its importer.
+    ("81-209374600", "R91", "01", "9"),
 )
+_SCRIPT_NO_MID, _SCRIPT_NO_ORIGIN = 9, 10  # indices into _SCRIPTED_ENTRIES
+
+# Enhanced certification and disclosure (yes, no, not_required, unknown, empty): the order's
+# profile from the effective date, the weaker pre-order profile before it (cumulative).
+_CERT_AFTER = _cdf((97.6, 0.6, 0.0, 0.3, 1.5))
+_CERT_BEFORE = _cdf((89.0, 2.5, 0.0, 1.5, 7.0))
+_DISC_AFTER = _cdf((98.6, 0.4, 0.0, 0.2, 0.8))
+_DISC_BEFORE = _cdf((93.0, 1.5, 0.0, 1.0, 4.5))
+
+
+def _script_positions(day: np.ndarray, effective_day: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where the scripted entries go in chunk 0, whose days are sorted: (positions, script
+    index of each). In a year across the effective date each script is placed twice, once on
+    each side: script j on the j-th entry before the date (script 0 on the last entry before
+    it) and on the j-th entry from the date (script 0 on the first). Otherwise once, on the
+    first entries. A tiny chunk gets as many as fit."""
+    n, ns = len(day), len(_SCRIPTED_ENTRIES)
+    split = int(np.searchsorted(day, effective_day))
+    if 0 < split < n:
+        nb = min(ns, split)
+        na = min(ns, n - split)
+        pos = np.concatenate([split - 1 - np.arange(nb), split + np.arange(na)])
+        idx = np.concatenate([np.arange(nb), np.arange(na)])
+    else:
+        pos = idx = np.arange(min(ns, n))
+    return pos.astype(np.int64), idx.astype(np.int64)
 
 
 @dataclass
@@ -481,18 +527,29 @@ def _entry_chunk(m: _Model, chunk: int, n: int) -> _Chunk:
     weekday = (day + 3) % 7  # 0 = Monday (1970-01-01 was a Thursday)
     day = day + np.where(weekday == 5, -1, 0) + np.where(weekday == 6, 1, 0)
     day = np.sort(np.clip(day, jan1, dec31))
+    eff = m.effective_day
+    if chunk == 0:
+        # The first chunk straddling the effective date has an entry the day before it and
+        # one on it (scripted violations: the boundary of every dated control).
+        split = int(np.searchsorted(day, eff))
+        if 0 < split < n:
+            day[split - 1], day[split] = eff - 1, eff
+        spos, sidx = _script_positions(day, eff)
+    else:
+        spos = sidx = np.zeros(0, dtype=np.int64)
+    scripted = np.zeros(n, dtype=bool)
+    scripted[spos] = True
 
     imp = _draw(rng, m.imp_cdf, n)
     filer = _draw_rows(rng, m.broker_cdf, imp)
     etype = _draw_rows(rng, m.type_cdf, imp)
-    if chunk == 0:
-        k = min(n, len(_SCRIPTED_ENTRIES))
-        imp[:k] = [_I[s[0]] for s in _SCRIPTED_ENTRIES[:k]]
-        filer[:k] = [_B[s[1]] for s in _SCRIPTED_ENTRIES[:k]]
-        etype[:k] = [ENTRY_TYPES.index(s[2]) for s in _SCRIPTED_ENTRIES[:k]]
+    if len(spos):
+        imp[spos] = np.array([_I[s[0]] for s in _SCRIPTED_ENTRIES])[sidx]
+        filer[spos] = np.array([_B[s[1]] for s in _SCRIPTED_ENTRIES])[sidx]
+        etype[spos] = np.array([ENTRY_TYPES.index(s[2]) for s in _SCRIPTED_ENTRIES])[sidx]
     informal = np.isin(etype, [ENTRY_TYPES.index(t) for t in INFORMAL_TYPES])
     # Most informal entries go through the express courier's broker.
-    to_courier = informal & (rng.random(n) < 0.6) & (np.arange(n) >= (9 if chunk == 0 else 0))
+    to_courier = informal & (rng.random(n) < 0.6) & ~scripted
     filer = np.where(to_courier, _B["E05"], filer).astype(np.int32)
 
     # The entry's main supplier decides the usual origin; land ports for Mexico and Canada.
@@ -507,26 +564,23 @@ def _entry_chunk(m: _Model, chunk: int, n: int) -> _Chunk:
     # none (0) on most informal entries.
     bond = np.where(rng.random(n) < m.p_bond8[imp], 1, 2)  # index into ("0", "8", "9")
     bond = np.where(informal, np.where(rng.random(n) < 0.8, 0, 2), bond)
-    if chunk == 0:
-        k = min(n, len(_SCRIPTED_ENTRIES))
-        bond[:k] = [("0", "8", "9").index(s[3]) for s in _SCRIPTED_ENTRIES[:k]]
+    if len(spos):
+        bond[spos] = np.array([("0", "8", "9").index(s[3]) for s in _SCRIPTED_ENTRIES])[sidx]
 
-    # Enhanced certification / disclosure: yes, no, not_required, "unknown", empty.
-    if m.mature:
-        cert_p = (97.6, 0.6, 0.0, 0.3, 1.5)
-        disc_p = (98.6, 0.4, 0.0, 0.2, 0.8)
-        psc_p, pd_p = 0.022, 0.004
-    else:
-        cert_p = (89.0, 2.5, 0.0, 1.5, 7.0)
-        disc_p = (93.0, 1.5, 0.0, 1.0, 4.5)
-        psc_p, pd_p = 0.045, 0.002
-    cert = _draw(rng, _cdf(cert_p), n)
-    disc = _draw(rng, _cdf(disc_p), n)
+    # Enhanced certification / disclosure: yes, no, not_required, "unknown", empty. Entries
+    # on or after the effective date follow the order's profile, earlier ones the weaker
+    # pre-order one (the same draws, read through the profile of the entry's date).
+    after = day >= eff
+    u_cert, u_disc = rng.random(n), rng.random(n)
+    cert = np.where(after, np.searchsorted(_CERT_AFTER, u_cert, side="right"),
+                    np.searchsorted(_CERT_BEFORE, u_cert, side="right"))
+    disc = np.where(after, np.searchsorted(_DISC_AFTER, u_disc, side="right"),
+                    np.searchsorted(_DISC_BEFORE, u_disc, side="right"))
     not_req = informal & (rng.random(n) < 0.9)
     cert = np.where(not_req, 2, cert)
     disc = np.where(not_req, 2, disc)
-    psc = rng.random(n) < psc_p
-    prior_disc = rng.random(n) < pd_p
+    psc = rng.random(n) < np.where(after, 0.022, 0.045)
+    prior_disc = rng.random(n) < np.where(after, 0.004, 0.002)
 
     summary_day = day + rng.integers(0, 11, n)
 
@@ -551,8 +605,10 @@ def _entry_chunk(m: _Model, chunk: int, n: int) -> _Chunk:
 
     # Warehouse and temporary-importation entries defer duty: their lines carry none.
     deferred = np.isin(etype, [ENTRY_TYPES.index(t) for t in ("21", "22", "23")])
-    lines, adcvd_entry = _lines(rng, m, chunk, n, entry_numbers, informal, deferred, mid_main,
-                                port)
+    no_mid = spos[sidx == _SCRIPT_NO_MID]
+    no_origin = spos[sidx == _SCRIPT_NO_ORIGIN]
+    lines, adcvd_entry = _lines(rng, m, n, entry_numbers, informal, deferred, mid_main, port,
+                                no_mid, no_origin)
 
     # Liquidation as of the data extract (31 January of the following year): about 314
     # days after the summary; AD/CVD entries suspended; a few extended; rare deemed.
@@ -595,9 +651,10 @@ def _pick_mid(rng: np.random.Generator, cat: _Catalog, origin: np.ndarray) -> np
     return (starts[origin] + (rng.random(len(origin)) * sizes[origin]).astype(np.int64))
 
 
-def _lines(rng: np.random.Generator, m: _Model, chunk: int, n: int, entry_numbers: pl.Series,
+def _lines(rng: np.random.Generator, m: _Model, n: int, entry_numbers: pl.Series,
            informal: np.ndarray, deferred: np.ndarray, mid_main: np.ndarray,
-           port: np.ndarray) -> tuple[pl.DataFrame, np.ndarray]:
+           port: np.ndarray, no_mid: np.ndarray,
+           no_origin: np.ndarray) -> tuple[pl.DataFrame, np.ndarray]:
     cat = m.catalog
     # Commodity lines per entry; with Chapter 99 ordinals about 3 rows per entry.
     n_lines = 1 + np.where(informal, rng.poisson(0.3, n), rng.poisson(0.98, n))
@@ -612,9 +669,8 @@ def _lines(rng: np.random.Generator, m: _Model, chunk: int, n: int, entry_number
     ctry = cat.mid_country[mid]
     mid_ok = rng.random(total) >= 0.003
     ctry_ok = rng.random(total) >= 0.0015
-    if chunk == 0 and n >= 9:
-        mid_ok[first_line[7]] = False
-        ctry_ok[first_line[8]] = False
+    mid_ok[first_line[no_mid]] = False  # scripted: line 1 misses its MID ...
+    ctry_ok[first_line[no_origin]] = False  # ... or its origin
 
     ch = _draw(rng, cat.chapter_cdf, total)
     hts = cat.chapter_start[ch] + (rng.random(total) * cat.chapter_size[ch]).astype(np.int64)
@@ -691,118 +747,255 @@ def _lines(rng: np.random.Generator, m: _Model, chunk: int, n: int, entry_number
 _STATUTES = ("19USC1592", "19USC1595a", "19USC1641", "19USC1526f", "bond", "other")
 _CULPABILITY = ("negligence", "gross_negligence", "fraud", "none")
 _CASE_STATUS = ("open", "petitioned", "mitigated", "paid", "cancelled", "referred", "closed")
-_REPEAT_OFFENDER = "38-331047200"
+_MITIGATED_STATUS = (2, 3, 6)  # mitigated, paid, closed: a mitigation decision was made
+_CLOSED_STATUS = (3, 4, 6)  # paid, cancelled, closed: the case has a closed_on
+# Importers whose penalty history the script fixes (random cases never name them), so that
+# every year shows each repeat-offender situation of catalog version 2:
+_REPEAT_OFFENDER = "38-331047200"  # Cedar Point Toys: two decided cases before, one open now
+_PENDING_REPEAT = "47-391826500"  # Blue Harbor Imports: one decided before, one pending now
+# Northbay Outdoor Supply: one decided case before; in the year a cancelled case and a broker
+# case (19 U.S.C. 1641) naming it: neither makes it a repeat offender.
+_CANCELLED_REPEAT = "81-209374600"
+_SCRIPTED_IMPORTERS = (_REPEAT_OFFENDER, _PENDING_REPEAT, _CANCELLED_REPEAT)
 
-# Scripted cases of the period: (kind, statute, culpability, status, mitigated share or None,
-# loss of revenue zero?). Together they show every kind, statute, culpability and status,
-# open 1592 cases of each culpability, and mitigations below the 50 % floor.
+
+@dataclass(frozen=True)
+class _Case:
+    """A scripted case. Amounts are drawn; everything that decides a figure is fixed."""
+
+    kind: str
+    statute: str
+    culpability: str
+    status: str
+    importer: str | None = None  # None: the importer of a random entry (liquidated damages)
+    filer: str | None = None  # the broker of a 19 U.S.C. 1641 case
+    mitigated: float | None = None  # mitigated share of the assessed amount (None: random)
+    loss: str = "given"  # loss of revenue: "given", "zero" or "empty"
+    dutiable: bool = True  # dutiable value given (19 U.S.C. 1592)
+    domestic: bool = True  # domestic value given (1592, 1595a, 1526f)
+    prior_disclosure: bool = False
+    side: str = "any"  # issued "before" or "after" the effective date (in a year across it)
+    # When the case closed: None (its status decides, within the period), "last_day" (on the
+    # period's last day), "day_after" (on the first day after the period) or "next_year" (paid
+    # and closed in January of the next year: open and unpaid at the period's end).
+    closed: str | None = None
+    paid: bool = True  # a closed case was paid (paid cases always are)
+    years_before: int = 0  # earlier years' cases: issued this many years before the period
+
+
 _SCRIPTED_CASES = (
-    ("penalty", "19USC1592", "negligence", "open", None, True),
-    ("penalty", "19USC1592", "gross_negligence", "petitioned", None, False),
-    ("penalty", "19USC1592", "fraud", "mitigated", 0.30, False),
-    ("penalty", "19USC1592", "negligence", "paid", 0.45, False),
-    ("penalty", "19USC1592", "gross_negligence", "cancelled", None, False),
-    ("penalty", "19USC1592", "fraud", "referred", None, False),
-    ("penalty", "19USC1592", "negligence", "closed", 0.60, True),
-    ("liquidated_damages", "bond", "none", "open", None, False),
-    ("liquidated_damages", "bond", "none", "mitigated", 0.10, False),
-    ("liquidated_damages", "bond", "none", "paid", 0.25, False),
-    ("liquidated_damages", "bond", "none", "closed", 0.80, False),
-    ("penalty", "19USC1595a", "none", "open", None, False),
-    ("penalty", "19USC1641", "none", "petitioned", None, False),
-    ("penalty", "19USC1526f", "none", "paid", 0.70, False),
-    ("penalty", "other", "none", "mitigated", 0.55, False),
+    # 19 U.S.C. 1592, every culpability and status; the statutory maximum's limbs.
+    _Case("penalty", "19USC1592", "negligence", "open", "27-193846500", loss="zero",
+          side="after"),  # no loss: 0.20 x dutiable value
+    _Case("penalty", "19USC1592", "gross_negligence", "petitioned", "36-417285901",
+          side="after"),  # lesser of domestic value and 4 x loss
+    _Case("penalty", "19USC1592", "fraud", "mitigated", "46-552019300", mitigated=0.30,
+          side="after"),  # mitigated below the 50 % floor, on/after the effective date
+    _Case("penalty", "19USC1592", "negligence", "paid", "222301-00419", mitigated=0.45,
+          side="before"),  # below the floor but before the order: baseline only
+    _Case("penalty", "19USC1592", "gross_negligence", "cancelled", "180901-00781",
+          side="after"),
+    _Case("penalty", "19USC1592", "fraud", "referred", "900-55-0142", side="before"),
+    _Case("penalty", "19USC1592", "negligence", "closed", "211001-10877", mitigated=0.60,
+          loss="zero", side="after", closed="last_day"),  # not open at the period's end
+    # Liquidated damages (bond claims): never floor cases, whatever their mitigation.
+    _Case("liquidated_damages", "bond", "none", "open", side="after"),
+    _Case("liquidated_damages", "bond", "none", "mitigated", mitigated=0.10, side="after"),
+    _Case("liquidated_damages", "bond", "none", "paid", mitigated=0.25, side="after",
+          closed="next_year"),  # paid in January: unpaid and open at the period's end
+    _Case("liquidated_damages", "bond", "none", "closed", mitigated=0.80, side="after",
+          closed="day_after", paid=False),  # closed the day after the period: open at its end
+    # Other statutes.
+    _Case("penalty", "19USC1595a", "none", "open", _REPEAT_OFFENDER, side="after"),
+    _Case("penalty", "19USC1641", "none", "petitioned", "", filer="M58", side="before"),
+    _Case("penalty", "19USC1526f", "none", "paid", "192704-40512", mitigated=0.70,
+          side="before"),
+    _Case("penalty", "other", "none", "mitigated", "233001-20931", mitigated=0.55, side="after"),
+    # 19 U.S.C. 1592(c)(4): prior disclosure caps.
+    _Case("penalty", "19USC1592", "fraud", "open", "84-112773000", loss="zero",
+          prior_disclosure=True, side="after"),  # no loss: 0.10 x dutiable value
+    _Case("penalty", "19USC1592", "gross_negligence", "petitioned", "36-417285900",
+          prior_disclosure=True, side="after"),  # interest only: 0
+    # 1592 cases lacking the amount their limb needs: partial sums ("n of m not provided").
+    _Case("penalty", "19USC1592", "negligence", "open", "20-884173600", loss="zero",
+          dutiable=False, side="after"),
+    _Case("penalty", "19USC1592", "fraud", "petitioned", "55-778104200", domestic=False,
+          side="before"),
+    _Case("penalty", "19USC1592", "gross_negligence", "open", "201801-33017", loss="empty",
+          side="after"),  # counts as no loss for the maximum; lacks the 1592(d) duty
+    # Paid and closed in January of the next year: open and unpaid at the period's end.
+    _Case("penalty", "19USC1592", "negligence", "paid", "180901-00781", mitigated=0.40,
+          side="after", closed="next_year"),
+    # A broker case naming the importer whose entry the broker filed: the broker's exposure.
+    _Case("penalty", "19USC1641", "none", "paid", _CANCELLED_REPEAT, filer="R91",
+          mitigated=0.50, side="after"),
+    _Case("penalty", "19USC1592", "negligence", "cancelled", _CANCELLED_REPEAT,
+          side="before"),
+    _Case("penalty", "19USC1592", "negligence", "petitioned", _PENDING_REPEAT, side="after"),
 )
+# Earlier years' cases of the scripted importers (decided ones count towards repeat offence).
+_SCRIPTED_PRIOR_CASES = (
+    _Case("penalty", "19USC1592", "negligence", "paid", _REPEAT_OFFENDER, years_before=3),
+    _Case("penalty", "19USC1592", "negligence", "closed", _REPEAT_OFFENDER, years_before=1),
+    _Case("penalty", "19USC1592", "negligence", "paid", _CANCELLED_REPEAT, years_before=2),
+    _Case("penalty", "19USC1592", "gross_negligence", "closed", _PENDING_REPEAT,
+          years_before=2),
+)
+
+
+def _extract_day(year: int) -> int:
+    """The day the year's files were exported (31 January of the next year): statuses,
+    payments, closings, liquidations and disposals are as known on that day."""
+    return _days(dt.date(year + 1, 1, 31))
+
+
+def _issue_window(year: int, side: str, effective_day: int) -> tuple[int, int]:
+    """First and last day a scripted case or disposal of ``year`` may be dated, by side."""
+    jan1, dec31 = _days(dt.date(year, 1, 1)), _days(dt.date(year, 12, 31))
+    if jan1 < effective_day <= dec31:  # the year runs across the effective date
+        if side == "before":
+            return jan1, effective_day - 1
+        if side == "after":
+            return effective_day, dec31
+    return jan1, dec31
 
 
 def _penalties(m: _Model, c0: _Chunk, n_entries: int) -> pl.DataFrame:
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([m.seed, m.year, 0, 1])))
     year = m.year
-    k_year = max(20, n_entries // 2000)
-    k_prior = max(8, k_year // 3)
+    script = _SCRIPTED_CASES + _SCRIPTED_PRIOR_CASES
+    ns_year, ns_prior = len(_SCRIPTED_CASES), len(_SCRIPTED_PRIOR_CASES)
+    k_year = max(ns_year + 2, n_entries // 2000)
+    k_prior = max(ns_prior + 4, k_year // 3)
     k = k_year + k_prior
+    # Rows: the scripted cases of the year, the random ones of the year, the scripted
+    # earlier cases, the random earlier ones.
     prior = np.arange(k) >= k_year
+    srow = np.concatenate([np.arange(ns_year), k_year + np.arange(ns_prior)])
 
-    # penalty or liquidated_damages (claims are the more common in earlier years' leftovers)
+    # Random cases: penalty or liquidated damages (claims are the more common in earlier
+    # years' leftovers), statute, culpability, status.
     kind = np.where(rng.random(k) < np.where(prior, 0.25, 0.5), 0, 1)
     statute = np.where(kind == 1, 4, _draw(rng, _cdf((60, 10, 12, 10, 0, 8)), k))
     culp = np.where(statute == 0, _draw(rng, _cdf((55, 30, 15)), k), 3)
     status = np.where(prior, _draw(rng, _cdf((2, 8, 4, 30, 8, 6, 42)), k),
                       _draw(rng, _cdf((22, 18, 15, 20, 5, 5, 15)), k))
     mit_share = rng.uniform(0.15, 0.9, k)
-    loss_zero = (statute == 0) & (rng.random(k) < 0.2)
-    ns = min(len(_SCRIPTED_CASES), k_year)
-    for col, arr, pool in ((0, kind, ("penalty", "liquidated_damages")), (1, statute, _STATUTES),
-                           (2, culp, _CULPABILITY), (3, status, _CASE_STATUS)):
-        arr[:ns] = [pool.index(s[col]) for s in _SCRIPTED_CASES[:ns]]
-    scripted_share = np.array([s[4] if s[4] is not None else np.nan for s in _SCRIPTED_CASES])
-    mit_share[:ns] = np.where(np.isnan(scripted_share[:ns]), mit_share[:ns], scripted_share[:ns])
-    loss_zero[:ns] = [s[5] for s in _SCRIPTED_CASES[:ns]]
-
-    # Dates: the period for most cases, one of the four years before for the others.
+    loss_mode = np.where((statute == 0) & (rng.random(k) < 0.2), 1, 0)  # 0 given, 1 zero, 2 empty
+    prior_disc = (statute == 0) & (rng.random(k) < 0.1)
+    dutiable_ok = np.ones(k, dtype=bool)
+    domestic_ok = np.ones(k, dtype=bool)
+    paid_flag = rng.random(k) < 0.7  # a closed case was paid
     jan1, dec31 = _days(dt.date(year, 1, 1)), _days(dt.date(year, 12, 31))
-    issued = rng.integers(jan1, dec31 + 1, k)
-    issued = np.where(prior, rng.integers(_days(dt.date(year - 4, 1, 1)), jan1, k), issued)
+    issued = np.where(prior, rng.integers(_days(dt.date(year - 4, 1, 1)), jan1, k),
+                      rng.integers(jan1, dec31 + 1, k))
+    delay = rng.integers(20, 201, k)  # days from the notice to payment, closing or cancelling
+    u_issue = rng.random(k)
 
-    # Whom the case concerns: an entry of the period (not for earlier years' cases).
-    # Whom a case concerns. Penalty cases go round the registered importers (so with few
-    # cases each has one at most) apart from the designated repeat offender, who has two
-    # earlier cases and one in the period; liquidated-damages claims follow the entries;
-    # 19 U.S.C. 1641 cases concern a broker. Cases of the period name one of the
-    # importer's entries; earlier years' cases name none.
-    ro = _I[_REPEAT_OFFENDER]
-    ro_rows = np.array([k_year, k_year + 1])
-    kind[ro_rows], statute[ro_rows], culp[ro_rows] = 0, 0, 0
-    status[ro_rows] = [_CASE_STATUS.index("paid"), _CASE_STATUS.index("petitioned")]
-    issued[ro_rows] = [_days(dt.date(year - 3, 6, 12)), _days(dt.date(year - 1, 9, 3))]
-    is_ro = np.zeros(k, dtype=bool)
-    is_ro[ro_rows] = True
-    if ns > 11:
-        is_ro[11] = True
+    # The scripted cases override the random draws of their rows.
+    closed_mode = np.zeros(k, dtype=np.int64)  # 0 by status, 1 last day, 2 day after, 3 January
+    for row, c in zip(srow, script, strict=True):
+        kind[row] = ("penalty", "liquidated_damages").index(c.kind)
+        statute[row] = _STATUTES.index(c.statute)
+        culp[row] = _CULPABILITY.index(c.culpability)
+        status[row] = _CASE_STATUS.index(c.status)
+        if c.mitigated is not None:
+            mit_share[row] = c.mitigated
+        loss_mode[row] = ("given", "zero", "empty").index(c.loss)
+        prior_disc[row] = c.prior_disclosure
+        dutiable_ok[row], domestic_ok[row] = c.dutiable, c.domestic
+        paid_flag[row] = c.paid
+        closed_mode[row] = (None, "last_day", "day_after", "next_year").index(c.closed)
+        if c.years_before:
+            start = _days(dt.date(year - c.years_before, 1, 1))
+            end = _days(dt.date(year - c.years_before, 12, 31))
+        else:
+            start, end = _issue_window(year, c.side, m.effective_day)
+            if c.closed is not None:
+                end = min(end, dec31 - 30)  # at least a month before it closes
+        issued[row] = start + int(u_issue[row] * (end - start + 1))
+    scripted = np.zeros(k, dtype=bool)
+    scripted[srow] = True
+
+    # When cases closed. A paid case closed the day it was paid; a cancelled or closed one
+    # some weeks after the notice. Random cases that would close after the export are still
+    # pending in it (paid -> mitigated, closed -> mitigated, cancelled -> petitioned); the
+    # scripted ones close within the period unless their script says otherwise.
+    extract = _extract_day(year)
+    closing = issued + delay
+    closing = np.where(scripted & ~prior & (closed_mode == 0),
+                       issued + np.minimum(delay, (dec31 - issued) // 2), closing)
+    closing = np.select([closed_mode == 1, closed_mode == 2, closed_mode == 3],
+                        [dec31, dec31 + 1, _days(dt.date(year + 1, 1, 14))], closing)
+    late = np.isin(status, _CLOSED_STATUS) & (closing > extract) & ~scripted
+    status = np.where(late & (status == 4), 1, np.where(late, 2, status))
+    closed = np.isin(status, _CLOSED_STATUS)
+    paid_st = (status == 3) | ((status == 6) & paid_flag)
+
+    # Whom a case concerns. Penalty cases go round the registered importers other than the
+    # scripted ones (so with few cases each has one at most); liquidated-damages claims
+    # follow the entries; random 19 U.S.C. 1641 cases concern a broker only.
     broker_case = statute == 2
     others = np.array([i for i, imp in enumerate(IMPORTERS)
-                       if imp.registered and imp.number != _REPEAT_OFFENDER])
+                       if imp.registered and imp.number not in _SCRIPTED_IMPORTERS])
     cycle = rng.permutation(others)
-    in_cycle = (kind == 0) & ~broker_case & ~is_ro
+    in_cycle = (kind == 0) & ~broker_case & ~scripted
     rank = np.cumsum(in_cycle) - 1
     n0 = len(c0.importer)
     imp = np.where(in_cycle, cycle[rank % len(cycle)], c0.importer[rng.integers(0, n0, k)])
-    imp = np.where(is_ro, ro, imp)
-    # One of the importer's entries in the first chunk (none if it has no entry there).
-    order = np.argsort(c0.importer, kind="stable")
+    imp_valid = ~broker_case
+    filer = np.where(broker_case, rng.choice(np.array([_B["R91"], _B["S40"], _B["M58"]]), k), 0)
+    for row, c in zip(srow, script, strict=True):
+        if c.importer:
+            imp[row] = _I[c.importer]
+        imp_valid[row] = c.importer != ""
+        if c.filer:
+            filer[row] = _B[c.filer]
+
+    # One of the importer's entries in the first chunk dated before the notice (any of its
+    # entries if none is; none if it has no entry there). Earlier years' cases name none.
+    order = np.argsort(c0.importer, kind="stable")  # by importer, then by day
     counts = np.bincount(c0.importer, minlength=len(IMPORTERS))
     starts = np.cumsum(counts) - counts
-    pos = starts[imp] + (rng.random(k) * counts[imp]).astype(np.int64)
+    key = c0.importer[order].astype(np.int64) * 1_000_000 + c0.entry_day[order]
+    before = np.searchsorted(key, imp.astype(np.int64) * 1_000_000 + issued) - starts[imp]
+    span = np.where(before > 0, before, counts[imp])
+    pos = starts[imp] + (rng.random(k) * span).astype(np.int64)
     pick = order[np.minimum(pos, n0 - 1)]
-    entry_valid = ~prior & (counts[imp] > 0) & ~broker_case
-    filer = np.where(broker_case, rng.choice(np.array([_B["R91"], _B["S40"], _B["M58"]]), k),
-                     c0.filer[pick])
+    for row, c in zip(srow, script, strict=True):
+        if c.importer and c.filer:  # a broker case: an entry that broker filed, if any
+            mine = np.flatnonzero((c0.importer == _I[c.importer]) & (c0.filer == _B[c.filer]))
+            if len(mine):
+                pick[row] = mine[0]
+    entry_valid = ~prior & (counts[imp] > 0) & imp_valid
+    filer = np.where(broker_case, filer, c0.filer[pick])
     filer_valid = (entry_valid & (kind == 1)) | broker_case
-    imp_valid = ~broker_case
     port = np.where(entry_valid, c0.port[pick], rng.integers(0, len(_PORTS), k))
 
-    # Amounts (cents). 1592: statutory maximum by culpability, assessed at 60-100 % of it.
-    loss = np.where(loss_zero, 0, _lognormal_cents(rng, 9_000, 1.0, k))
+    # Amounts (cents). 19 U.S.C. 1592(c): the statutory maximum by culpability (with the
+    # prior-disclosure caps of (c)(4)), assessed at 60-100 % of it; under a prior disclosure
+    # of negligence or gross negligence only interest is due (assessed as a few % of the loss).
+    loss = np.where(loss_mode == 1, 0, _lognormal_cents(rng, 9_000, 1.0, k))
     dutiable = _lognormal_cents(rng, 180_000, 0.9, k)
     domestic = (dutiable * rng.uniform(1.4, 2.6, k)).astype(np.int64)
+    has_loss = loss > 0
     max_1592 = np.select(
-        [culp == 2, culp == 1, culp == 0],
-        [domestic, np.where(loss > 0, 4 * loss, _pct_of(dutiable, 4000)),
-         np.where(loss > 0, 2 * loss, _pct_of(dutiable, 2000))], 0)
-    max_1592 = np.minimum(max_1592, domestic)
+        [prior_disc & (culp == 2), prior_disc, culp == 2, culp == 1, culp == 0],
+        [np.where(has_loss, loss, _pct_of(dutiable, 1000)), 0, domestic,
+         np.where(has_loss, np.minimum(4 * loss, domestic), _pct_of(dutiable, 4000)),
+         np.where(has_loss, np.minimum(2 * loss, domestic), _pct_of(dutiable, 2000))], 0)
+    interest = np.maximum((loss * rng.uniform(0.03, 0.10, k)).astype(np.int64), 10_000)
     assessed = np.select(
-        [statute == 0, statute == 1, statute == 3, statute == 2, kind == 1],
-        [max_1592 * rng.uniform(0.6, 1.0, k), domestic * rng.uniform(0.5, 1.0, k),
+        [(statute == 0) & (max_1592 > 0), statute == 0, statute == 1, statute == 3,
+         statute == 2, kind == 1],
+        [max_1592 * rng.uniform(0.6, 1.0, k), interest, domestic * rng.uniform(0.5, 1.0, k),
          domestic * rng.uniform(1.0, 2.0, k), rng.uniform(1_000, 30_000, k) * 100,
          _lognormal_cents(rng, 15_000, 0.8, k)],
         _lognormal_cents(rng, 5_000, 0.8, k)).astype(np.int64)
     is_1592 = statute == 0
     has_value = is_1592 | (statute == 1) | (statute == 3)
-    mitigated_st = np.isin(status, [2, 3, 6])
+    mitigated_st = np.isin(status, _MITIGATED_STATUS)
     mitigated = (assessed * mit_share).astype(np.int64)
-    paid_st = (status == 3) | ((status == 6) & (rng.random(k) < 0.7))
-    paid_on = np.minimum(issued + rng.integers(30, 181, k), np.maximum(dec31, issued))
-    prior_disc = is_1592 & (rng.random(k) < 0.1)
 
     issue_year = (np.datetime64("1970-01-01") + issued.astype("timedelta64[D]")).astype(
         "datetime64[Y]").astype(np.int64) + 1970
@@ -821,13 +1014,14 @@ def _penalties(m: _Model, c0: _Chunk, n_entries: int) -> pl.DataFrame:
         "entry_number": _nulls(c0.entry_numbers.gather(pick), entry_valid),
         "issued_on": _dates(issued),
         "assessed_amount": _money(assessed),
-        "loss_of_revenue": _money(loss, is_1592),
-        "dutiable_value": _money(dutiable, is_1592),
-        "domestic_value": _money(domestic, has_value),
+        "loss_of_revenue": _money(loss, is_1592 & (loss_mode != 2)),
+        "dutiable_value": _money(dutiable, is_1592 & dutiable_ok),
+        "domestic_value": _money(domestic, has_value & domestic_ok),
         "status": _text(_CASE_STATUS, status),
         "mitigated_amount": _money(mitigated, mitigated_st),
-        "paid_amount": _money(mitigated, paid_st & mitigated_st),
-        "paid_on": _dates(paid_on, paid_st & mitigated_st),
+        "paid_amount": _money(mitigated, paid_st),
+        "paid_on": _dates(closing, paid_st),
+        "closed_on": _dates(closing, closed),
         "prior_disclosure": _bools(prior_disc, kind == 0),
     })
 
@@ -840,6 +1034,7 @@ _ACTIONS = ("detention", "seizure", "general_order", "abandonment")
 _PROGRAMS = ("ipr", "uflpa", "forced_labor", "import_safety", "pga", "adcvd_evasion", "other")
 _DISPOSITIONS = ("pending", "released", "destroyed", "sold", "exported", "forfeited",
                  "abandoned", "third_party_disposal")
+_FINAL = (2, 3, 5, 6, 7)  # destroyed, sold, forfeited, abandoned, third-party disposal
 # Per action: program shares and disposition shares.
 _ACTION_PROGRAMS = {
     "detention": (0, 40, 15, 15, 30, 0, 0),
@@ -853,27 +1048,33 @@ _ACTION_DISPOSITIONS = {
     "general_order": (20, 10, 15, 40, 0, 0, 0, 15),
     "abandonment": (10, 0, 25, 0, 0, 0, 50, 15),
 }
-# (action, program, disposition, expedited under the order, opened in December)
+# (action, program, disposition, marked expedited, when opened). "before"/"after": the
+# effective date (in a year across it); "dec8"/"dec18": opened in December and disposed of
+# in January of the next year (pending at the period's end). Expedited cases opened before
+# the effective date are a data-quality finding: the order's process did not exist yet.
 _SCRIPTED_DISPOSALS = (
-    ("detention", "uflpa", "pending", False, False),
-    ("detention", "forced_labor", "released", False, False),
-    ("detention", "pga", "exported", False, False),
-    ("detention", "import_safety", "destroyed", True, False),
-    ("seizure", "ipr", "forfeited", False, True),
-    ("seizure", "ipr", "destroyed", True, False),
-    ("seizure", "adcvd_evasion", "pending", False, False),
-    ("general_order", "other", "sold", True, False),
-    ("general_order", "pga", "third_party_disposal", False, False),
-    ("general_order", "other", "pending", False, False),
-    ("abandonment", "other", "abandoned", False, False),
-    ("abandonment", "import_safety", "destroyed", True, False),
+    ("detention", "uflpa", "pending", False, "after"),
+    ("detention", "forced_labor", "released", False, "before"),
+    ("detention", "pga", "exported", False, "after"),
+    ("detention", "import_safety", "destroyed", True, "before"),  # data-quality finding
+    ("seizure", "ipr", "forfeited", False, "dec8"),
+    ("seizure", "ipr", "destroyed", True, "after"),
+    ("seizure", "adcvd_evasion", "pending", False, "before"),
+    ("general_order", "other", "sold", True, "after"),
+    ("general_order", "pga", "third_party_disposal", False, "after"),
+    ("general_order", "other", "pending", False, "after"),
+    ("abandonment", "other", "abandoned", False, "before"),
+    ("abandonment", "import_safety", "destroyed", True, "after"),
+    ("general_order", "other", "sold", True, "dec18"),  # expedited, disposed of in January
 )
+# Days from opening to disposal of the December cases (into January of the next year).
+_DECEMBER_CASES = {"dec8": (8, 35), "dec18": (18, 19)}
 
 
 def _disposals(m: _Model, c0: _Chunk, n_entries: int) -> pl.DataFrame:
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([m.seed, m.year, 0, 2])))
     year = m.year
-    k = max(24, n_entries // 1000)
+    k = max(len(_SCRIPTED_DISPOSALS) + 12, n_entries // 1000)
     action = _draw(rng, _cdf((40, 20, 25, 15)), k)
     prog_cdf = np.cumsum(np.array([_ACTION_PROGRAMS[a] for a in _ACTIONS], dtype=float)
                          / np.array([sum(_ACTION_PROGRAMS[a]) for a in _ACTIONS])[:, None], axis=1)
@@ -882,31 +1083,44 @@ def _disposals(m: _Model, c0: _Chunk, n_entries: int) -> pl.DataFrame:
                          axis=1)
     program = _draw_rows(rng, prog_cdf, action)
     disposition = _draw_rows(rng, disp_cdf, action)
-    final = np.isin(disposition, [2, 3, 5, 6, 7])  # destroyed, sold, forfeited, abandoned, 3rd
+    final = np.isin(disposition, _FINAL)
     expedited = final & (rng.random(k) < 0.35)
     jan1, dec31 = _days(dt.date(year, 1, 1)), _days(dt.date(year, 12, 31))
     opened = rng.integers(jan1, dec31 + 1, k)
-    ns = min(len(_SCRIPTED_DISPOSALS), k)
-    script = _SCRIPTED_DISPOSALS[:ns]
-    action[:ns] = [_ACTIONS.index(s[0]) for s in script]
-    program[:ns] = [_PROGRAMS.index(s[1]) for s in script]
-    disposition[:ns] = [_DISPOSITIONS.index(s[2]) for s in script]
-    expedited[:ns] = [s[3] for s in script]
-    december = np.zeros(k, dtype=bool)
-    december[:ns] = [s[4] for s in script]
-    opened = np.where(december, _days(dt.date(year, 12, 8)), opened)
-    if not m.mature:
-        expedited[:] = False  # the expedited process starts with the order
+    u_open = rng.random(k)
+    ns = len(_SCRIPTED_DISPOSALS)
+    scripted = np.arange(k) < ns
+    flagged = np.zeros(k, dtype=bool)  # scripted expedited cases kept whatever their date
+    for i, (a, p, d, exp, when) in enumerate(_SCRIPTED_DISPOSALS):
+        action[i], program[i] = _ACTIONS.index(a), _PROGRAMS.index(p)
+        disposition[i], expedited[i] = _DISPOSITIONS.index(d), exp
+        if when in _DECEMBER_CASES:
+            opened[i] = _days(dt.date(year, 12, _DECEMBER_CASES[when][0]))
+        else:
+            start, end = _issue_window(year, when, m.effective_day)
+            opened[i] = start + int(u_open[i] * (end - start + 1))
+            flagged[i] = exp and when == "before"
+    # The expedited process starts with the order: only cases opened on or after the
+    # effective date use it (but the scripted data-quality finding).
+    expedited &= (opened >= m.effective_day) | flagged
     days = np.where(disposition == 1, rng.integers(3, 46, k),
                     np.where(expedited, rng.integers(5, 26, k), rng.integers(30, 241, k)))
-    pending = disposition == 0
+    for i, (_a, _p, _d, _exp, when) in enumerate(_SCRIPTED_DISPOSALS):
+        if when in _DECEMBER_CASES:
+            days[i] = _DECEMBER_CASES[when][1]
+        else:  # disposed of within the period
+            days[i] = max(1, min(days[i], (dec31 - opened[i]) // 2))
     disposed = opened + days
+    # Cases not yet disposed of when the files were exported are still pending in them.
+    late = ~scripted & (disposition != 0) & (disposed > _extract_day(year))
+    disposition = np.where(late, 0, disposition)
+    expedited &= ~late
+    pending = disposition == 0
 
     n0 = len(c0.importer)
     pick = rng.integers(0, n0, k)
     # Unclaimed general-order goods often have no entry and no known importer.
-    unclaimed = (action == 2) & (rng.random(k) < 0.5)
-    unclaimed[:ns] = False
+    unclaimed = (action == 2) & (rng.random(k) < 0.5) & ~scripted
     domestic = _lognormal_cents(rng, 25_000, 1.2, k)
     msrp = (domestic * rng.uniform(2.0, 5.0, k)).astype(np.int64)
     msrp_valid = (program == 0) | (rng.random(k) < 0.4)

@@ -230,6 +230,9 @@ PENALTIES = Table(
         Column("mitigated_amount", AMOUNT),
         Column("paid_amount", AMOUNT),
         Column("paid_on", DATE),
+        # Optional: the day the case was closed, paid in full or cancelled. Without it the
+        # exported status is the best knowledge of the case at any date (docs/data-contract.md).
+        Column("closed_on", DATE),
         Column("prior_disclosure", BOOL),
     ),
 )
