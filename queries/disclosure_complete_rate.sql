@@ -10,12 +10,17 @@
 -- basis = """
 -- EO 14411 enhanced certification and disclosure on the entry summary; reasonable care: 19 \
 -- U.S.C. 1484(a)."""
+-- authority = "order"
+-- dated = true
+-- requires = ["entries.disclosure_complete"]
 -- status = { better = "higher", green = "thresholds.disclosure_complete_rate.green", amber = "thresholds.disclosure_complete_rate.amber" }
 
 select
     count(*) filter (where disclosure_complete = 'yes') as numerator,
     count(*) filter (where coalesce(disclosure_complete, 'unknown') <> 'not_required') as denominator
 from period_entries
+where entry_date >= $scope_start
+  and entry_date < $scope_end
 
 -- exceptions
 -- the entries that hold the rate down: required but not 'yes'
@@ -24,6 +29,7 @@ select
     entry_date,
     importer_number,
     coalesce(disclosure_complete, 'unknown') as disclosure_complete,
+    entry_date < $effective_on as predates_order,
     _file,
     _row
 from period_entries

@@ -9,7 +9,12 @@
 -- Volume figures as in DHS/CBP annual trade and enforcement statistics; entry summaries \
 -- filed in ACE (19 U.S.C. 1484, 19 CFR part 142). Duties as deposited on the entry summary \
 -- (CBP Form 7501)."""
+-- authority = "indicator"
 -- status = "informational"
 
-select coalesce(sum(duty_amount), 0) as value
+-- a sum over no lines is 0; over lines none of which carries the amount, not provided
+select
+    case when count(*) > 0 and count(duty_amount) = 0 then null
+         else coalesce(sum(duty_amount), 0) end as value,
+    count(*) - count(duty_amount) as missing
 from period_lines

@@ -1,21 +1,29 @@
 -- id = "entry_compliance_rate"
--- title = "Entry compliance rate"
+-- title = "Entry accuracy indicator"
 -- unit = "rate"
 -- section = "disclosure"
 -- definition = """
--- Entries in E with no post-summary correction, no penalty or liquidated-damages case naming \
--- the entry (issued at any date), and no disposal case naming the entry (opened at any \
--- date), divided by all entries in E; null when E is empty. CBP's trade compliance \
--- measurement reported 98.72% for FY2018 against a 97.5% goal."""
+-- Entries in E with no post-summary correction, no penalty case naming the entry other than \
+-- a cancelled one (any date), and no disposal case naming the entry other than a released \
+-- one, divided by the entries in E. This tool's own indicator from recorded events; it is \
+-- not CBP's trade compliance rate, which CBP estimates from a statistical sample of lines it \
+-- reviews."""
 -- basis = "CBP Trade Compliance Measurement program; EO 14411 enforcement reporting."
+-- authority = "indicator"
+-- requires = ["entries.psc_filed"]
 -- status = { better = "higher", green = "thresholds.entry_compliance_rate.green", amber = "thresholds.entry_compliance_rate.amber" }
 
+-- a case names the entry unless it was cancelled (penalties) or the goods were released
+-- (disposals); cases of any date count
 with entries_with_cases as (
     select
         e.entry_number,
         coalesce(e.psc_filed, false) as has_psc,
-        exists (select 1 from penalties as p where p.entry_number = e.entry_number) as has_penalty_case,
-        exists (select 1 from disposals as d where d.entry_number = e.entry_number) as has_disposal_case
+        exists (select 1 from penalties as p
+                where p.entry_number = e.entry_number and p.status <> 'cancelled') as has_penalty_case,
+        exists (select 1 from disposals as d
+                where d.entry_number = e.entry_number
+                  and coalesce(d.disposition, '') <> 'released') as has_disposal_case
     from period_entries as e
 )
 
@@ -25,11 +33,12 @@ select
 from entries_with_cases
 
 -- exceptions
--- the entries that hold the rate down, with what made each one non-compliant
+-- the entries that hold the rate down, with what made each one count against it
 with penalty_cases_by_entry as (
     select entry_number, string_agg(case_number, ' ' order by case_number) as penalty_cases
     from penalties
     where entry_number is not null
+      and status <> 'cancelled'
     group by entry_number
 ),
 
@@ -37,6 +46,7 @@ disposal_cases_by_entry as (
     select entry_number, string_agg(case_id, ' ' order by case_id) as disposal_cases
     from disposals
     where entry_number is not null
+      and coalesce(disposition, '') <> 'released'
     group by entry_number
 )
 

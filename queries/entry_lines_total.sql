@@ -8,6 +8,7 @@
 -- basis = """
 -- Volume figures as in DHS/CBP annual trade and enforcement statistics; entry summaries \
 -- filed in ACE (19 U.S.C. 1484, 19 CFR part 142)."""
+-- authority = "indicator"
 -- status = "informational"
 
 -- V counts the distinct lines per entry-type group; every entry is in exactly one group.

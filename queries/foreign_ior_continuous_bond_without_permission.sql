@@ -9,6 +9,9 @@
 -- basis = """
 -- EO 14411 (bond conditions for foreign importers of record); customs bonds: 19 CFR part \
 -- 113."""
+-- authority = "reported"
+-- dated = true
+-- requires = ["entries.bond_type"]
 -- status = { better = "lower", green = "thresholds.foreign_ior_continuous_bond_without_permission.green" }
 
 select count(*) as value
@@ -16,6 +19,8 @@ from period_entries
 where ior_status = 'foreign'
   and bond_type = '8'
   and not coalesce(continuous_bond_permitted, false)
+  and entry_date >= $scope_start
+  and entry_date < $scope_end
 
 -- exceptions
 select
@@ -25,6 +30,7 @@ select
     ior_status,
     bond_type,
     continuous_bond_permitted,
+    entry_date < $effective_on as predates_order,
     _file,
     _row
 from period_entries

@@ -8,6 +8,7 @@
 -- basis = """
 -- EO 14411 (foreign importers of record); importer of record: 19 U.S.C. 1484(a)(2)(B), 19 \
 -- CFR 141.18."""
+-- authority = "indicator"
 -- status = "informational"
 
 select count(*) filter (where ior_status = 'foreign') as value

@@ -6,6 +6,7 @@
 -- Entered value (L') of entries with a foreign importer of record divided by \
 -- entered_value_total; null when the total is 0."""
 -- basis = "EO 14411 (foreign importers of record)."
+-- authority = "indicator"
 -- status = "informational"
 
 select

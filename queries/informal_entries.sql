@@ -6,6 +6,7 @@
 -- Entries in E whose entry type is one of the policy's informal entry types (default 11, \
 -- 12)."""
 -- basis = "Informal entries: 19 CFR part 143 subpart C."
+-- authority = "indicator"
 -- status = "informational"
 
 select count(*) filter (where is_informal) as value

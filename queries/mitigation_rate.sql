@@ -9,6 +9,7 @@
 -- basis = """
 -- Mitigation of penalties and liquidated damages: 19 U.S.C. 1618, 19 CFR part 171; EO 14411 \
 -- penalty floor."""
+-- authority = "statute"
 -- status = "informational"
 
 -- 1 - M / A is returned as (A - M) / A so that the division happens exactly, outside SQL

@@ -8,6 +8,8 @@
 -- basis = """
 -- Country of origin marking and reporting: 19 U.S.C. 1304, 19 CFR part 134; manufacturer \
 -- identification code: 19 CFR 142.3(a)(3); EO 14411 disclosure."""
+-- authority = "statute"
+-- requires = ["entry_lines.country_of_origin", "entry_lines.manufacturer_id"]
 -- status = { better = "higher", green = "thresholds.origin_mid_completeness_rate.green", amber = "thresholds.origin_mid_completeness_rate.amber" }
 
 select

@@ -6,7 +6,17 @@
 -- basis = """
 -- Penalties for fraud, gross negligence and negligence: 19 U.S.C. 1592; liquidated damages \
 -- on bond claims: 19 CFR part 172; mitigation guidelines: 19 CFR part 171."""
+-- authority = "statute"
 -- status = "informational"
 
-select coalesce(sum(assessed_amount) filter (where case_kind = 'penalty'), 0) as value
-from period_penalties
+with penalty_cases as (
+    select assessed_amount
+    from period_penalties
+    where case_kind = 'penalty'
+)
+
+select
+    case when count(*) > 0 and count(assessed_amount) = 0 then null
+         else coalesce(sum(assessed_amount), 0) end as value,
+    count(*) - count(assessed_amount) as missing
+from penalty_cases

@@ -6,6 +6,7 @@
 -- basis = """
 -- Penalties for fraud, gross negligence and negligence: 19 U.S.C. 1592; liquidated damages \
 -- on bond claims: 19 CFR part 172; mitigation guidelines: 19 CFR part 171."""
+-- authority = "statute"
 -- status = "informational"
 
 select count(*) filter (where case_kind = 'penalty') as value

@@ -8,6 +8,8 @@
 -- basis = """
 -- CBP post-summary correction process in ACE (corrections before liquidation); accuracy of \
 -- entry: 19 U.S.C. 1484."""
+-- authority = "indicator"
+-- requires = ["entries.psc_filed"]
 -- status = { better = "lower", green = "thresholds.psc_rate.green", amber = "thresholds.psc_rate.amber" }
 
 select

@@ -7,6 +7,7 @@
 -- with green = 1, amber = 0.5, red = 0 and weights from the policy (default 1), rounded to \
 -- one decimal; null if no control metric applies. Computed from the statuses, not from SQL."""
 -- basis = "Self-assessment summary of this tool against EO 14411."
+-- authority = "indicator"
 -- status = "informational"
 
 -- computed in Python (metrics.readiness_score) from the statuses of the control metrics;

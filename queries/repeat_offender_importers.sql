@@ -3,10 +3,13 @@
 -- unit = "count"
 -- section = "penalties"
 -- definition = """
--- Distinct importer numbers with at least 2 penalty cases (case_kind penalty) issued in the \
--- 5 years before the end of the period, [end - 5 years, end); window and count come from the \
--- policy. Under the order they lose mitigation."""
+-- Distinct importer numbers with at least 2 decided penalty cases of their own (case_kind \
+-- penalty; status mitigated, paid, referred or closed; not broker cases) issued in the 5 \
+-- years before the end of the period, [end - 5 years, end); window and count come from the \
+-- policy. Cancelled cases never count; pending ones are counted apart \
+-- (repeat_offender_importers_pending). Under the reported rule they lose mitigation."""
 -- basis = "EO 14411 (repeat offenders lose mitigation); penalties: 19 U.S.C. 1592."
+-- authority = "reported"
 -- status = { better = "lower", green = "thresholds.repeat_offender_importers.green" }
 
 select count(*) as value
@@ -16,8 +19,9 @@ from repeat_offenders
 select
     r.importer_number,
     i.importer_name,
-    r.penalty_cases_in_window,
-    r.case_numbers,
+    r.decided_cases,
+    r.decided_case_numbers,
+    r.pending_cases,
     r.first_issued_on,
     r.last_issued_on,
     $repeat_window_start as window_start,

@@ -9,6 +9,7 @@
 -- basis = """
 -- EO 14411 (foreign importers of record); the tool's reading of foreign status is in the \
 -- data contract."""
+-- authority = "indicator"
 -- status = { better = "lower", green = "thresholds.unknown_ior_status_entries.green", otherwise = "amber" }
 
 select count(*) as value

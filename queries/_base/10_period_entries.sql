@@ -1,6 +1,8 @@
 -- E: entries whose entry_date falls in the period [$period_start, $period_end), with the
 -- derived columns every metric needs: informal or formal, importer-of-record status,
--- CTPAT cover, and the registry facts (good standing, continuous-bond permission).
+-- CTPAT cover under the policy's broker reading and under the stricter one, and the
+-- registry facts (good standing, continuous-bond permission). Dated metrics restrict E to
+-- [$scope_start, $scope_end) themselves (E* or its before-the-order complement).
 create or replace temp table period_entries as
 with entries_in_period as (
     select *
@@ -67,17 +69,23 @@ select
     b.license_status as broker_license_status,
     b.ctpat_validated as broker_ctpat_validated,
     b.ctpat_validated_on as broker_ctpat_validated_on,
-    -- strict reading: a licensed, active, CTPAT-validated broker (validated on/before the entry);
-    -- loose reading ($broker_loose): any licensed, active broker
+    -- the order as published: the entry is filed by a licensed customs broker (license
+    -- number given, license active)
+    coalesce(b.license_number is not null and b.license_status = 'active', false)
+        as broker_licensed,
+    -- the stricter reading reported by secondary sources: that broker is also CTPAT-validated
+    -- (validated on or before the entry date)
     coalesce(
         b.license_number is not null
         and b.license_status = 'active'
-        and (
-            $broker_loose
-            or (b.ctpat_validated and (b.ctpat_validated_on is null or b.ctpat_validated_on <= e.entry_date))
-        ),
+        and b.ctpat_validated
+        and (b.ctpat_validated_on is null or b.ctpat_validated_on <= e.entry_date),
         false
-    ) as broker_ctpat_cover,
-    e.importer_ctpat_cover or broker_ctpat_cover as ctpat_cover
+    ) as broker_ctpat_validated_on_entry,
+    -- CTPAT cover under the policy's reading ($broker_ctpat_required) and under the strict one
+    e.importer_ctpat_cover
+        or (case when $broker_ctpat_required then broker_ctpat_validated_on_entry
+                 else broker_licensed end) as ctpat_cover,
+    e.importer_ctpat_cover or broker_ctpat_validated_on_entry as ctpat_cover_strict
 from entries_with_importer as e
 left join brokers as b on b.filer_code = e.effective_filer_code

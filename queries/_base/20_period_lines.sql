@@ -8,6 +8,7 @@ select
     e.type_group,
     e.importer_number,
     e.ior_status,
-    e.ctpat_cover
+    e.ctpat_cover,
+    e.importer_ctpat_cover
 from entry_lines as l
 join period_entries as e on e.entry_number = l.entry_number

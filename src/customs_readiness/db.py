@@ -34,8 +34,11 @@ BOOKKEEPING_DDL = (
   rows_loaded bigint,
   rows_rejected bigint,
   rows_superseded bigint,
-  note varchar
+  note varchar,
+  carried_columns varchar
 )""",
+    # databases made before a column was added to the bookkeeping
+    "alter table load_files add column if not exists carried_columns varchar",
     """create table if not exists rejected_rows (
   load_id integer,
   file_name varchar,
@@ -53,11 +56,26 @@ DEFAULT_MEMORY_LIMIT = "1536MB"  # with Python and the buffers, a 10M-line load 
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every contract and bookkeeping table that does not exist yet."""
+    """Create every contract and bookkeeping table that does not exist yet, and add the
+    contract columns a database made by an earlier version lacks (e.g. penalties.closed_on,
+    empty for the rows loaded before)."""
     for table in TABLES.values():
         con.execute(create_table_sql(table))
+    present = set(con.execute(
+        "select table_name, column_name from duckdb_columns() where not internal").fetchall())
+    for table in TABLES.values():
+        for c in table.columns:
+            if (table.name, c.name) not in present:
+                con.execute(f"alter table {table.name} add column {c.name} {c.sql_type}")
     for ddl in BOOKKEEPING_DDL:
         con.execute(ddl)
+
+
+def is_readiness_database(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database holds this tool's tables (contract tables and load bookkeeping)."""
+    names = {r[0] for r in con.execute(
+        "select table_name from duckdb_tables() where not temporary").fetchall()}
+    return {*TABLES, "loads", "load_files", "rejected_rows"} <= names
 
 
 def connect(
@@ -94,6 +112,10 @@ def connect(
     con.execute("set preserve_insertion_order = true")
     # DuckDB's own progress bar would print into our output; the commands show their own.
     con.execute("set enable_progress_bar = false")
+    if must_exist and target != ":memory:" and not is_readiness_database(con):
+        con.close()
+        raise ReadinessError(f"{target}: not a database of this tool (no loaded tables); "
+                             "run `readiness load` first")
     if not read_only:
         create_schema(con)
     return con

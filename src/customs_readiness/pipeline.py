@@ -73,10 +73,11 @@ def compute(con: duckdb.DuckDBPyConnection, year: int, policy: Policy,
     """The period's figures. ``store``: computed now and stored in the database (what
     ``metrics`` and ``run`` do); otherwise a fresh stored run is reused, or the figures are
     computed in temp tables without writing anything."""
-    from .metrics import compute_or_load, period_for
+    from .metrics import check_period_has_records, compute_or_load, period_for
 
     fsm = policy.fiscal_year_start_month if fiscal_start_month is None else fiscal_start_month
     period = period_for(year, fsm)
+    check_period_has_records(con, period)  # an empty year is no clean bill
     return compute_or_load(con, period, policy, metrics_dirs, store=store, reuse=not store)
 
 

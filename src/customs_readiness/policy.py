@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -20,7 +21,11 @@ from .errors import ConfigError
 from .schema import CTPAT_TIERS
 
 DEFAULT_POLICY_NAME = "policy_default.toml"
-BROKER_CONDITIONS = ("strict", "loose")
+# The order's broker route as published ("licensed", the default) and the stricter reading
+# reported by secondary sources; version 1's names are still accepted.
+BROKER_CONDITIONS = ("licensed", "ctpat_validated_broker")
+_BROKER_ALIASES = {"loose": "licensed", "strict": "ctpat_validated_broker"}
+CASE_KINDS = ("penalty", "liquidated_damages")
 THRESHOLD_KEYS = ("green", "amber")
 
 # Top-level keys and the check applied to each value (None for the two tables).
@@ -33,8 +38,9 @@ _SCALAR_KEYS = (
     "penalty_floor",
     "repeat_offender_window_years",
     "repeat_offender_min_cases",
+    "floor_applies_to",
 )
-_TABLE_KEYS = ("thresholds", "weights", "score_bands")
+_TABLE_KEYS = ("thresholds", "weights", "score_bands", "effective_on")
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,12 @@ class Policy:
     @property
     def penalty_floor(self) -> Decimal:
         return self.values["penalty_floor"]
+
+    def effective_on(self, metric_id: str) -> date:
+        """The day the order's provision behind ``metric_id`` applies from (its own date in
+        ``effective_on``, else ``effective_on.default``)."""
+        dates = self.values["effective_on"]
+        return dates.get(metric_id, dates["default"])
 
     def weight(self, metric_id: str) -> Decimal:
         """Weight of a control metric in the readiness score (1 when the policy names none)."""
@@ -135,9 +147,18 @@ def _check_scalar(name: str, key: str, value: Any) -> Any:
                 )
         return tiers
     if key == "broker_condition":
+        value = _BROKER_ALIASES.get(value, value) if isinstance(value, str) else value
         if value not in BROKER_CONDITIONS:
-            raise ConfigError(f"{name}: key '{key}' must be 'strict' or 'loose', got {value!r}")
+            raise ConfigError(f"{name}: key '{key}' must be 'licensed' or "
+                              f"'ctpat_validated_broker', got {value!r}")
         return value
+    if key == "floor_applies_to":
+        kinds = _string_list(name, key, value)
+        for k in kinds:
+            if k not in CASE_KINDS:
+                raise ConfigError(f"{name}: key '{key}' holds {k!r}; case kinds: "
+                                  f"{', '.join(CASE_KINDS)}")
+        return kinds
     if key == "penalty_floor":
         floor = _number(name, key, value)
         if not Decimal(0) <= floor <= Decimal(1):
@@ -195,6 +216,25 @@ def _check_score_bands(name: str, table: Any) -> dict[str, Decimal]:
     return out
 
 
+def _check_effective_on(name: str, table: Any) -> dict[str, date]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{name}: key 'effective_on' must be a table such as "
+                          "{ default = 2026-06-03, certification_rate = 2026-09-01 }")
+    out: dict[str, date] = {}
+    for k, v in table.items():
+        if isinstance(v, str):
+            try:
+                v = date.fromisoformat(v)
+            except ValueError:
+                raise ConfigError(f"{name}: key 'effective_on.{k}' must be a date "
+                                  f"(YYYY-MM-DD), got {v!r}") from None
+        if isinstance(v, datetime) or not isinstance(v, date):
+            raise ConfigError(f"{name}: key 'effective_on.{k}' must be a date (YYYY-MM-DD), "
+                              f"got {v!r}")
+        out[k] = v
+    return out
+
+
 def _validate(name: str, raw: dict[str, Any], *, require_all: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in raw.items():
@@ -206,6 +246,8 @@ def _validate(name: str, raw: dict[str, Any], *, require_all: bool) -> dict[str,
             out[key] = _check_weights(name, value)
         elif key == "score_bands":
             out[key] = _check_score_bands(name, value)
+        elif key == "effective_on":
+            out[key] = _check_effective_on(name, value)
         else:
             raise ConfigError(f"{name}: unknown key '{key}'")
     if require_all:
@@ -238,13 +280,15 @@ def load_policy(path: Path | str | None = None) -> Policy:
         if key == "thresholds":
             for metric_id, entry in value.items():
                 merged["thresholds"].setdefault(metric_id, {}).update(entry)
-        elif key in ("weights", "score_bands"):
+        elif key in ("weights", "score_bands", "effective_on"):
             merged[key].update(value)
         else:
             merged[key] = value
     if "version" not in overrides:
         # a modified policy must not pass for the shipped one
         merged["version"] = f"{values['version']}+{path.name}"
+    if "default" not in merged["effective_on"]:
+        raise ConfigError(f"{path}: key 'effective_on' needs a 'default' date")
     bands = merged["score_bands"]
     if bands["amber"] > bands["green"]:
         raise ConfigError(f"{path}: key 'score_bands.amber' ({bands['amber']}) must not be above "

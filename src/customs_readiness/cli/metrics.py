@@ -46,18 +46,33 @@ def _print_table(run: MetricRun) -> None:
         table = Table(title=title, title_justify="left", title_style="bold", expand=False)
         table.add_column("metric")
         table.add_column("value", justify="right")
+        table.add_column("before order", justify="right")
         table.add_column("status")
+        table.add_column("authority")
         table.add_column("rule")
         for r in rows:
+            d = r.definition
             status = Text(r.status or "-", style=STATUS_STYLE.get(r.status or "", ""))
-            name = Text(r.definition.title)
-            if r.definition.source == "user":
+            name = Text(d.title)
+            if d.source == "user":
                 name.append(" (user)", style="dim")
-            table.add_row(name, Text(fmt_plain(r.value, r.definition.unit)), status,
-                          Text(r.status_rule, style="dim"))
+            value = "not provided" if r.not_provided else fmt_plain(r.value, d.unit)
+            if r.missing:
+                value += f" ({r.missing} not provided)"
+            before = fmt_plain(r.before_order, d.unit) if d.dated else ""
+            if d.dated and r.status == "n/a" and r.effective_on and r.effective_on >= p.end:
+                value = "not in force"
+            table.add_row(name, Text(value), Text(before, style="dim"), status,
+                          Text(d.authority), Text(r.status_rule, style="dim"))
         console.print(table)
     score = "-" if run.score is None else fmt_plain(run.score, "score")
     console.print(Text(f"Readiness score: {score} / 100", style="bold"))
+    dated = sorted({r.effective_on for r in run.results.values() if r.effective_on})
+    if dated:
+        console.print(Text("Dated controls count records on or after their effective date ("
+                           + ", ".join(d.isoformat() for d in dated) + "); the earlier ones are "
+                           "the before-order baseline, never in the status or the score.",
+                           style="dim"))
     console.print(Text(f"Policy {run.policy.version} ({run.policy.source}): " +
                        "; ".join(f"{k} = {v}" for k, v in _policy_summary(run))))
 
@@ -81,7 +96,8 @@ def metrics_csv(run: MetricRun) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["period_label", "period_start", "period_end", "section", "id", "title", "unit",
                 "value", "status", "numerator", "denominator", "status_rule", "source",
-                "policy_version", "policy"])
+                "policy_version", "policy", "authority", "effective_on", "before_order",
+                "missing", "not_provided"])
     policy_json = dumps_json(run.policy.values, indent=0).replace("\n", "")
     p = run.period
 
@@ -94,7 +110,10 @@ def metrics_csv(run: MetricRun) -> str:
         w.writerow([p.label, p.start.isoformat(), p.end.isoformat(), d.section, d.id, d.title,
                     d.unit, cell(r.value, d.unit), r.status or "", cell(r.numerator, d.unit),
                     cell(r.denominator, d.unit), r.status_rule, d.source, run.policy.version,
-                    policy_json])
+                    policy_json, d.authority,
+                    r.effective_on.isoformat() if r.effective_on else "",
+                    cell(r.before_order, d.unit) if d.dated else "",
+                    "" if r.missing is None else str(r.missing), " ".join(r.not_provided)])
     return buf.getvalue()
 
 

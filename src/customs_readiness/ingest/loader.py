@@ -375,9 +375,12 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     digest, size = src.digest  # usually computed by now, in the background
     st.sha256, st.bytes = digest, size
     con.execute(
-        "insert into load_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into load_files (load_id, file_name, table_name, format, sha256, bytes, rows_read, "
+        "rows_loaded, rows_rejected, rows_superseded, note, carried_columns) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, src.file_name, table.name, src.format, digest, size, st.rows_read, st.rows_loaded,
-         st.rows_rejected, st.rows_superseded, st.note or None],
+         st.rows_rejected, st.rows_superseded, st.note or None,
+         ",".join(c for c in table.column_names if c in src.columns)],
     )
     con.execute(";".join(f"drop table if exists {tmp}" for tmp in ("_inserted", "_dups", "_orphans", "_flags")))
     return st

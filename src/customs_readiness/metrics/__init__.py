@@ -33,14 +33,21 @@ from .catalog import (
     discover,
     parse_metric_file,
 )
-from .engine import compute_run, exception_records, prepare_period, query_parameters, write_lists
+from .engine import (
+    check_period_has_records,
+    compute_run,
+    exception_records,
+    prepare_period,
+    query_parameters,
+    write_lists,
+)
 from .model import MetricResult, MetricRun, PeriodFigures
 from .period import Period, period_for
 from .status import evaluate_status, readiness_score, score_band
 from .store import data_version, is_fresh, lists_of, load_stored_run, store_run, volume_of
 
 __all__ = [
-    "CATALOG_ORDER", "SCORE_ID", "SECTIONS", "MetricDef", "MetricResult", "MetricRun",
+    "CATALOG_ORDER", "SCORE_ID", "check_period_has_records", "SECTIONS", "MetricDef", "MetricResult", "MetricRun",
     "Period", "PeriodFigures", "StatusRule", "base_files", "catalog_dir", "compute_or_load",
     "data_version", "discover", "dumps_json", "evaluate_status", "exception_records",
     "is_fresh", "json_value", "load_stored_run", "parse_metric_file", "period_for",

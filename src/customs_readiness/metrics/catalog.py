@@ -36,6 +36,7 @@ CATALOG_ORDER: tuple[str, ...] = (
     "trusted_trader_value_share",
     "foreign_ior_informal_entries",
     "foreign_ior_formal_without_ctpat_cover",
+    "foreign_ior_formal_without_ctpat_cover_strict",
     "foreign_ior_continuous_bond_without_permission",
     "unknown_ior_status_entries",
     "importers_not_in_good_standing",
@@ -46,6 +47,7 @@ CATALOG_ORDER: tuple[str, ...] = (
     "prior_disclosures",
     "entry_compliance_rate",
     "penalty_cases",
+    "broker_penalty_cases",
     "liquidated_damages_claims",
     "penalties_assessed_amount",
     "liquidated_damages_assessed_amount",
@@ -54,8 +56,10 @@ CATALOG_ORDER: tuple[str, ...] = (
     "penalty_floor_breaches",
     "penalty_floor_uplift_amount",
     "repeat_offender_importers",
+    "repeat_offender_importers_pending",
     "open_cases_at_period_end",
     "max_statutory_exposure_1592",
+    "duty_restoration_1592d",
     "eo_minimum_payable_open",
     "disposal_cases",
     "detentions",
@@ -70,11 +74,19 @@ CATALOG_ORDER: tuple[str, ...] = (
 
 SCORE_ID = "readiness_score"
 UNITS = ("count", "usd", "rate", "days", "score")
-HEADER_KEYS = ("id", "title", "unit", "section", "definition", "basis", "status")
+HEADER_KEYS = ("id", "title", "unit", "section", "definition", "basis", "authority", "status")
+# Optional header keys: `dated = true` (computed over the records on or after the policy's
+# effective date, with a before-the-order baseline) and `requires = ["table.column", ...]`
+# (the figure is "not provided" when no loaded file of the table carried the column).
+OPTIONAL_KEYS = ("dated", "requires")
+# Where a figure's force comes from: the order as published, a reading reported by secondary
+# sources (pending CBP rules), existing statute and regulation, or this tool's own measure.
+AUTHORITIES = ("order", "reported", "statute", "indicator")
 STATUS_KEYS = ("better", "green", "amber", "otherwise")
 
 _EXCEPTIONS_MARKER = re.compile(r"^\s*--\s*exceptions\s*$", re.IGNORECASE | re.MULTILINE)
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_REQUIRES = re.compile(r"^[a-z_]+\.[a-z_]+$")
 
 
 @dataclass(frozen=True)
@@ -129,6 +141,9 @@ class MetricDef:
     exceptions_sql: str | None
     path: Path | None
     source: str  # "catalog" or "user"
+    authority: str = "indicator"
+    dated: bool = False
+    requires: tuple[str, ...] = ()
 
     @property
     def is_control(self) -> bool:
@@ -207,8 +222,10 @@ def parse_metric_file(path: Path, source: str = "catalog") -> MetricDef:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{name}: invalid TOML in metadata header ({exc})") from None
     for key in meta:
-        if key not in HEADER_KEYS:
+        if key not in HEADER_KEYS and key not in OPTIONAL_KEYS:
             raise ConfigError(f"{name}: unknown header key '{key}'")
+    if source == "user":  # users' metric files written before authorities existed still load
+        meta.setdefault("authority", "indicator")
     for key in HEADER_KEYS:
         if key not in meta:
             raise ConfigError(f"{name}: missing header key '{key}'")
@@ -223,6 +240,15 @@ def parse_metric_file(path: Path, source: str = "catalog") -> MetricDef:
         raise ConfigError(f"{name}: header key 'unit' must be one of {', '.join(UNITS)}")
     if meta["section"] not in SECTIONS:
         raise ConfigError(f"{name}: header key 'section' must be one of {', '.join(SECTIONS)}")
+    if meta["authority"] not in AUTHORITIES:
+        raise ConfigError(f"{name}: header key 'authority' must be one of {', '.join(AUTHORITIES)}")
+    dated = meta.get("dated", False)
+    if not isinstance(dated, bool):
+        raise ConfigError(f"{name}: header key 'dated' must be true or false")
+    requires = meta.get("requires", [])
+    if not isinstance(requires, list) or not all(
+            isinstance(r, str) and _REQUIRES.match(r) for r in requires):
+        raise ConfigError(f"{name}: header key 'requires' must be a list of \"table.column\"")
     rule = _parse_status(name, meta["status"])
 
     body = "\n".join(lines[i:])
@@ -245,6 +271,9 @@ def parse_metric_file(path: Path, source: str = "catalog") -> MetricDef:
         exceptions_sql=exceptions_sql,
         path=path,
         source=source,
+        authority=meta["authority"],
+        dated=dated,
+        requires=tuple(requires),
     )
 
 

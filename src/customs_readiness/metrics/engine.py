@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ReadinessError
 from ..policy import Policy
 from ..sql import execute, read_sql
 from ..values import dumps_json
@@ -38,8 +38,13 @@ def query_parameters(period: Period, policy: Policy) -> dict[str, Any]:
         "period_end": period.end,
         "informal_types": list(policy.values["informal_entry_types"]),
         "ctpat_tiers": list(policy.values["ctpat_validated_tiers"]),
-        "broker_loose": policy.values["broker_condition"] == "loose",
+        "broker_ctpat_required": policy.values["broker_condition"] == "ctpat_validated_broker",
         "penalty_floor": policy.values["penalty_floor"],
+        "floor_case_kinds": list(policy.values["floor_applies_to"]),
+        # per metric (metric_parameters): the records a figure counts, and its effective date
+        "scope_start": period.start,
+        "scope_end": period.end,
+        "effective_on": policy.effective_on("default"),
         "repeat_window_start": date(end.year - years, end.month, end.day),
         "repeat_min_cases": policy.values["repeat_offender_min_cases"],
     }
@@ -94,7 +99,27 @@ def _ratio(num: int | Decimal | None, den: int | Decimal | None) -> Decimal | No
         return (Decimal(num) / Decimal(den)).normalize() if num else Decimal(0)
 
 
-def _compute(con, d: MetricDef, params: dict[str, Any]) -> tuple[Any, Any, Any]:
+def metric_parameters(d: MetricDef, period: Period, policy: Policy,
+                      base: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The parameters of ``d``'s figure and of its before-the-order baseline (None when the
+    metric is not dated or the period has no day before its effective date).
+
+    A dated metric counts the records in [max(period start, effective date), period end);
+    its baseline those in [period start, min(effective date, period end)).
+    """
+    effective = policy.effective_on(d.id)
+    params = {**base, "effective_on": effective}
+    if not d.dated:
+        return params, None
+    in_force = {**params, "scope_start": max(period.start, effective), "scope_end": period.end}
+    if effective <= period.start:
+        return in_force, None
+    return in_force, {**params, "scope_start": period.start,
+                      "scope_end": min(effective, period.end)}
+
+
+def _compute(con, d: MetricDef, params: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
+    """(value, numerator, denominator, missing) of one metric query."""
     where = str(d.path) if d.path else d.id
     cur = execute(con, d.sql, params, where)
     cols = [c[0] for c in cur.description]
@@ -102,19 +127,73 @@ def _compute(con, d: MetricDef, params: dict[str, Any]) -> tuple[Any, Any, Any]:
     if len(rows) != 1:
         raise ConfigError(f"{where}: the value query must return exactly one row, got {len(rows)}")
     row = dict(zip(cols, rows[0], strict=True))
+    shape = sorted(c for c in cols if c != "missing")
     try:
-        if cols == ["value"]:
-            return _to_number(row["value"]), None, None
-        if sorted(cols) == ["denominator", "numerator"]:
+        missing = _to_number(row["missing"]) if "missing" in row else None
+        if shape == ["value"]:
+            return _to_number(row["value"]), None, None, missing
+        if shape == ["denominator", "numerator"]:
             num, den = _to_number(row["numerator"]), _to_number(row["denominator"])
-            return _ratio(num, den), num, den
+            return _ratio(num, den), num, den, missing
     except TypeError as exc:
         raise ConfigError(f"{where}: the query returned a {exc} value, not a number") from None
     raise ConfigError(
         f"{where}: the value query must return one column 'value', or 'numerator' and "
-        f"'denominator'; got {', '.join(cols)}"
+        f"'denominator' (and optionally 'missing'); got {', '.join(cols)}"
     )
 
+
+def carried_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]] | None:
+    """Columns the loaded files carried, by table (None: no bookkeeping says, e.g. a
+    database filled by other means or loaded by an earlier version, so all count as carried).
+    A table without any loaded file is absent (the report says it was not provided)."""
+    rows = con.execute(
+        "select table_name, carried_columns from load_files where file_name is not null"
+    ).fetchall()
+    if not rows or any(c is None for _t, c in rows):
+        return None
+    out: dict[str, set[str]] = {}
+    for table, cols in rows:
+        out.setdefault(table, set()).update(c for c in cols.split(",") if c)
+    return out
+
+
+def _not_provided(d: MetricDef, carried: dict[str, set[str]] | None) -> tuple[str, ...]:
+    if carried is None:
+        return ()
+    out = []
+    for ref in d.requires:
+        table, column = ref.split(".", 1)
+        if table in carried and column not in carried[table]:
+            out.append(ref)
+    return tuple(out)
+
+
+def check_period_has_records(con: duckdb.DuckDBPyConnection, period: Period) -> None:
+    """Refuse a period without entries, penalty cases and disposal cases: it is no clean
+    year but no data. Raises ReadinessError naming the periods that do have records."""
+    p = {"s": period.start, "e": period.end}
+    found = con.execute(
+        "select (select count(*) from entries where entry_date >= $s and entry_date < $e)"
+        " + (select count(*) from penalties where issued_on >= $s and issued_on < $e)"
+        " + (select count(*) from disposals where opened_on >= $s and opened_on < $e)", p,
+    ).fetchone()[0]
+    if found:
+        return
+    fsm = period.fiscal_start_month
+    shift = 0 if fsm == 1 else 1
+    years = [r[0] for r in con.execute(
+        "select distinct year(d) + case when $shift = 1 and month(d) >= $m then 1 else 0 end as y "
+        "from (select entry_date as d from entries union all select issued_on from penalties "
+        "union all select opened_on from disposals) where d is not null order by y",
+        {"shift": shift, "m": fsm},
+    ).fetchall()]
+    prefix = "CY" if fsm == 1 else "FY"
+    held = ", ".join(f"{prefix}{y}" for y in years) if years else "none (nothing is loaded)"
+    raise ReadinessError(
+        f"no entries, penalty cases or disposal cases in {period.label} "
+        f"({period.start.isoformat()} to {period.end.isoformat()}, end exclusive); "
+        f"periods with records: {held}")
 
 
 def compute_run(con: duckdb.DuckDBPyConnection, period: Period, policy: Policy,
@@ -127,14 +206,29 @@ def compute_run(con: duckdb.DuckDBPyConnection, period: Period, policy: Policy,
     """
     check_policy_against(list(defs), policy)
     prepare_period(con, period, policy, force=True)
-    params = query_parameters(period, policy)
+    base = query_parameters(period, policy)
+    carried = carried_columns(con)
     results: dict[str, MetricResult] = {}
     for d in defs:
         if d.id == SCORE_ID:
             continue
-        value, num, den = _compute(con, d, params)
+        params, before_params = metric_parameters(d, period, policy, base)
+        effective = params["effective_on"] if d.dated else None
+        absent = _not_provided(d, carried)
+        if absent:  # the data cannot say: no figure, never a green 0 or a red 0 %
+            results[d.id] = MetricResult(d.id, None, "n/a" if d.is_control else None, d,
+                                         status_rule=d.describe_status(policy),
+                                         effective_on=effective, not_provided=absent)
+            continue
+        value, num, den, missing = _compute(con, d, params)
+        before = None
+        if before_params is not None:
+            before = _compute(con, d, before_params)[0]
+        in_force = effective is None or effective < period.end
+        status = evaluate_status(d, value, policy) if in_force else "n/a"
         results[d.id] = MetricResult(
-            d.id, value, evaluate_status(d, value, policy), d, num, den, d.describe_status(policy)
+            d.id, value, status, d, num, den, d.describe_status(policy),
+            before_order=before, effective_on=effective, missing=missing,
         )
     score = readiness_score(results.values(), policy)
     ordered: dict[str, MetricResult] = {}
@@ -154,7 +248,7 @@ def write_lists(con: duckdb.DuckDBPyConnection, run: MetricRun, temp: bool) -> N
     ``compute_run`` built. ``temp``: temp tables of this connection (nothing written to the
     database); otherwise stored tables, replacing those of an earlier run of the period
     (the caller holds the transaction)."""
-    params = query_parameters(run.period, run.policy)
+    base = query_parameters(run.period, run.policy)
     kind = "temp table" if temp else "table"
     if not temp:
         for name in stored_list_tables(con, run.period):
@@ -168,6 +262,7 @@ def write_lists(con: duckdb.DuckDBPyConnection, run: MetricRun, temp: bool) -> N
         if not r.has_records:  # the columns only: DuckDB plans LIMIT 0 without reading data
             body = f"select * from ({body}) limit 0"
         sql = f'create or replace {kind} "{name}" as ' + body
+        params = metric_parameters(d, run.period, run.policy, base)[0]
         execute(con, sql, params, f"{d.path or d.id} (exceptions)")
     volume = volume_table(run.period, temp)
     con.execute(f'create or replace {kind} "{volume}" as select * from period_volume')
@@ -187,6 +282,7 @@ def exception_records(con: duckdb.DuckDBPyConnection, run: MetricRun,
     if not d.exceptions_sql:
         raise ConfigError(f"metric '{metric_id}' has no exception list")
     prepare_period(con, run.period, run.policy)
-    params = query_parameters(run.period, run.policy)
+    params = metric_parameters(d, run.period, run.policy,
+                               query_parameters(run.period, run.policy))[0]
     cur = execute(con, d.exceptions_sql, params, f"{d.path or d.id} (exceptions)")
     return [c[0] for c in cur.description], cur.fetchall()

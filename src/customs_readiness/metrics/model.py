@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -26,14 +27,20 @@ class MetricResult:
     numerator: int | Decimal | None = None
     denominator: int | Decimal | None = None
     status_rule: str = "informational"  # plain words with the numbers of the policy used
+    # A dated metric: the figure over the records before its effective date (no status).
+    before_order: int | Decimal | None = None
+    effective_on: date | None = None  # a dated metric's effective date
+    missing: int | None = None  # rows lacking the amount a sum needs (None: not a sum)
+    not_provided: tuple[str, ...] = ()  # deciding columns no loaded file carried
 
     @property
     def has_records(self) -> bool:
-        """Whether records can stand behind the figure: not for a null figure or a count of
-        0 (a rate of 0 has: every record failed). The one definition every output uses."""
-        if self.value is None:
-            return False
-        return not (self.definition.unit == "count" and self.value == 0)
+        """Whether records can stand behind the figure or its before-the-order baseline: not
+        for a null figure or a count of 0 (a rate of 0 has: every record failed). The one
+        definition every output uses."""
+        count = self.definition.unit == "count"
+        return any(v is not None and not (count and v == 0)
+                   for v in (self.value, self.before_order))
 
 
 @dataclass
@@ -69,9 +76,17 @@ class MetricRun:
                 "title": d.title,
                 "unit": d.unit,
                 "section": d.section,
+                "authority": d.authority,
                 "control": d.is_control,
                 "source": d.source,
             }
+            if d.dated:
+                entry["effective_on"] = r.effective_on.isoformat() if r.effective_on else None
+                entry["before_order"] = json_value(r.before_order, d.unit)
+            if r.missing is not None:
+                entry["missing"] = r.missing
+            if r.not_provided:
+                entry["not_provided"] = list(r.not_provided)
             if r.numerator is not None or r.denominator is not None:
                 entry["numerator"] = json_value(r.numerator, d.unit)
                 entry["denominator"] = json_value(r.denominator, d.unit)

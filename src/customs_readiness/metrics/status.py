@@ -78,6 +78,11 @@ def readiness_score(results: Iterable[MetricResult], policy: Policy) -> Decimal 
 
 
 def check_policy_against(defs: list[MetricDef], policy: Policy) -> None:
+    dated = {d.id for d in defs if d.dated or d.authority in ("order", "reported")}
+    for metric_id in policy.values["effective_on"]:
+        if metric_id != "default" and metric_id not in dated:
+            raise ConfigError(f"{policy.source}: unknown key 'effective_on.{metric_id}' "
+                              "(not a metric of the order in this run)")
     controls = {d.id for d in defs if d.is_control}
     for table in ("thresholds", "weights"):
         for metric_id in policy.values[table]:

@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -152,9 +153,22 @@ _STORAGE_DDL = (
         numerator varchar,
         denominator varchar,
         status varchar,
+        authority varchar,
+        dated boolean,
+        effective_on date,
+        before_order varchar,
+        missing bigint,
+        not_provided varchar,
         primary key (period_start, period_end, metric_id)
     )
     """,
+    # runs stored by catalog version 1 lack these (read back as undated indicators)
+    "alter table metric_results add column if not exists authority varchar",
+    "alter table metric_results add column if not exists dated boolean",
+    "alter table metric_results add column if not exists effective_on date",
+    "alter table metric_results add column if not exists before_order varchar",
+    "alter table metric_results add column if not exists missing bigint",
+    "alter table metric_results add column if not exists not_provided varchar",
 )
 
 
@@ -191,6 +205,8 @@ def store_run(con: duckdb.DuckDBPyConnection, run: MetricRun) -> None:
             dumps_json(d.rule.as_dict(), indent=0) if d.rule else None, r.status_rule,
             d.exceptions_sql is not None, str(d.path) if d.path else None,
             _text(r.value), _text(r.numerator), _text(r.denominator), r.status,
+            d.authority, d.dated, r.effective_on, _text(r.before_order), r.missing,
+            ",".join(r.not_provided) or None,
         ))
     if True:
         con.execute("delete from metric_results where period_start = $s and period_end = $e",
@@ -221,6 +237,9 @@ def _policy_from_json(text: str, version: str, source: str) -> Policy:
     values["penalty_floor"] = Decimal(str(values["penalty_floor"]))
     if "score_bands" in values:
         values["score_bands"] = _decimals(values["score_bands"])
+    if "effective_on" in values:
+        values["effective_on"] = {k: date.fromisoformat(v)
+                                  for k, v in values["effective_on"].items()}
     return Policy(values=values, version=version, source=source)
 
 
@@ -265,22 +284,28 @@ def load_stored_run(con: duckdb.DuckDBPyConnection, period: Period) -> MetricRun
         current = {d.id: d for d in discover()}
     rows = con.execute(
         "select metric_id, source, section, title, unit, definition, basis, status_spec, "
-        "status_rule, has_exceptions, path, value, numerator, denominator, status "
+        "status_rule, has_exceptions, path, value, numerator, denominator, status, "
+        "authority, dated, effective_on, before_order, missing, not_provided "
         "from metric_results where period_start = $s and period_end = $e order by position",
         {"s": period.start, "e": period.end},
     ).fetchall()
     results: dict[str, MetricResult] = {}
     for (mid, src, section, title, unit, definition, basis, spec, rule_text, _has_exc, path,
-         value, num, den, status) in rows:
+         value, num, den, status, authority, dated, effective_on, before, missing,
+         not_provided) in rows:
         live = current.get(mid)
         d = MetricDef(
             id=mid, title=title, unit=unit, section=section, definition=definition, basis=basis,
             rule=_rule_from_json(spec), sql=live.sql if live else "",
             exceptions_sql=live.exceptions_sql if live else None,
             path=Path(path) if path else None, source=src,
+            authority=authority or "indicator", dated=bool(dated),
+            requires=live.requires if live else (),
         )
         results[mid] = MetricResult(
-            mid, _number(value, unit), status, d, _number(num), _number(den), rule_text
+            mid, _number(value, unit), status, d, _number(num), _number(den), rule_text,
+            before_order=_number(before, unit), effective_on=effective_on, missing=missing,
+            not_provided=tuple(not_provided.split(",")) if not_provided else (),
         )
     stored_period = Period(period.start, period.end, label, year, fsm)
     return MetricRun(stored_period, policy, results, _number(score, "score") if score else None,
