@@ -24,5 +24,6 @@ with disposed_by_period_end as (
 select
     case when count(*) > 0 and count(domestic_value) = 0 then null
          else coalesce(sum(domestic_value), 0) end as value,
-    count(*) - count(domestic_value) as missing
+    count(*) - count(domestic_value) as missing,
+    count(*) as rows
 from disposed_by_period_end

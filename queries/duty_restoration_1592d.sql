@@ -21,5 +21,6 @@ with open_1592_cases as (
 select
     case when count(*) > 0 and count(loss_of_revenue) = 0 then null
          else coalesce(sum(loss_of_revenue), 0) end as value,
-    count(*) - count(loss_of_revenue) as missing
+    count(*) - count(loss_of_revenue) as missing,
+    count(*) as rows
 from open_1592_cases

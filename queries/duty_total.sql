@@ -16,5 +16,6 @@
 select
     case when count(*) > 0 and count(duty_amount) = 0 then null
          else coalesce(sum(duty_amount), 0) end as value,
-    count(*) - count(duty_amount) as missing
+    count(*) - count(duty_amount) as missing,
+    count(*) as rows
 from period_lines

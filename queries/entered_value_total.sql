@@ -16,5 +16,6 @@
 select
     case when count(*) > 0 and count(entered_value) = 0 then null
          else coalesce(sum(entered_value), 0) end as value,
-    count(*) - count(entered_value) as missing
+    count(*) - count(entered_value) as missing,
+    count(*) as rows
 from period_value_lines

@@ -34,7 +34,8 @@ minimum_per_case as (
 select
     case when count(*) > 0 and count(assessed_amount) = 0 then null
          else coalesce(sum(minimum_payable), 0) end as value,
-    count(*) - count(assessed_amount) as missing
+    count(*) - count(assessed_amount) as missing,
+    count(*) as rows
 from minimum_per_case
 
 -- exceptions

@@ -19,5 +19,6 @@ with claims as (
 select
     case when count(*) > 0 and count(assessed_amount) = 0 then null
          else coalesce(sum(assessed_amount), 0) end as value,
-    count(*) - count(assessed_amount) as missing
+    count(*) - count(assessed_amount) as missing,
+    count(*) as rows
 from claims

@@ -60,7 +60,8 @@ statutory_maximum as (
 select
     case when count(*) > 0 and count(maximum) = 0 then null
          else coalesce(sum(maximum), 0) end as value,
-    count(*) - count(maximum) as missing
+    count(*) - count(maximum) as missing,
+    count(*) as rows
 from statutory_maximum
 
 -- exceptions

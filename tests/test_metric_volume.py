@@ -40,7 +40,7 @@ def _folder(path: Path, extra_lines: list[list[str]] = ()) -> Path:
 
 
 def _by_group(cols: list[str], rows: list[tuple]) -> dict[int, tuple]:
-    return {r[0]: tuple(r[1:]) for r in rows} if cols[0] == "type_group" else {}
+    return {r[0]: tuple(r[1:6]) for r in rows} if cols[0] == "type_group" else {}
 
 
 def test_volume_counts_each_line_once_and_leaves_chapter_99_value_out(tmp_path: Path) -> None:
@@ -49,7 +49,8 @@ def test_volume_counts_each_line_once_and_leaves_chapter_99_value_out(tmp_path: 
     figures = compute_or_load(con, period_for(2026), load_policy(None), store=True, reuse=False)
     run = figures.run
     cols, rows = figures.volume
-    assert cols == ["type_group", "entries", "lines", "entered_value", "duty", "fees"]
+    assert cols == ["type_group", "entries", "lines", "entered_value", "duty", "fees",
+                    "duty_missing"]
     # group 1 (01-08): AAA..11 only (AAA..33 is dated 2025); its line 1 has two ordinals
     # (one line), line 2 one: 2 lines; entered value 100.00 + 200.00 (the Chapter 99
     # ordinal's 50.00 left out) = 300.00; duty 5.00 + 25.00 = 30.00; fees 1.00 + 0.10 = 1.10.

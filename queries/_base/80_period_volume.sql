@@ -22,7 +22,9 @@ amounts_per_group as (
     select
         type_group,
         sum(case when is_chapter_99 then 0 else entered_value end) as entered_value,
-        sum(duty_amount) as duty,
+        -- null when no line of the group carries a duty amount: not provided, never $0.00
+        case when count(duty_amount) = 0 then null else sum(duty_amount) end as duty,
+        count(*) - count(duty_amount) as duty_missing,
         sum(coalesce(mpf_amount, 0) + coalesce(hmf_amount, 0)) as fees
     from period_lines
     group by type_group
@@ -33,8 +35,9 @@ select
     g.entries,
     coalesce(l.lines, 0) as lines,
     coalesce(a.entered_value, 0) as entered_value,
-    coalesce(a.duty, 0) as duty,
-    coalesce(a.fees, 0) as fees
+    case when l.lines is null then 0 else a.duty end as duty,
+    coalesce(a.fees, 0) as fees,
+    coalesce(a.duty_missing, 0) as duty_missing
 from entries_per_group as g
 left join lines_per_group as l using (type_group)
 left join amounts_per_group as a using (type_group)

@@ -12,8 +12,10 @@ with cases_in_period as (
 select program,
        action,
        count(*) as cases,
-       coalesce(sum(domestic_value), 0) as domestic_value,
-       coalesce(sum(msrp_value), 0) as msrp_value
+       sum(domestic_value) as domestic_value,  -- null: no case carries it (not provided)
+       count(*) - count(domestic_value) as domestic_value_missing,
+       sum(msrp_value) as msrp_value,
+       count(*) - count(msrp_value) as msrp_value_missing
 from cases_in_period
 group by program, action
 order by program, action

@@ -6,14 +6,16 @@ with cases_in_period as (
          coalesce(statute, 'not stated') as statute,
          assessed_amount,
          mitigated_amount,
-         paid_amount
+         -- as of the period's end: a payment made after it is not counted
+         case when paid_on is null or paid_on < $period_end then paid_amount end as paid_amount
   from penalties
   where issued_on >= $period_start and issued_on < $period_end
 )
 select case_kind,
        statute,
        count(*) as cases,
-       coalesce(sum(assessed_amount), 0) as assessed,
+       sum(assessed_amount) as assessed,  -- null: no case carries it (not provided)
+       count(*) - count(assessed_amount) as assessed_missing,
        coalesce(sum(mitigated_amount), 0) as mitigated,
        coalesce(sum(paid_amount), 0) as paid
 from cases_in_period

@@ -30,3 +30,17 @@ ENTRY_TYPE_GROUPS = {
     5: "Government (51, 52)",
     6: "Other entry types",
 }
+
+# Where a figure's force comes from (metric header key `authority`), as printed beside it.
+AUTHORITY_LABELS = {
+    "order": "Order",
+    "reported": "Reported",
+    "statute": "Statute",
+    "indicator": "Indicator",
+}
+AUTHORITY_LEGEND = {
+    "order": "the text of Executive Order 14411 as published",
+    "reported": "a reading reported by secondary sources, pending CBP's rules",
+    "statute": "existing statute and regulation",
+    "indicator": "this tool's own measure",
+}

@@ -37,6 +37,7 @@ CATALOG_ORDER: tuple[str, ...] = (
     "foreign_ior_informal_entries",
     "foreign_ior_formal_without_ctpat_cover",
     "foreign_ior_formal_without_ctpat_cover_strict",
+    "foreign_ior_formal_without_ctpat_cover_licensed",
     "foreign_ior_continuous_bond_without_permission",
     "unknown_ior_status_entries",
     "importers_not_in_good_standing",

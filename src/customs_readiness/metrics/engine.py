@@ -118,8 +118,9 @@ def metric_parameters(d: MetricDef, period: Period, policy: Policy,
                       "scope_end": min(effective, period.end)}
 
 
-def _compute(con, d: MetricDef, params: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
-    """(value, numerator, denominator, missing) of one metric query."""
+def _compute(con, d: MetricDef, params: dict[str, Any]) -> tuple[Any, Any, Any, Any, Any]:
+    """(value, numerator, denominator, missing, rows) of one metric query: ``missing`` and
+    ``rows`` (the rows in scope, for "n of m not provided") only from queries of sums."""
     where = str(d.path) if d.path else d.id
     cur = execute(con, d.sql, params, where)
     cols = [c[0] for c in cur.description]
@@ -127,19 +128,20 @@ def _compute(con, d: MetricDef, params: dict[str, Any]) -> tuple[Any, Any, Any, 
     if len(rows) != 1:
         raise ConfigError(f"{where}: the value query must return exactly one row, got {len(rows)}")
     row = dict(zip(cols, rows[0], strict=True))
-    shape = sorted(c for c in cols if c != "missing")
+    shape = sorted(c for c in cols if c not in ("missing", "rows"))
     try:
         missing = _to_number(row["missing"]) if "missing" in row else None
+        rows_in_scope = _to_number(row["rows"]) if "rows" in row else None
         if shape == ["value"]:
-            return _to_number(row["value"]), None, None, missing
+            return _to_number(row["value"]), None, None, missing, rows_in_scope
         if shape == ["denominator", "numerator"]:
             num, den = _to_number(row["numerator"]), _to_number(row["denominator"])
-            return _ratio(num, den), num, den, missing
+            return _ratio(num, den), num, den, missing, rows_in_scope
     except TypeError as exc:
         raise ConfigError(f"{where}: the query returned a {exc} value, not a number") from None
     raise ConfigError(
         f"{where}: the value query must return one column 'value', or 'numerator' and "
-        f"'denominator' (and optionally 'missing'); got {', '.join(cols)}"
+        f"'denominator' (and optionally 'missing' and 'rows'); got {', '.join(cols)}"
     )
 
 
@@ -220,7 +222,7 @@ def compute_run(con: duckdb.DuckDBPyConnection, period: Period, policy: Policy,
                                          status_rule=d.describe_status(policy),
                                          effective_on=effective, not_provided=absent)
             continue
-        value, num, den, missing = _compute(con, d, params)
+        value, num, den, missing, rows_in_scope = _compute(con, d, params)
         before = None
         if before_params is not None:
             before = _compute(con, d, before_params)[0]
@@ -229,6 +231,7 @@ def compute_run(con: duckdb.DuckDBPyConnection, period: Period, policy: Policy,
         results[d.id] = MetricResult(
             d.id, value, status, d, num, den, d.describe_status(policy),
             before_order=before, effective_on=effective, missing=missing,
+            rows_in_scope=rows_in_scope,
         )
     score = readiness_score(results.values(), policy)
     ordered: dict[str, MetricResult] = {}

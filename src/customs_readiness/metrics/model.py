@@ -31,6 +31,7 @@ class MetricResult:
     before_order: int | Decimal | None = None
     effective_on: date | None = None  # a dated metric's effective date
     missing: int | None = None  # rows lacking the amount a sum needs (None: not a sum)
+    rows_in_scope: int | None = None  # the rows a sum ran over (the m of "n of m")
     not_provided: tuple[str, ...] = ()  # deciding columns no loaded file carried
 
     @property

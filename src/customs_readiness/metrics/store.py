@@ -159,6 +159,7 @@ _STORAGE_DDL = (
         before_order varchar,
         missing bigint,
         not_provided varchar,
+        rows_in_scope bigint,
         primary key (period_start, period_end, metric_id)
     )
     """,
@@ -169,6 +170,7 @@ _STORAGE_DDL = (
     "alter table metric_results add column if not exists before_order varchar",
     "alter table metric_results add column if not exists missing bigint",
     "alter table metric_results add column if not exists not_provided varchar",
+    "alter table metric_results add column if not exists rows_in_scope bigint",
 )
 
 
@@ -206,7 +208,7 @@ def store_run(con: duckdb.DuckDBPyConnection, run: MetricRun) -> None:
             d.exceptions_sql is not None, str(d.path) if d.path else None,
             _text(r.value), _text(r.numerator), _text(r.denominator), r.status,
             d.authority, d.dated, r.effective_on, _text(r.before_order), r.missing,
-            ",".join(r.not_provided) or None,
+            ",".join(r.not_provided) or None, r.rows_in_scope,
         ))
     if True:
         con.execute("delete from metric_results where period_start = $s and period_end = $e",
@@ -285,14 +287,14 @@ def load_stored_run(con: duckdb.DuckDBPyConnection, period: Period) -> MetricRun
     rows = con.execute(
         "select metric_id, source, section, title, unit, definition, basis, status_spec, "
         "status_rule, has_exceptions, path, value, numerator, denominator, status, "
-        "authority, dated, effective_on, before_order, missing, not_provided "
+        "authority, dated, effective_on, before_order, missing, not_provided, rows_in_scope "
         "from metric_results where period_start = $s and period_end = $e order by position",
         {"s": period.start, "e": period.end},
     ).fetchall()
     results: dict[str, MetricResult] = {}
     for (mid, src, section, title, unit, definition, basis, spec, rule_text, _has_exc, path,
          value, num, den, status, authority, dated, effective_on, before, missing,
-         not_provided) in rows:
+         not_provided, rows_in_scope) in rows:
         live = current.get(mid)
         d = MetricDef(
             id=mid, title=title, unit=unit, section=section, definition=definition, basis=basis,
@@ -306,6 +308,7 @@ def load_stored_run(con: duckdb.DuckDBPyConnection, period: Period) -> MetricRun
             mid, _number(value, unit), status, d, _number(num), _number(den), rule_text,
             before_order=_number(before, unit), effective_on=effective_on, missing=missing,
             not_provided=tuple(not_provided.split(",")) if not_provided else (),
+            rows_in_scope=rows_in_scope,
         )
     stored_period = Period(period.start, period.end, label, year, fsm)
     return MetricRun(stored_period, policy, results, _number(score, "score") if score else None,

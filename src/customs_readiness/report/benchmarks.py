@@ -23,11 +23,13 @@ class Benchmark:
     metric: str | None = None
     goal: Decimal | None = None
     note: str = ""
+    comparison: str = "context"  # "like_for_like" (above/below is said) or "context"
+    measures: str = ""
 
 
 BENCHMARKS_FILE = Path(__file__).with_name("benchmarks_cbp.toml")
 _BENCHMARK_KEYS = {"id", "title", "value", "unit", "fiscal_year", "source", "url", "metric",
-                   "goal", "note"}
+                   "goal", "note", "comparison", "measures"}
 
 
 def load_benchmarks(path: Path = BENCHMARKS_FILE) -> list[Benchmark]:
@@ -47,6 +49,9 @@ def load_benchmarks(path: Path = BENCHMARKS_FILE) -> list[Benchmark]:
         for key in ("id", "title", "value", "unit", "fiscal_year", "source", "url"):
             if not isinstance(item.get(key), str) or not item[key]:
                 raise ConfigError(f"{path}: benchmark {i}: {key!r} must be a non-empty string")
+        if item.get("comparison", "context") not in ("context", "like_for_like"):
+            raise ConfigError(f"{path}: benchmark {i}: 'comparison' must be \"context\" or "
+                              "\"like_for_like\"")
         try:
             value = Decimal(item["value"])
             goal = Decimal(item["goal"]) if item.get("goal") else None
@@ -55,5 +60,7 @@ def load_benchmarks(path: Path = BENCHMARKS_FILE) -> list[Benchmark]:
         out.append(Benchmark(id=item["id"], title=item["title"], value=value, unit=item["unit"],
                              fiscal_year=item["fiscal_year"], source=item["source"],
                              url=item["url"], metric=item.get("metric"), goal=goal,
-                             note=item.get("note", "")))
+                             note=item.get("note", ""),
+                             comparison=item.get("comparison", "context"),
+                             measures=item.get("measures", "")))
     return out

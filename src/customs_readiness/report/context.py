@@ -21,11 +21,26 @@ from typing import Any
 from ..schema import TABLES
 from ..speed import Deferred
 from ..values import to_decimal as _dec
-from ..vocabulary import EXTRA_SECTION_TITLE, SECTIONS, STATUS_LABELS, STATUS_ORDER
+from ..vocabulary import (
+    AUTHORITY_LABELS,
+    AUTHORITY_LEGEND,
+    EXTRA_SECTION_TITLE,
+    SECTIONS,
+    STATUS_LABELS,
+    STATUS_ORDER,
+)
 from . import facts
 from .benchmarks import Benchmark, load_benchmarks
 from .csvfile import arrow_to_csv
-from .format import cell_text, fmt_change, fmt_count, fmt_date, fmt_number, fmt_rate, fmt_value
+from .format import (
+    cell_text,
+    fmt_change,
+    fmt_count,
+    fmt_date,
+    fmt_number,
+    fmt_rate,
+    fmt_value,
+)
 from .model import Attachment, Report
 
 EXCEPTION_ROWS = 10  # rows of each exception list printed in the PDF (the CSV has all)
@@ -70,37 +85,76 @@ def _status(result: Any) -> str | None:
     return None if s is None else str(s)
 
 
-def _metric_row(result: Any, prior_run: Any, missing_tables: set[str]) -> dict[str, Any]:
+def _metric_row(result: Any, prior_run: Any, missing_tables: set[str],
+                period_end: dt.date) -> dict[str, Any]:
     d = result.definition
     value = result.value
     unit = _attr(d, "unit", "")
     reads = _tables_read(_attr(d, "sql", ""))
     not_provided = sorted(reads & missing_tables)
     shown_missing = bool(not_provided) and (value is None or _dec(value) == 0)
+    columns_absent = tuple(_attr(result, "not_provided", ()) or ())
+    dated = bool(_attr(d, "dated", False))
+    effective = _attr(result, "effective_on")
+    not_in_force = dated and effective is not None and effective >= period_end
     prior_value = None
     has_prior = False
+    prior_in_force = True
     if prior_run is not None and result.id in prior_run.results:
         has_prior = True
-        prior_value = prior_run.results[result.id].value
+        prior = prior_run.results[result.id]
+        prior_value = prior.value
+        prior_effective = _attr(prior, "effective_on")
+        # a dated control not yet in force last year has no figure to compare with
+        prior_in_force = not (prior_effective is not None
+                              and prior_effective >= prior_run.period.end)
     status = _status(result)
+    if columns_absent or shown_missing:
+        value_text = "not provided"
+    elif not_in_force:
+        value_text = "not in force"
+    else:
+        value_text = "not provided" if value is None and _attr(result, "missing") else \
+            fmt_value(value, unit)
+    missing = _attr(result, "missing")
+    rows_in_scope = _attr(result, "rows_in_scope")
+    missing_text = ""
+    if missing and value is not None and not (columns_absent or shown_missing or not_in_force):
+        missing_text = (f"{fmt_count(missing)} of {fmt_count(rows_in_scope)} not provided"
+                        if rows_in_scope else f"{fmt_count(missing)} not provided")
+    before = _attr(result, "before_order")
+    authority = _attr(d, "authority", "indicator")
     return {
         "id": result.id,
         "title": _attr(d, "title", result.id),
         "unit": unit,
         "value": value,
-        "value_text": ("not provided" if shown_missing else fmt_value(value, unit)),
-        "not_provided": shown_missing,
+        "value_text": value_text,
+        "missing_text": missing_text,
+        "not_provided": shown_missing or bool(columns_absent),
         "missing_tables": not_provided,
+        "missing_columns": list(columns_absent),
         "status": status if status else "",
         "status_label": STATUS_LABELS.get(status or "", ""),
         "is_control": bool(_attr(d, "is_control", False)),
         "definition": _attr(d, "definition", ""),
         "basis": _attr(d, "basis", ""),
+        "authority": authority,
+        "authority_label": AUTHORITY_LABELS.get(authority, authority),
+        "dated": dated,
+        "not_in_force": not_in_force,
+        "effective_on": effective,
+        "effective_text": fmt_date(effective) if dated and effective else "",
+        "before_order": before,
+        "before_text": (fmt_value(before, unit) if before is not None else "–") if dated else "",
         "status_rule": _attr(result, "status_rule", "") or _attr(d, "status_rule", "") or "",
         "section": _attr(d, "section", ""),
         "has_prior": has_prior,
-        "prior_text": fmt_value(prior_value, unit) if has_prior else "",
-        "change_text": fmt_change(value, prior_value, unit) if has_prior else "",
+        "prior_text": ((fmt_value(prior_value, unit) if prior_in_force else "not in force")
+                       if has_prior else ""),
+        "change_text": (fmt_change(value, prior_value, unit)
+                        if has_prior and prior_in_force and not not_in_force else
+                        ("–" if has_prior else "")),
     }
 
 
@@ -183,7 +237,8 @@ def _benchmarks(rows_by_id: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     for b in load_benchmarks():
         mine = _benchmark_metric(b, rows_by_id)
         comparison = ""
-        if mine and not mine["not_provided"] and mine["value"] is not None:
+        if (b.comparison == "like_for_like" and mine and not mine["not_provided"]
+                and mine["value"] is not None):
             v = _dec(mine["value"])
             comparison = "above" if v > b.value else ("below" if v < b.value else "equal to")
         out.append({
@@ -191,6 +246,8 @@ def _benchmarks(rows_by_id: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             "goal_text": fmt_value(b.goal, b.unit) if b.goal is not None else "",
             "fiscal_year": b.fiscal_year, "source": b.source, "url": b.url, "note": b.note,
             "metric_title": mine["title"] if mine else "",
+            "like_for_like": b.comparison == "like_for_like",
+            "measures": b.measures,
             "mine_text": mine["value_text"] if mine else "not comparable",
             "comparison": comparison,
         })
@@ -224,20 +281,36 @@ def _exceptions(figures: Any, limit: int
         name = f"{metric_id}.csv"
         attachments.append(Attachment(name, f"{_attr(d, 'title', metric_id)}: all "
                                       f"{total} records", data))
-        shown_cols = columns[:EXCEPTION_COLUMNS]
+        # A dated control's list holds the records before the order too, marked: that
+        # mark is printed second, right after the record's key.
+        order = list(range(len(columns)))
+        before_total = 0
+        if "predates_order" in columns:
+            k = columns.index("predates_order")
+            order = [0, k, *[i for i in order[1:] if i != k]]
+            before_total = sum(1 for v in records.column("predates_order").to_pylist() if v)
+        shown = order[:EXCEPTION_COLUMNS]
         status = _status(result) or ""
         # Rows are printed for the controls that need attention; every other list is
         # named with its count and attached, so the PDF stays short.
         printed = limit if status in ("red", "amber") else 0
+
+        def cell(column: str, v: Any) -> str:
+            if column == "predates_order":
+                return "before the order" if v else "in force"
+            return _clip(cell_text(v))
+
         by_section.setdefault(_attr(d, "section", ""), []).append({
             "metric_id": metric_id,
             "title": _attr(d, "title", metric_id),
             "status": status,
-            "columns": [c.strip("_").replace("_", " ") for c in shown_cols],
-            "hidden_columns": max(0, len(columns) - len(shown_cols)),
-            "rows": [[_clip(cell_text(v)) for v in row[:EXCEPTION_COLUMNS]] for row in rows[:printed]],
+            "columns": [columns[i].strip("_").replace("_", " ") for i in shown],
+            "hidden_columns": max(0, len(columns) - len(shown)),
+            "rows": [[cell(columns[i], row[i]) for i in shown] for row in rows[:printed]],
             "total": total,
             "total_text": fmt_count(total),
+            "before_total": before_total,
+            "before_total_text": fmt_count(before_total),
             "attachment": name,
         })
     return by_section, attachments
@@ -280,7 +353,7 @@ def build_report(
 
     # Catalog order (the run's order) throughout; ids break no ties since they are unique.
     order = {mid: i for i, mid in enumerate(run.results)}
-    rows = [_metric_row(run.results[mid], prior_run, missing) for mid in run.results]
+    rows = [_metric_row(run.results[mid], prior_run, missing, period.end) for mid in run.results]
     rows_by_id = {r["id"]: r for r in rows}
     sections: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
     extra: list[dict[str, Any]] = []
@@ -357,6 +430,14 @@ def build_report(
                    "rows": (policy_rows := _policy_rows(policy)),
                    "key_width": max((len(k) for k, _ in policy_rows), default=0)},
         "penalty_floor": _penalty_floor_text(policy_values),
+        "authority_legend": [{"label": AUTHORITY_LABELS[k], "text": v}
+                             for k, v in AUTHORITY_LEGEND.items()],
+        "effective_dates": sorted({r["effective_on"] for r in rows if r["dated"]
+                                   and r["effective_on"] is not None}),
+        "effective_dates_text": ", ".join(fmt_date(d) for d in sorted(
+            {r["effective_on"] for r in rows if r["dated"] and r["effective_on"] is not None})),
+        "any_not_in_force": any(r["not_in_force"] for r in rows),
+        "broker_condition": policy_values.get("broker_condition", "licensed"),
         "flagged": flagged,
         "sections": sections,
         "section_headings": SECTIONS,

@@ -17,7 +17,7 @@ from ..sql import fetch, report_query
 from ..vocabulary import ENTRY_TYPE_GROUPS
 from . import charts
 from .csvfile import arrow_to_csv
-from .format import cell_text, fmt_count, fmt_money, fmt_rate
+from .format import cell_text, figure_text, fmt_count, fmt_money, fmt_rate
 from .model import Attachment
 
 
@@ -94,24 +94,34 @@ def cbp_shaped_tables(con, volume: tuple[list[str], list[tuple]], params: dict[s
                       provided: set[str]) -> dict[str, Any]:
     cols, rows = volume
     entries = []
-    totals = {"entries": 0, "lines": 0, "entered_value": Decimal(0), "duty": Decimal(0),
-              "fees": Decimal(0)}
+    totals: dict[str, Any] = {"entries": 0, "lines": 0, "entered_value": Decimal(0),
+                              "duty": None, "fees": Decimal(0), "duty_missing": 0}
     for r in dicts(cols, rows):
-        for k in totals:
-            totals[k] += r[k]
+        for k in ("entries", "lines", "entered_value", "fees", "duty_missing"):
+            totals[k] += r.get(k) or 0
+        if r["duty"] is not None:  # a sum of the groups that carry duty amounts
+            totals["duty"] = (totals["duty"] or Decimal(0)) + r["duty"]
+        duty_rows = r["lines"] if r["lines"] else None
         entries.append({"group": ENTRY_TYPE_GROUPS[r["type_group"]],
                         "entries": fmt_count(r["entries"]), "lines": fmt_count(r["lines"]),
                         "entered_value": fmt_money(r["entered_value"]),
-                        "duty": fmt_money(r["duty"]), "fees": fmt_money(r["fees"])})
+                        "duty": figure_text(r["duty"], "usd", r.get("duty_missing"), duty_rows),
+                        "fees": fmt_money(r["fees"])})
+    if totals["duty"] is None and not totals["lines"]:
+        totals["duty"] = Decimal(0)  # no lines at all: a sum over nothing is 0
     entries_total = {"entries": fmt_count(totals["entries"]), "lines": fmt_count(totals["lines"]),
                      "entered_value": fmt_money(totals["entered_value"]),
-                     "duty": fmt_money(totals["duty"]), "fees": fmt_money(totals["fees"])}
+                     "duty": figure_text(totals["duty"], "usd", totals["duty_missing"],
+                                         totals["lines"]),
+                     "fees": fmt_money(totals["fees"])}
 
     penalties = None
     if "penalties" in provided:
         cols, rows = report_query(con, "dhs_penalties_by_statute", params)
         penalties = [{"kind": r["case_kind"].replace("_", " "), "statute": r["statute"],
-                      "cases": fmt_count(r["cases"]), "assessed": fmt_money(r["assessed"]),
+                      "cases": fmt_count(r["cases"]),
+                      "assessed": figure_text(r["assessed"], "usd", r["assessed_missing"],
+                                              r["cases"]),
                       "mitigated": fmt_money(r["mitigated"]), "paid": fmt_money(r["paid"])}
                      for r in dicts(cols, rows)]
     disposals = None
@@ -119,8 +129,10 @@ def cbp_shaped_tables(con, volume: tuple[list[str], list[tuple]], params: dict[s
         cols, rows = report_query(con, "dhs_disposals_by_program", params)
         disposals = [{"program": r["program"].replace("_", " "),
                       "action": r["action"].replace("_", " "), "cases": fmt_count(r["cases"]),
-                      "domestic_value": fmt_money(r["domestic_value"]),
-                      "msrp_value": fmt_money(r["msrp_value"])} for r in dicts(cols, rows)]
+                      "domestic_value": figure_text(r["domestic_value"], "usd",
+                                                    r["domestic_value_missing"], r["cases"]),
+                      "msrp_value": figure_text(r["msrp_value"], "usd", r["msrp_value_missing"],
+                                                r["cases"])} for r in dicts(cols, rows)]
     return {"entries": entries, "entries_total": entries_total,
             "lines_provided": "entry_lines" in provided,
             "penalties": penalties, "disposals": disposals}
@@ -175,8 +187,14 @@ def data_quality(con, params: dict[str, Any], provided: set[str], bookkept: bool
         tables.append({"name": name, "required": table.required,
                        "provided": name in provided,
                        "rows_text": fmt_count(count) if name in provided else "not provided"})
+    # Without closed_on, a case's status as exported stands for its state at the period's end.
+    penalty_files = con.execute(
+        "select carried_columns from load_files where table_name = 'penalties' "
+        "and file_name is not null").fetchall()
+    no_closed_on = bool(penalty_files) and all(
+        c is not None and "closed_on" not in c.split(",") for (c,) in penalty_files)
     return ({
-        "files": files, "bookkept": bookkept, "rejected_total": rejected_total,
+        "files": files, "bookkept": bookkept, "penalties_without_closed_on": no_closed_on, "rejected_total": rejected_total,
         "rejected_total_text": fmt_count(rejected_total), "first_rejected": first_rejected,
         "unknown": [{"label": label, "count": fmt_count(n)} for label, n in unknown_rows],
         "tables": tables,

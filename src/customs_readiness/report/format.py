@@ -99,6 +99,18 @@ def fmt_plain(value: Any, unit: str | None) -> str:
     return fmt_value(value, unit)
 
 
+def figure_text(value: Any, unit: str, missing: int | None = None,
+                rows: int | None = None) -> str:
+    """A figure for print: "not provided" for a sum none of whose rows carried the amount
+    (never $0.00), and "n of m not provided" beside a sum that lacks some amounts."""
+    if value is None and missing:
+        return "not provided"
+    text = fmt_value(value, unit)
+    if missing:
+        text += f" ({fmt_count(missing)} of {fmt_count(rows)} not provided)" if rows else f" ({fmt_count(missing)} not provided)"
+    return text
+
+
 def fmt_change(current: Any, prior: Any, unit: str | None) -> str:
     """Change from the prior year: percentage points for rates, signed amounts otherwise."""
     c, p = to_decimal(current), to_decimal(prior)
