@@ -57,7 +57,7 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 # Each module adds its commands to `app` with @app.command() and @handles_errors.
-_COMMAND_MODULES = ("cmd_data", "cmd_metrics", "cmd_sample", "cmd_report")
+_COMMAND_MODULES = ("cmd_data", "cmd_metrics", "cmd_sample", "cmd_report", "cmd_audit")
 for _name in _COMMAND_MODULES:
     importlib.import_module(f"{__package__}.{_name}")
 
