@@ -99,12 +99,13 @@ def audit_sample(
     plan = write_plan_pdf(sample, out, pol.version)
     typer.echo(f"Audit sample of {period.label}: {sample.lines_sampled:,} of "
                f"{sample.universe_lines:,} lines, seed {seed}")
-    typer.echo(f"{'stratum':>7}  {'entered value':<33} {'lines':>10} {'sampled':>8}")
-    for s in sample.strata:
-        label = f"{s.lower_value:,.2f} to under {s.upper_value:,.2f}"
-        if s.certainty:
-            label += " (all)"
-        typer.echo(f"{s.stratum:>7}  {label:<33} {s.lines_in_universe:>10,} {s.lines_sampled:>8,}")
+    labels = [f"{s.lower_value:,.2f} to under {s.upper_value:,.2f}"
+              + (" (certainty)" if s.certainty else "") for s in sample.strata]
+    width = max(len("entered value"), *map(len, labels))
+    typer.echo(f"{'stratum':>7}  {'entered value':<{width}} {'lines':>10} {'sampled':>8}")
+    for s, label in zip(sample.strata, labels, strict=True):
+        typer.echo(f"{s.stratum:>7}  {label:<{width}} {s.lines_in_universe:>10,} "
+                   f"{s.lines_sampled:>8,}")
     typer.echo(str(worksheet))
     typer.echo(str(plan))
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -202,8 +202,11 @@ def draw_sample(con: duckdb.DuckDBPyConnection, period: Period, *, seed: int,
     """
     if strata < 1:
         raise ReadinessError(f"--strata must be at least 1, got {strata}")
-    if certainty_value is not None and certainty_value <= 0:
-        raise ReadinessError(f"--certainty-value must be more than 0, got {certainty_value}")
+    if certainty_value is not None:
+        if certainty_value <= 0:
+            raise ReadinessError(f"--certainty-value must be more than 0, got {certainty_value}")
+        # to the cent, upward: the lines at or above 1000.005 are those at or above 1000.01
+        certainty_value = certainty_value.quantize(CENT, rounding=ROUND_CEILING)
     if size is not None and size < 1:
         raise ReadinessError(f"--size must be at least 1, got {size}")
     totals = universe.totals(con, period)

@@ -34,6 +34,7 @@ from customs_readiness import __version__
 from customs_readiness.errors import ReadinessError
 
 from .draw import ALLOCATION, METHOD, RANDOM_NUMBERS, AuditSample
+from .fmt import fmt_money
 from .universe import LINE_COLUMNS
 
 WORKSHEET_NAME = "audit-worksheet.xlsx"
@@ -178,8 +179,10 @@ def plan_items(sample: AuditSample, catalog_version: str) -> list[tuple[str, Any
     certainty = next((s for s in sample.strata if s.certainty), None)
     sampled = [s for s in sample.strata if not s.certainty]
     if sampled:
-        stratification = (f"{len(sampled)} strata by entered value (asked for "
-                          f"{sample.strata_requested}), cut where the cumulative entered value "
+        asked = ("" if len(sampled) == sample.strata_requested
+                 else f" ({sample.strata_requested} asked for; values bunch)")
+        stratification = (f"{len(sampled)} strata by entered value{asked}, cut where the "
+                          "cumulative entered value "
                           "of the lines outside the certainty stratum reaches equal shares of "
                           "their total; ranges are [lower_value, upper_value); a range with "
                           "fewer than 2 lines is merged into its neighbour.")
@@ -188,9 +191,9 @@ def plan_items(sample: AuditSample, catalog_version: str) -> list[tuple[str, Any
     if sample.certainty_value is None:
         certainty_text = "none"
     elif certainty is None:
-        certainty_text = f"{sample.certainty_value:,.2f}: no line at or above it"
+        certainty_text = f"{fmt_money(sample.certainty_value)}: no line at or above it"
     else:
-        certainty_text = (f"{sample.certainty_value:,.2f}: every line at or above it is tested "
+        certainty_text = (f"{fmt_money(sample.certainty_value)}: every line at or above it is tested "
                           f"(stratum {certainty.stratum}, {certainty.lines_in_universe:,} lines)")
     drawn = sum(s.lines_sampled for s in sampled)
     allocation = ALLOCATION
