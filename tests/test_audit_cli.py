@@ -189,3 +189,23 @@ def test_audit_cli_sample_without_database(tmp_path):
     assert result.exit_code == 2
     assert "no such database" in result.stderr
     assert not (tmp_path / "nope.duckdb").exists()
+
+
+def test_audit_cli_sample_database_without_tables(tmp_path):
+    import duckdb
+
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    result = runner.invoke(app, ["audit-sample", "--db", str(other), "--year", "2026", "--out",
+                                 str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("error: the database has no entries and entry_lines tables "
+                                     "(run `readiness load` first)")
+
+
+def test_audit_cli_sample_out_is_a_file(db, tmp_path):
+    (tmp_path / "taken").write_text("x", encoding="utf-8")
+    result = _sample(db, tmp_path / "taken")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {tmp_path / 'taken' / 'audit-worksheet.xlsx'}: "
+                                    "cannot write")

@@ -108,6 +108,4 @@ def write_plan_pdf(sample: AuditSample, out_dir: Path, catalog_version: str) -> 
                                url_fetcher=_url_fetcher(root)).write_pdf()
     except OSError as exc:  # pragma: no cover - a broken installation
         raise ReadinessError(f"sampling plan: cannot render: {exc}") from None
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return write_atomic(out_dir / PLAN_NAME, data)
+    return write_atomic(Path(out_dir) / PLAN_NAME, data)

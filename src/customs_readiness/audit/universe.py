@@ -20,6 +20,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from customs_readiness.errors import ReadinessError
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -61,11 +63,18 @@ class UniverseTotals:
 
 
 def totals(con: duckdb.DuckDBPyConnection, period: Period) -> UniverseTotals:
-    """Lines, entered value and largest entered value of the universe."""
-    lines, value, top = con.execute(
-        f"with universe as ({universe_sql()}) "
-        "select count(*), coalesce(sum(entered_value), 0), max(entered_value) from universe",
-        _params(period)).fetchone()
+    """Lines, entered value and largest entered value of the universe. Raises
+    ReadinessError when the database has no entries or entry_lines table."""
+    import duckdb
+
+    try:
+        lines, value, top = con.execute(
+            f"with universe as ({universe_sql()}) "
+            "select count(*), coalesce(sum(entered_value), 0), max(entered_value) from universe",
+            _params(period)).fetchone()
+    except duckdb.CatalogException:
+        raise ReadinessError("the database has no entries and entry_lines tables (run "
+                             "`readiness load` first)") from None
     return UniverseTotals(int(lines), Decimal(value), top)
 
 

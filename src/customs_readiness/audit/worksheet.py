@@ -227,15 +227,18 @@ def plan_items(sample: AuditSample, catalog_version: str) -> list[tuple[str, Any
 def write_worksheet(sample: AuditSample, out_dir: Path, catalog_version: str) -> Path:
     """Write ``out_dir/audit-worksheet.xlsx`` (atomically) and return its path. The same
     sample gives the same bytes: the workbook's dates are the period's last day."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     data = worksheet_bytes(sample, catalog_version)
-    return write_atomic(out_dir / WORKSHEET_NAME, data)
+    return write_atomic(Path(out_dir) / WORKSHEET_NAME, data)
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    """Write ``data`` to ``path`` through a temporary file in the same folder (created if
+    missing). Raises ReadinessError when the folder cannot be made or written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise ReadinessError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
