@@ -3,11 +3,13 @@ options (``options``), and one module per command group, registered here explici
 
 from __future__ import annotations
 
-from . import data, metrics, report, sample
+from . import audit, data, metrics, report, sample
 from .app import app, command, fail, handles_errors, main
 
 for _func in (data.load, data.validate, metrics.metrics, metrics.exceptions, sample.sample,
               report.report, report.run):
     command(_func)
+command(audit.audit_sample, "audit-sample")
+command(audit.audit_score, "audit-score")
 
 __all__ = ["app", "fail", "handles_errors", "main"]

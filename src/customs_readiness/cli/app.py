@@ -53,9 +53,10 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def command(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Register ``func`` as a command of ``app`` behind the error boundary."""
-    return app.command()(handles_errors(func))
+def command(func: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
+    """Register ``func`` as a command of ``app`` (named ``name``, default the function's
+    name) behind the error boundary."""
+    return app.command(name)(handles_errors(func))
 
 
 def main() -> None:
