@@ -18,7 +18,7 @@ import pytest
 from customs_readiness import schema as s
 from customs_readiness.db import connect
 from customs_readiness.errors import DataFileError
-from customs_readiness.loader import load_folder
+from customs_readiness.ingest import load_folder
 
 from _es003_fixtures import load
 from conftest import minimal_tables, write_csv, write_tables
