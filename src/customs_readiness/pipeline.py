@@ -103,10 +103,12 @@ def _prepare_renderer(templates: Path | None):
 def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: Path | None = None,
            html_out: Path | None = None, fiscal_start_month: int | None = None,
            metrics_dirs: Sequence[Path] = (), templates: Path | None = None,
-           store: bool = False, progress: Progress = _quiet) -> ReportOutcome:
+           store: bool = False, audit: Path | None = None,
+           progress: Progress = _quiet) -> ReportOutcome:
     """Compute (or read back) the period's figures in ``db`` and write the PDF (and the HTML
     when asked). With ``store`` the figures are stored (``run``); otherwise the database is
-    opened read-only."""
+    opened read-only. ``audit``: a tested audit worksheet, projected into an "Audit
+    readiness" section and attached."""
     from . import report as rpt
     from .metrics import prior_run
 
@@ -114,6 +116,7 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
     out = Path(out) if out is not None else Path(f"readiness-{year}.pdf")
     rpt.template_dirs(templates)  # a bad template folder fails before any work
     policy = load_policy(policy_path)
+    audit_part = _audit_part(audit) if audit is not None else None
     # matplotlib's import and the chart go to a second process, WeasyPrint's import and
     # the templates to a thread, while DuckDB computes here (see speed.py for the figures).
     chart = speed.WorkerProcess("customs_readiness.report.charts", "trend_svg",
@@ -129,7 +132,8 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
                 prior, recomputed = prior_run(con, figures.run.period, policy, metrics_dirs)
                 progress("collecting figures, exceptions and charts")
                 rep = rpt.build_report(con, figures, prior_run=prior,
-                                       prior_recomputed=recomputed, trend_chart=chart.submit)
+                                       prior_recomputed=recomputed, trend_chart=chart.submit,
+                                       audit=audit_part)
                 progress("rendering HTML")
                 html = rpt.render_html(rep, templates, renderer())
                 if html_out is not None:
@@ -142,6 +146,21 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
         chart.close()
     return ReportOutcome(out, pages, len(rep.attachments), _score_text(figures.run),
                          time.perf_counter() - started)
+
+
+def _audit_part(worksheet: Path) -> tuple[dict, str, bytes]:
+    """The scored worksheet as the report's section data, with its bytes to attach. Raises
+    ReadinessError (one line naming sheet, row and column) for a worksheet that fails its
+    checks."""
+    from .audit.section import audit_section
+    from .errors import ReadinessError
+
+    worksheet = Path(worksheet)
+    try:
+        data = worksheet.read_bytes()
+    except OSError as exc:
+        raise ReadinessError(f"{worksheet}: cannot read audit worksheet ({exc.strerror})") from None
+    return audit_section(worksheet), worksheet.name, data
 
 
 def _score_text(run: MetricRun) -> str:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.console import Console
 
 from .. import pipeline, speed
@@ -29,7 +32,7 @@ def _progress_bar(console: Console) -> Iterator[pipeline.Progress]:
 def _print_outcome(outcome: pipeline.ReportOutcome) -> None:
     Console().print(
         f"wrote {outcome.out}: {outcome.pages} pages, readiness score {outcome.score_text}, "
-        f"{outcome.attachments} attached CSV file{'' if outcome.attachments == 1 else 's'}, "
+        f"{outcome.attachments} attached file{'' if outcome.attachments == 1 else 's'}, "
         f"{outcome.seconds:.1f} s",
         highlight=False, markup=False,
     )
@@ -44,6 +47,11 @@ def report(
     fiscal_year_start_month: o.Fiscal = None,
     metrics_dir: o.MetricsDirs = None,
     templates: o.Templates = None,
+    audit: Annotated[
+        Path | None,
+        typer.Option("--audit", help="A tested audit worksheet (from `audit-sample`): adds an "
+                     "Audit readiness section with its projection and attaches it."),
+    ] = None,
 ) -> None:
     """Render the PDF readiness report of a year from a loaded database (read-only: figures
     stored by `metrics` are reused while they match the data, else computed in memory)."""
@@ -51,7 +59,7 @@ def report(
         outcome = pipeline.report(db, year, out=out, policy_path=policy, html_out=html,
                                   fiscal_start_month=fiscal_year_start_month,
                                   metrics_dirs=list(metrics_dir or []), templates=templates,
-                                  store=False, progress=step)
+                                  store=False, audit=audit, progress=step)
     _print_outcome(outcome)
     speed.finish()
 

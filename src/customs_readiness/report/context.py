@@ -333,6 +333,7 @@ def build_report(
     prior_recomputed: bool = False,
     exception_rows: int = EXCEPTION_ROWS,
     trend_chart: Callable[..., Any] | None = None,
+    audit: tuple[dict[str, Any], str, bytes] | None = None,
 ) -> Report:
     """Collect the report's context from a period's figures and the database (read-only).
 
@@ -341,7 +342,8 @@ def build_report(
     from the data now loaded under the same policy rather than read as stored).
     ``trend_chart(**kwargs)`` draws the monthly trend chart (default: charts.monthly_trend_svg
     here); it returns the SVG text, or a Deferred of it (waited for only when the PDF layout
-    needs the chart).
+    needs the chart). ``audit``: (section data, file name, bytes) of a scored audit
+    worksheet, printed as the "Audit readiness" section and attached.
     """
     run = figures.run
     period = run.period
@@ -396,6 +398,11 @@ def build_report(
                                                       REJECTED_ROWS)
     if rejected_attachment is not None:
         attachments.append(rejected_attachment)
+    audit_section = None
+    if audit is not None:
+        audit_section, audit_name, audit_bytes = audit
+        attachments.append(Attachment(audit_name, "The tested audit worksheet the Audit "
+                                      "readiness section projects", audit_bytes))
 
     # The DuckDB-only steps come before the chart (a chart worker imports matplotlib
     # meanwhile, and the queries release the GIL).
@@ -458,6 +465,7 @@ def build_report(
         "definitions": defs,
         "manifest": manifest,
         "attachments": [{"name": a.name, "description": a.description} for a in attachments],
+        "audit": audit_section,
     }
     created = dt.datetime.combine(period_d["last_day"], dt.time(0, 0), tzinfo=dt.UTC)
     return Report(context=context, resources=resources, attachments=attachments,
