@@ -60,7 +60,7 @@ def _print_table(run: MetricRun) -> None:
             if r.missing:
                 value += f" ({r.missing} not provided)"
             before = fmt_plain(r.before_order, d.unit) if d.dated else ""
-            if d.dated and r.status == "n/a" and r.effective_on and r.effective_on >= p.end:
+            if r.not_in_force:
                 value = "not in force"
             table.add_row(name, Text(value), Text(before, style="dim"), status,
                           Text(d.authority), Text(r.status_rule, style="dim"))

@@ -171,6 +171,31 @@ def _not_provided(d: MetricDef, carried: dict[str, set[str]] | None) -> tuple[st
     return tuple(out)
 
 
+# The records a dated metric's provision applies to: entries by entry date, or disposal
+# cases by the date they were opened (a metric reading period_disposals).
+_IN_FORCE_SQL = {
+    "entries": "select count(*) from period_entries "
+               "where entry_date >= $scope_start and entry_date < $scope_end",
+    "disposals": "select count(*) from period_disposals "
+                 "where opened_on >= $scope_start and opened_on < $scope_end",
+}
+
+
+def _records_in_force(con: duckdb.DuckDBPyConnection, d: MetricDef, params: dict[str, Any],
+                      counted: dict[tuple[str, Any, Any], int]) -> int:
+    table = "disposals" if "period_disposals" in d.sql else "entries"
+    key = (table, params["scope_start"], params["scope_end"])
+    if key not in counted:
+        if params["scope_start"] >= params["scope_end"]:
+            counted[key] = 0
+        else:
+            counted[key] = con.execute(
+                _IN_FORCE_SQL[table],
+                {"scope_start": params["scope_start"], "scope_end": params["scope_end"]},
+            ).fetchone()[0]
+    return counted[key]
+
+
 def check_period_has_records(con: duckdb.DuckDBPyConnection, period: Period) -> None:
     """Refuse a period without entries, penalty cases and disposal cases: it is no clean
     year but no data. Raises ReadinessError naming the periods that do have records."""
@@ -210,6 +235,7 @@ def compute_run(con: duckdb.DuckDBPyConnection, period: Period, policy: Policy,
     prepare_period(con, period, policy, force=True)
     base = query_parameters(period, policy)
     carried = carried_columns(con)
+    counted: dict[tuple[str, Any, Any], int] = {}
     results: dict[str, MetricResult] = {}
     for d in defs:
         if d.id == SCORE_ID:
@@ -226,12 +252,15 @@ def compute_run(con: duckdb.DuckDBPyConnection, period: Period, policy: Policy,
         before = None
         if before_params is not None:
             before = _compute(con, d, before_params)[0]
-        in_force = effective is None or effective < period.end
-        status = evaluate_status(d, value, policy) if in_force else "n/a"
+        # E* (or D*): the records of the period on or after the effective date; none means
+        # the provision is not in force in this period (status n/a, outside the score)
+        in_force = None if not d.dated else _records_in_force(con, d, params, counted)
+        status = evaluate_status(d, value, policy) if in_force != 0 else (
+            "n/a" if d.is_control else None)
         results[d.id] = MetricResult(
             d.id, value, status, d, num, den, d.describe_status(policy),
             before_order=before, effective_on=effective, missing=missing,
-            rows_in_scope=rows_in_scope,
+            rows_in_scope=rows_in_scope, in_force_records=in_force,
         )
     score = readiness_score(results.values(), policy)
     ordered: dict[str, MetricResult] = {}

@@ -32,6 +32,14 @@ class MetricResult:
     effective_on: date | None = None  # a dated metric's effective date
     missing: int | None = None  # rows lacking the amount a sum needs (None: not a sum)
     rows_in_scope: int | None = None  # the rows a sum ran over (the m of "n of m")
+    # A dated metric: the records of the period on or after its effective date (E* or D*);
+    # 0 means the provision is not in force in this period.
+    in_force_records: int | None = None
+
+    @property
+    def not_in_force(self) -> bool:
+        """A dated metric with no record of the period on or after its effective date."""
+        return self.in_force_records == 0
     not_provided: tuple[str, ...] = ()  # deciding columns no loaded file carried
 
     @property
@@ -84,6 +92,7 @@ class MetricRun:
             if d.dated:
                 entry["effective_on"] = r.effective_on.isoformat() if r.effective_on else None
                 entry["before_order"] = json_value(r.before_order, d.unit)
+                entry["in_force"] = not r.not_in_force
             if r.missing is not None:
                 entry["missing"] = r.missing
             if r.not_provided:

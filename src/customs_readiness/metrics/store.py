@@ -160,6 +160,7 @@ _STORAGE_DDL = (
         missing bigint,
         not_provided varchar,
         rows_in_scope bigint,
+        in_force_records bigint,
         primary key (period_start, period_end, metric_id)
     )
     """,
@@ -171,6 +172,7 @@ _STORAGE_DDL = (
     "alter table metric_results add column if not exists missing bigint",
     "alter table metric_results add column if not exists not_provided varchar",
     "alter table metric_results add column if not exists rows_in_scope bigint",
+    "alter table metric_results add column if not exists in_force_records bigint",
 )
 
 
@@ -208,7 +210,7 @@ def store_run(con: duckdb.DuckDBPyConnection, run: MetricRun) -> None:
             d.exceptions_sql is not None, str(d.path) if d.path else None,
             _text(r.value), _text(r.numerator), _text(r.denominator), r.status,
             d.authority, d.dated, r.effective_on, _text(r.before_order), r.missing,
-            ",".join(r.not_provided) or None, r.rows_in_scope,
+            ",".join(r.not_provided) or None, r.rows_in_scope, r.in_force_records,
         ))
     if True:
         con.execute("delete from metric_results where period_start = $s and period_end = $e",
@@ -287,14 +289,14 @@ def load_stored_run(con: duckdb.DuckDBPyConnection, period: Period) -> MetricRun
     rows = con.execute(
         "select metric_id, source, section, title, unit, definition, basis, status_spec, "
         "status_rule, has_exceptions, path, value, numerator, denominator, status, "
-        "authority, dated, effective_on, before_order, missing, not_provided, rows_in_scope "
+        "authority, dated, effective_on, before_order, missing, not_provided, rows_in_scope, in_force_records "
         "from metric_results where period_start = $s and period_end = $e order by position",
         {"s": period.start, "e": period.end},
     ).fetchall()
     results: dict[str, MetricResult] = {}
     for (mid, src, section, title, unit, definition, basis, spec, rule_text, _has_exc, path,
          value, num, den, status, authority, dated, effective_on, before, missing,
-         not_provided, rows_in_scope) in rows:
+         not_provided, rows_in_scope, in_force_records) in rows:
         live = current.get(mid)
         d = MetricDef(
             id=mid, title=title, unit=unit, section=section, definition=definition, basis=basis,
@@ -308,7 +310,7 @@ def load_stored_run(con: duckdb.DuckDBPyConnection, period: Period) -> MetricRun
             mid, _number(value, unit), status, d, _number(num), _number(den), rule_text,
             before_order=_number(before, unit), effective_on=effective_on, missing=missing,
             not_provided=tuple(not_provided.split(",")) if not_provided else (),
-            rows_in_scope=rows_in_scope,
+            rows_in_scope=rows_in_scope, in_force_records=in_force_records,
         )
     stored_period = Period(period.start, period.end, label, year, fsm)
     return MetricRun(stored_period, policy, results, _number(score, "score") if score else None,

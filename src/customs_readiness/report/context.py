@@ -85,8 +85,7 @@ def _status(result: Any) -> str | None:
     return None if s is None else str(s)
 
 
-def _metric_row(result: Any, prior_run: Any, missing_tables: set[str],
-                period_end: dt.date) -> dict[str, Any]:
+def _metric_row(result: Any, prior_run: Any, missing_tables: set[str]) -> dict[str, Any]:
     d = result.definition
     value = result.value
     unit = _attr(d, "unit", "")
@@ -96,7 +95,7 @@ def _metric_row(result: Any, prior_run: Any, missing_tables: set[str],
     columns_absent = tuple(_attr(result, "not_provided", ()) or ())
     dated = bool(_attr(d, "dated", False))
     effective = _attr(result, "effective_on")
-    not_in_force = dated and effective is not None and effective >= period_end
+    not_in_force = bool(_attr(result, "not_in_force", False))
     prior_value = None
     has_prior = False
     prior_in_force = True
@@ -104,10 +103,8 @@ def _metric_row(result: Any, prior_run: Any, missing_tables: set[str],
         has_prior = True
         prior = prior_run.results[result.id]
         prior_value = prior.value
-        prior_effective = _attr(prior, "effective_on")
         # a dated control not yet in force last year has no figure to compare with
-        prior_in_force = not (prior_effective is not None
-                              and prior_effective >= prior_run.period.end)
+        prior_in_force = not _attr(prior, "not_in_force", False)
     status = _status(result)
     if columns_absent or shown_missing:
         value_text = "not provided"
@@ -355,7 +352,7 @@ def build_report(
 
     # Catalog order (the run's order) throughout; ids break no ties since they are unique.
     order = {mid: i for i, mid in enumerate(run.results)}
-    rows = [_metric_row(run.results[mid], prior_run, missing, period.end) for mid in run.results]
+    rows = [_metric_row(run.results[mid], prior_run, missing) for mid in run.results]
     rows_by_id = {r["id"]: r for r in rows}
     sections: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
     extra: list[dict[str, Any]] = []
