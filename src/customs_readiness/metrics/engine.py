@@ -10,6 +10,7 @@ denominator is 0 or null). Parameters are bound by name (``sql.py``), never form
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, localcontext
@@ -102,20 +103,43 @@ def _ratio(num: int | Decimal | None, den: int | Decimal | None) -> Decimal | No
 def metric_parameters(d: MetricDef, period: Period, policy: Policy,
                       base: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The parameters of ``d``'s figure and of its before-the-order baseline (None when the
-    metric is not dated or the period has no day before its effective date).
+    metric is not dated).
 
     A dated metric counts the records in [max(period start, effective date), period end);
-    its baseline those in [period start, min(effective date, period end)).
+    its baseline those in [period start, min(effective date, period end)): the same formula
+    over E minus E*, so a period that starts on or after the effective date has an empty
+    baseline (0 for a count, null for a rate), not a missing one.
     """
     effective = policy.effective_on(d.id)
     params = {**base, "effective_on": effective}
     if not d.dated:
         return params, None
     in_force = {**params, "scope_start": max(period.start, effective), "scope_end": period.end}
-    if effective <= period.start:
-        return in_force, None
-    return in_force, {**params, "scope_start": period.start,
-                      "scope_end": min(effective, period.end)}
+    before = {**params, "scope_start": period.start,
+              "scope_end": max(period.start, min(effective, period.end))}
+    return in_force, before
+
+
+# A dated metric over entries (it reads E, L or L') is "not in force in this period" when E*,
+# the period's entries on or after its effective date, is empty (metrics.md); a dated metric
+# over other records (expedited_disposals, dated by opened_on) only when its effective date
+# is not before the period's end.
+_READS_ENTRIES = re.compile(r"\bperiod_(entries|lines|value_lines)\b")
+
+
+def _in_force(con: duckdb.DuckDBPyConnection, d: MetricDef, period: Period,
+              params: dict[str, Any], seen: dict[tuple[date, date], bool]) -> bool:
+    if params["effective_on"] >= period.end:
+        return False
+    if not _READS_ENTRIES.search(d.sql):
+        return True
+    scope = (params["scope_start"], params["scope_end"])
+    if scope not in seen:
+        seen[scope] = con.execute(
+            "select count(*) > 0 from period_entries where entry_date >= $s and entry_date < $e",
+            {"s": scope[0], "e": scope[1]},
+        ).fetchone()[0]
+    return seen[scope]
 
 
 def _compute(con, d: MetricDef, params: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
@@ -208,6 +232,7 @@ def compute_run(con: duckdb.DuckDBPyConnection, period: Period, policy: Policy,
     prepare_period(con, period, policy, force=True)
     base = query_parameters(period, policy)
     carried = carried_columns(con)
+    entries_in_scope: dict[tuple[date, date], bool] = {}
     results: dict[str, MetricResult] = {}
     for d in defs:
         if d.id == SCORE_ID:
@@ -224,7 +249,7 @@ def compute_run(con: duckdb.DuckDBPyConnection, period: Period, policy: Policy,
         before = None
         if before_params is not None:
             before = _compute(con, d, before_params)[0]
-        in_force = effective is None or effective < period.end
+        in_force = not d.dated or _in_force(con, d, period, params, entries_in_scope)
         status = evaluate_status(d, value, policy) if in_force else "n/a"
         results[d.id] = MetricResult(
             d.id, value, status, d, num, den, d.describe_status(policy),
