@@ -100,6 +100,45 @@ def make_db(tables: dict[str, list[dict[str, Any]]], path: str | Path = ":memory
     return con
 
 
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def write_folder(tables: dict[str, list[dict[str, Any]]], folder: Path, fmt: str = "csv") -> Path:
+    """The rows of ``tables`` as a data folder for ``readiness load``: one file per contract
+    table, as CSV, or converted from it to Parquet (text columns) or XLSX. A table's columns are
+    every key any of its rows has (an empty cell where a row lacks one)."""
+    import csv
+
+    import polars as pl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for table, rows in tables.items():
+        if table not in TABLES or not rows:
+            continue
+        cols = [c for c in TABLES[table].column_names if any(c in r for r in rows)]
+        path = folder / f"{table}.csv"
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(cols)
+            w.writerows([_cell(r.get(c)) for c in cols] for r in rows)
+        if fmt == "csv":
+            continue
+        frame = pl.read_csv(path, infer_schema_length=0)
+        if fmt == "parquet":
+            frame.write_parquet(folder / f"{table}.parquet")
+        elif fmt == "xlsx":
+            frame.write_excel(folder / f"{table}.xlsx")
+        else:
+            raise ValueError(fmt)
+        path.unlink()
+    return folder
+
+
 def run_for(tables: dict[str, list[dict[str, Any]]], year: int = 2025,
             fiscal_start_month: int | None = None, policy_path: Path | None = None,
             metrics_dirs: tuple[Path, ...] = ()) -> MetricRun:
