@@ -6,11 +6,16 @@ formal type-01 entry of the domestic, registered importer ``DOM``; a line is a c
 
 Every catalog metric must have at least one ``Case`` in some ``tests/test_metric_cases_*.py``
 module (checked by tests/test_metric_catalog.py).
+
+A case runs under the shipped policy unless it names a policy file: the cases written for
+catalog version 1 (calendar 2025, before the order's default effective date) run under
+``ORDER_IN_FORCE_2025`` (tests/policies/order_in_force_2025.toml: the order in force from
+2025-01-01), so that their dated controls count their records.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +28,10 @@ from customs_readiness.policy import load_policy
 from customs_readiness.schema import TABLES
 
 D = Decimal
+
+POLICIES = Path(__file__).resolve().parent / "policies"
+# The order in force from 2025-01-01; every other value as shipped (see the file).
+ORDER_IN_FORCE_2025 = POLICIES / "order_in_force_2025.toml"
 
 # Importers used by most cases.
 DOMESTIC = {"importer_number": "DOM", "importer_name": "Domestic Co", "us_organized": True,
@@ -91,6 +100,45 @@ def make_db(tables: dict[str, list[dict[str, Any]]], path: str | Path = ":memory
     return con
 
 
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def write_folder(tables: dict[str, list[dict[str, Any]]], folder: Path, fmt: str = "csv") -> Path:
+    """The rows of ``tables`` as a data folder for ``readiness load``: one file per contract
+    table, as CSV, or converted from it to Parquet (text columns) or XLSX. A table's columns are
+    every key any of its rows has (an empty cell where a row lacks one)."""
+    import csv
+
+    import polars as pl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for table, rows in tables.items():
+        if table not in TABLES or not rows:
+            continue
+        cols = [c for c in TABLES[table].column_names if any(c in r for r in rows)]
+        path = folder / f"{table}.csv"
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(cols)
+            w.writerows([_cell(r.get(c)) for c in cols] for r in rows)
+        if fmt == "csv":
+            continue
+        frame = pl.read_csv(path, infer_schema_length=0)
+        if fmt == "parquet":
+            frame.write_parquet(folder / f"{table}.parquet")
+        elif fmt == "xlsx":
+            frame.write_excel(folder / f"{table}.xlsx")
+        else:
+            raise ValueError(fmt)
+        path.unlink()
+    return folder
+
+
 def run_for(tables: dict[str, list[dict[str, Any]]], year: int = 2025,
             fiscal_start_month: int | None = None, policy_path: Path | None = None,
             metrics_dirs: tuple[Path, ...] = ()) -> MetricRun:
@@ -104,8 +152,11 @@ def run_for(tables: dict[str, list[dict[str, Any]]], year: int = 2025,
 
 @dataclass(frozen=True)
 class Case:
-    """One hand-computed expectation: ``metric`` over ``tables`` for ``year`` is ``value``
-    with ``status`` (``...`` = status not checked). The arithmetic sits in a comment above."""
+    """One hand-computed expectation: ``metric`` over ``tables`` for ``year`` under ``policy``
+    (a policy file; None = the shipped policy) is ``value`` with ``status``, and, where given,
+    ``before_order`` (the before-the-order baseline of a dated metric) and ``missing`` (rows
+    lacking the amount a sum needs). ``...`` = not checked. The arithmetic sits in a comment
+    above."""
 
     metric: str
     name: str
@@ -115,23 +166,41 @@ class Case:
     year: int = 2025
     fiscal_start_month: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    policy: Path | None = None
+    before_order: Any = ...
+    missing: Any = ...
 
     @property
     def test_id(self) -> str:
         return f"{self.metric}-{self.name}"
 
 
+def in_force_from_2025(cases: list[Case]) -> list[Case]:
+    """The cases of a version-1 module, run with the order in force from 2025-01-01."""
+    return [replace(c, policy=ORDER_IN_FORCE_2025) for c in cases]
+
+
 # Cases sharing a dataset share one run (the tables are module constants, never mutated).
-_RUNS: dict[tuple[int, int, int | None], MetricRun] = {}
+_RUNS: dict[tuple[int, int, int | None, Path | None], MetricRun] = {}
+
+
+def run_of(c: Case) -> MetricRun:
+    key = (id(c.tables), c.year, c.fiscal_start_month, c.policy)
+    if key not in _RUNS:
+        _RUNS[key] = run_for(c.tables, year=c.year, fiscal_start_month=c.fiscal_start_month,
+                             policy_path=c.policy)
+    return _RUNS[key]
 
 
 def check_case(c: Case) -> None:
-    key = (id(c.tables), c.year, c.fiscal_start_month)
-    if key not in _RUNS:
-        _RUNS[key] = run_for(c.tables, year=c.year, fiscal_start_month=c.fiscal_start_month)
-    run = _RUNS[key]
-    result = run.results[c.metric]
+    result = run_of(c).results[c.metric]
     assert result.value == c.value, f"{c.test_id}: value {result.value!r} != {c.value!r}"
     assert type(result.value) is type(c.value), f"{c.test_id}: type {type(result.value).__name__}"
     if c.status is not ...:
         assert result.status == c.status, f"{c.test_id}: status {result.status!r} != {c.status!r}"
+    if c.before_order is not ...:
+        assert result.before_order == c.before_order, (
+            f"{c.test_id}: before_order {result.before_order!r} != {c.before_order!r}")
+        assert type(result.before_order) is type(c.before_order), f"{c.test_id}: before_order type"
+    if c.missing is not ...:
+        assert result.missing == c.missing, f"{c.test_id}: missing {result.missing!r} != {c.missing!r}"

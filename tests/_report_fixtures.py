@@ -10,6 +10,11 @@ The folder is small enough to check figures by hand:
   E5 01 IMP-A Mar  certification not_required, disclosure not_required
   E6 01 IMP-A Mar  certification unknown (empty), disclosure yes
 One 2025 entry (Dec 31) and one 2027 entry (Jan 1) sit outside the period.
+
+The entries fall before the order's default effective date (3 June 2026), so the figures of
+the report tests are computed under tests/policies/order_in_force_2025.toml (the order in
+force from 1 January 2025): the dated controls count every entry above. The effective date
+itself is tested in test_report_v2.py and test_metric_cases_v2.py.
 """
 
 from __future__ import annotations
@@ -112,14 +117,17 @@ def loaded_db(tmp_path: Path, **kwargs):
 # ------------------------------------------------------------------ helpers
 
 
-def metric_run(con, year: int = 2026, policy_path=None):
-    """The real metric engine's run of ``year`` (default policy)."""
+IN_FORCE_POLICY = Path(__file__).resolve().parent / "policies" / "order_in_force_2025.toml"
+
+
+def metric_run(con, year: int = 2026, policy_path=IN_FORCE_POLICY):
+    """The real metric engine's run of ``year`` (the order in force for the whole year)."""
     return metric_figures(con, year, policy_path).run
 
 
-def metric_figures(con, year: int = 2026, policy_path=None):
-    """The real metric engine's figures of ``year`` (default policy), stored, as the
-    pipeline hands them to the report."""
+def metric_figures(con, year: int = 2026, policy_path=IN_FORCE_POLICY):
+    """The real metric engine's figures of ``year`` (the order in force for the whole
+    year), stored, as the pipeline hands them to the report."""
     from customs_readiness.metrics import compute_or_load, period_for
     from customs_readiness.policy import load_policy
 

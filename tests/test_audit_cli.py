@@ -59,8 +59,8 @@ def test_audit_cli_sample_is_byte_identical_for_a_seed(db, tmp_path):
     assert second.exit_code == 0, second.output
     a = (tmp_path / "a" / "audit-worksheet.xlsx").read_bytes()
     assert a == (tmp_path / "b" / "audit-worksheet.xlsx").read_bytes()
-    # 3,967 lines of 2026 carry their own value: n = 202.7511/(1 + 201.7511/3967) -> 193
-    assert "Audit sample of CY2026: 193 of 3,967 lines, seed 7" in first.output
+    # 3,963 lines of 2026 carry their own value: n = 202.7511/(1 + 201.7511/3963) -> 193
+    assert "Audit sample of CY2026: 193 of 3,963 lines, seed 7" in first.output
     text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "a" / "sampling-plan.pdf").pages)
     text = " ".join(text.split())
     for needle in ("Sampling plan: entry lines of CY2026", "19 CFR 163.11(c)", "162.74(j)",
@@ -149,7 +149,7 @@ def test_audit_cli_end_to_end_on_the_sample_year(db, tmp_path):
     assert sum(out["errors_by_type"].values()) == out["errors"] > 0
     assert out["strata"][-1]["certainty"] is True
     assert out["strata"][-1]["lines_in_universe"] == out["strata"][-1]["lines_sampled"]
-    assert out["lines_in_universe"] == 3967
+    assert out["lines_in_universe"] == 3963
     assert out["policy_goal"]["rate"] == Decimal("0.95")
 
     table = runner.invoke(app, ["audit-score", str(filled)])
@@ -171,7 +171,7 @@ def test_audit_cli_one_stratum_reports_the_exact_interval(db, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--year", "2030"], "no entry lines with their own entered value in CY2030"),
     (["--year", "2026", "--certainty-value", "lots"], "--certainty-value must be a number"),
-    (["--year", "2026", "--size", "5000"], "--size 5,000 is more than the 3,967 lines"),
+    (["--year", "2026", "--size", "5000"], "--size 5,000 is more than the 3,963 lines"),
     (["--year", "2026", "--expected-rate", "1"], "--expected-rate must be between 0 and 1"),
 ])
 def test_audit_cli_sample_errors_are_one_line(db, tmp_path, args, message):
@@ -199,8 +199,8 @@ def test_audit_cli_sample_database_without_tables(tmp_path):
     result = runner.invoke(app, ["audit-sample", "--db", str(other), "--year", "2026", "--out",
                                  str(tmp_path / "o")])
     assert result.exit_code == 2
-    assert result.stderr.strip() == ("error: the database has no entries and entry_lines tables "
-                                     "(run `readiness load` first)")
+    assert result.stderr.strip() == (f"error: {other}: not a database of this tool (no loaded "
+                                     "tables); run `readiness load` first")
 
 
 def test_audit_cli_sample_out_is_a_file(db, tmp_path):

@@ -1,10 +1,18 @@
-"""Hand-computed cases of rejected_rows and readiness_score (calendar 2025)."""
+"""Hand-computed cases of rejected_rows and readiness_score (calendar 2025).
+
+Written for catalog version 1. Six of the eleven controls are dated, and 2025 lies wholly before
+the order's default effective date, so every case here runs under
+tests/policies/order_in_force_2025.toml (the order in force from 2025-01-01, everything else as
+shipped) and the score still weighs every control. Version 2's changes here: the score's status
+is its band (policy score_bands), and a dated control whose E* is empty is not in force (n/a,
+out of the score). A year wholly before the order is tested in test_metric_cases_v2.py.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from _metric_fixtures import DOMESTIC, FOREIGN, Case, D, check_case, entry
+from _metric_fixtures import DOMESTIC, FOREIGN, Case, D, check_case, entry, in_force_from_2025
 
 
 def rejected(n: int) -> list[dict]:
@@ -41,7 +49,7 @@ THREE_RED = {"importers": [DOMESTIC, FOREIGN],
                          entry("2025-05-06", importer_number="NOT-IN-REGISTRY"),
                          entry("2025-05-07", certification="no", disclosure_complete="unknown")]}
 
-CASES = [
+CASES = in_force_from_2025([
     # rejected rows of the whole database, whatever the period: 3
     Case("rejected_rows", "whole-database", {**CLEAN, "rejected_rows": rejected(3)}, 3, None),
     Case("rejected_rows", "none", CLEAN, 0, None),
@@ -53,9 +61,10 @@ CASES = [
     Case("readiness_score", "red-and-amber", RED_AMBER, D("85.0"), "amber"),
     # 6 green + 1 amber (0.5) + 3 red over 10 = 65.0
     Case("readiness_score", "three-red-one-amber", THREE_RED, D("65.0"), "red"),
-    # empty period: the six counting controls are 0 (green), the five rates n/a: 100.0
+    # empty period: the six dated controls are not in force (E* empty: n/a), the three other
+    # rates n/a (no entries); unknown IOR 0 and repeat offenders 0 are green: 2 / 2 = 100.0
     Case("readiness_score", "empty-period", EMPTY, D("100.0"), "green"),
-]
+])
 
 
 @pytest.mark.parametrize("c", CASES, ids=lambda c: c.test_id)

@@ -1,10 +1,29 @@
-"""Hand-computed cases of the disclosure, certification and accuracy metrics (calendar 2025)."""
+"""Hand-computed cases of the disclosure, certification and accuracy metrics (calendar 2025).
+
+Written for catalog version 1. Calendar 2025 lies wholly before the order's default effective
+date (2026-06-03): under the shipped policy the dated rates (certification, disclosure) would be
+"not in force" (null, n/a). Every case here runs under tests/policies/order_in_force_2025.toml
+(the order in force from 2025-01-01, everything else as shipped), so the arithmetic of each rate
+is still tested; the effective date itself is tested in test_metric_cases_v2.py. Version 2's
+change here: the entry accuracy indicator ignores cancelled penalty cases and disposal cases
+whose goods were released.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from _metric_fixtures import DOMESTIC, Case, D, case, check_case, disposal, entry, line
+from _metric_fixtures import (
+    DOMESTIC,
+    Case,
+    D,
+    case,
+    check_case,
+    disposal,
+    entry,
+    in_force_from_2025,
+    line,
+)
 
 EMPTY = {"importers": [DOMESTIC], "entries": [entry("2026-01-01")]}
 
@@ -72,9 +91,16 @@ COMPLIANCE = {
         entry("2025-05-01", "AAA00000704"),  # disposal opened in 2023 names it
         entry("2025-05-01", "AAA00000705", psc_filed=None),  # unknown PSC: no PSC known, clean
         entry("2026-01-01", "AAA00000706"),  # day after
+        entry("2025-05-01", "AAA00000707"),  # only a cancelled penalty case names it: clean
+        entry("2025-05-01", "AAA00000708"),  # only a released detention names it: clean
+        entry("2025-05-01", "AAA00000709"),  # a disposal case without a disposition names it
     ],
-    "penalties": [case("P1", "2030-01-01", entry_number="AAA00000703")],
-    "disposals": [disposal("D1", "2023-01-01", entry_number="AAA00000704")],
+    "penalties": [case("P1", "2030-01-01", entry_number="AAA00000703"),
+                  case("P2", "2025-06-01", entry_number="AAA00000707", status="cancelled")],
+    "disposals": [disposal("D1", "2023-01-01", entry_number="AAA00000704"),
+                  disposal("D2", "2025-06-01", entry_number="AAA00000708", disposition="released",
+                           disposed_on="2025-06-05"),
+                  disposal("D3", "2025-06-01", entry_number="AAA00000709", disposition=None)],
 }
 
 
@@ -82,7 +108,7 @@ def compliance(n_clean: int, n_psc: int) -> dict:
     return {"importers": [DOMESTIC], "entries": entries_with(n_clean + n_psc, n_psc, psc_filed=True)}
 
 
-CASES = [
+CASES = in_force_from_2025([
     # yes = 1 (first day); denominator = yes, no (last day), unknown, NULL = 4 -> 1/4; red
     Case("certification_rate", "normal-boundaries-nulls", CERT_MIXED, D("0.25"), "red"),
     # 99 / 100 = 0.99 exactly: green (>= 0.99)
@@ -121,15 +147,16 @@ CASES = [
                       entry("2025-06-01", prior_disclosure=False),
                       entry("2026-01-01", prior_disclosure=True)]}, 2, None),
     Case("prior_disclosures", "empty-period", EMPTY, 0, None),
-    # 5 entries in E; non-compliant: 702 (PSC), 703 (penalty any date), 704 (disposal any date)
-    # -> compliant 701, 705 = 2/5 = 0.4
-    Case("entry_compliance_rate", "normal-boundaries", COMPLIANCE, D("0.4"), "red"),
+    # 8 entries in E; non-compliant: 702 (PSC), 703 (penalty any date), 704 (disposal any
+    # date), 709 (a disposal case not shown released) -> compliant 701, 705, 707 (its case was
+    # cancelled), 708 (its goods were released) = 4/8 = 0.5
+    Case("entry_compliance_rate", "normal-boundaries", COMPLIANCE, D("0.5"), "red"),
     # 39/40 = 0.975 exactly: green; 38/40 = 0.95: amber; 37/40 = 0.925: red
     Case("entry_compliance_rate", "on-green-threshold", compliance(39, 1), D("0.975"), "green"),
     Case("entry_compliance_rate", "on-amber-threshold", compliance(38, 2), D("0.95"), "amber"),
     Case("entry_compliance_rate", "below-amber", compliance(37, 3), D("0.925"), "red"),
     Case("entry_compliance_rate", "empty-period", EMPTY, None, "n/a"),
-]
+])
 
 
 @pytest.mark.parametrize("c", CASES, ids=lambda c: c.test_id)

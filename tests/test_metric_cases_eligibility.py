@@ -1,10 +1,28 @@
-"""Hand-computed cases of the importer-of-record eligibility metrics (period: calendar 2025)."""
+"""Hand-computed cases of the importer-of-record eligibility metrics (period: calendar 2025).
+
+Written for catalog version 1. Calendar 2025 lies wholly before the order's default effective
+date (2026-06-03), so under the shipped policy the dated controls here would all be "not in
+force" (n/a, value 0). To keep the arithmetic of each definition tested, every case runs under
+tests/policies/order_in_force_2025.toml (the order in force from 2025-01-01; everything else as
+shipped): the period's entries are E*, the before-the-order baseline is empty (0). Version 2's
+changes are in the expectations: the order's broker route by default (a licensed broker with an
+active licence covers), the stricter reading as its own metric, and "not in force" (n/a) for a
+dated control when E* is empty. The effective date itself is tested in test_metric_cases_v2.py.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from _metric_fixtures import DOMESTIC, FOREIGN, Case, check_case, entry, importer
+from _metric_fixtures import (
+    DOMESTIC,
+    FOREIGN,
+    Case,
+    check_case,
+    entry,
+    importer,
+    in_force_from_2025,
+)
 
 EMPTY = {"importers": [DOMESTIC, FOREIGN],
          "entries": [entry("2026-01-01", entry_type="11", importer_number="FOR")]}
@@ -117,27 +135,36 @@ STANDING = {
     ],
 }
 
-CASES = [
-    # 2025-01-01 and 2025-12-31 foreign informal; the rest are out of the period, domestic or formal
-    Case("foreign_ior_informal_entries", "boundaries", INFORMAL_BOUNDARY, 2, "red"),
+CASES = in_force_from_2025([
+    # 2025-01-01 and 2025-12-31 foreign informal; the rest are out of the period, domestic or
+    # formal; the order is in force from the period's first day: the baseline before it is empty
+    Case("foreign_ior_informal_entries", "boundaries", INFORMAL_BOUNDARY, 2, "red", before_order=0),
     Case("foreign_ior_informal_entries", "on-threshold-0", NO_FOREIGN_INFORMAL, 0, "green"),
-    Case("foreign_ior_informal_entries", "empty-period", EMPTY, 0, "green"),
-    # no cover: 101 (validated after), 104 (tier 1), 105 (broker validated after), 107, 108,
-    # 109, 110 = 7; covered: 102, 103, 106; 111 domestic, 112 informal
-    Case("foreign_ior_formal_without_ctpat_cover", "normal", CTPAT, 7, "red"),
-    Case("foreign_ior_formal_without_ctpat_cover", "empty-period", EMPTY, 0, "green"),
+    # no entry in 2025 at all: E* is empty, the control is not in force (n/a), value 0
+    Case("foreign_ior_informal_entries", "empty-period", EMPTY, 0, "n/a"),
+    # the order's broker route (default "licensed"): no cover for 101 (importer validated the
+    # next day, filer AAA not a broker), 104 (tier 1), 108 (licence suspended), 109 (no
+    # licence), 110 (filer not in the registry) = 5; covered: 102, 103 (importer validated),
+    # 105, 106, 107 (licensed, active broker, CTPAT or not); 111 domestic, 112 informal
+    Case("foreign_ior_formal_without_ctpat_cover", "normal", CTPAT, 5, "red"),
+    Case("foreign_ior_formal_without_ctpat_cover", "empty-period", EMPTY, 0, "n/a"),
     Case("foreign_ior_formal_without_ctpat_cover", "on-threshold-0", NO_FOREIGN_INFORMAL, 0, "green"),
+    # the stricter reading, whatever the policy says: the broker must be CTPAT-validated on the
+    # entry date, so 105 (broker validated the next day) and 107 (broker not CTPAT) lose cover:
+    # 5 + 2 = 7; only 102, 103 (importer) and 106 (validated broker) are covered. Informational.
+    Case("foreign_ior_formal_without_ctpat_cover_strict", "normal", CTPAT, 7, None, before_order=0),
+    Case("foreign_ior_formal_without_ctpat_cover_strict", "empty-period", EMPTY, 0, "n/a"),
     # FN bond 8 and FU (NULL permission) bond 8 = 2
     Case("foreign_ior_continuous_bond_without_permission", "normal-null-permission", BOND, 2, "red"),
-    Case("foreign_ior_continuous_bond_without_permission", "empty-period", EMPTY, 0, "green"),
+    Case("foreign_ior_continuous_bond_without_permission", "empty-period", EMPTY, 0, "n/a"),
     # U1 (first day), U2 (last day), NOTREG = 3 -> amber (green if 0, else amber)
     Case("unknown_ior_status_entries", "normal-boundaries", UNKNOWN, 3, "amber"),
     Case("unknown_ior_status_entries", "on-threshold-0", NO_FOREIGN_INFORMAL, 0, "green"),
     Case("foreign_ior_entries", "unknown-is-not-foreign", UNKNOWN, 1, None),  # F1 only
     # N (twice, counted once) and S = 2; U unknown and G good are not counted, Q out of period
     Case("importers_not_in_good_standing", "normal-boundaries", STANDING, 2, "red"),
-    Case("importers_not_in_good_standing", "empty-period", EMPTY, 0, "green"),
-]
+    Case("importers_not_in_good_standing", "empty-period", EMPTY, 0, "n/a"),
+])
 
 
 @pytest.mark.parametrize("c", CASES, ids=lambda c: c.test_id)

@@ -1,11 +1,22 @@
 """Hand-computed cases of the penalty and liquidated-damages metrics (calendar 2025: end is
-2026-01-01 exclusive; repeat-offender window [2021-01-01, 2026-01-01))."""
+2026-01-01 exclusive; repeat-offender window [2021-01-01, 2026-01-01)).
+
+Written for catalog version 1. The reported penalty floor applies only to cases issued on or
+after its effective date (default 2026-06-03, after all of 2025), so every case here runs under
+tests/policies/order_in_force_2025.toml (the order in force from 2025-01-01, everything else as
+shipped): 2025's penalty cases are floor cases, earlier ones are not. Version 2's changes are in
+the expectations: only decided penalty cases make a repeat offender; floor cases are importer
+penalty cases issued on or after the effective date; the 1592 maximum follows the statute's
+limbs (the dutiable-value limbs are not capped at domestic value, an empty loss of revenue is no
+loss) and counts the cases it leaves out as missing. Boundaries of version 2 (effective date,
+closed_on, paid_on, prior disclosure, broker cases) are in test_metric_cases_v2.py.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from _metric_fixtures import DOMESTIC, Case, D, case, check_case, entry
+from _metric_fixtures import DOMESTIC, Case, D, case, check_case, entry, in_force_from_2025
 
 BASE = {"importers": [DOMESTIC], "entries": [entry("2025-02-02")]}
 EMPTY = {**BASE, "penalties": [case("Z1", "2026-01-01", status="open")]}
@@ -45,6 +56,8 @@ REPEAT = {**BASE, "penalties": [
     case("R6c", "2023-03-01", importer_number="R6"),
     case("N1", "2025-01-01", importer_number=None),
     case("N2", "2025-02-01", importer_number=None),
+    case("R7a", "2021-01-01", importer_number="R7"),  # first day of the window, paid
+    case("R7b", "2025-12-31", importer_number="R7", status="closed"),  # last day, closed
 ]}
 
 FLOOR = {**BASE, "penalties": [
@@ -75,7 +88,7 @@ EXPO = {**BASE, "penalties": [
     case("X13", "2026-01-01", loss_of_revenue=D("100.00"), status="open"),
 ]}
 
-CASES = [
+CASES = in_force_from_2025([
     # penalties in Pp: P1, P2, P7, P8 = 4 (P4 day after, P5 day before)
     Case("penalty_cases", "normal-boundaries", PEN, 4, None),
     Case("penalty_cases", "empty-period", EMPTY, 0, None),
@@ -95,15 +108,21 @@ CASES = [
     # 1 - (400 + 1500 + 400) / (1000 + 2000 + 800) = 1 - 2300/3800 = 1500/3800
     Case("mitigation_rate", "normal-nulls", PEN, D(1500) / D(3800), None),
     Case("mitigation_rate", "empty-period-null", EMPTY, None, "n/a"),  # denominator 0: null, n/a
-    # below 0.50 x assessed: P1 (400 < 500); P8 exactly on the floor is not below; P6 0 < 0 no
+    # floor cases (importer penalty cases issued on/after 2025-01-01) below 0.50 x assessed:
+    # P1 (400 < 500); P8 exactly on the floor is not below; P6 is liquidated damages
     Case("penalty_floor_breaches", "normal-on-floor", PEN, 1, None),
     Case("penalty_floor_breaches", "empty-period", EMPTY, 0, None),
     # 0.50 x 1000 - 400 = 100
     Case("penalty_floor_uplift_amount", "normal", PEN, D("100.00"), None),
     Case("penalty_floor_uplift_amount", "empty-period", EMPTY, D("0"), None),
-    # R1 (first and last day of the window) and R6 (3 in 2023) = 2; R2 one in window, R3 one
-    # before the end, R4 liquidated damages only, R5 one penalty, N1/N2 no importer
+    # decided penalty cases in the window: R7 (paid on its first day, closed on its last) and
+    # R6 (referred + 2 paid in 2023) = 2; R1 has 1 decided + 1 pending (open), R2 one case in
+    # the window and it is pending, R3 one before the end, R4 liquidated damages only, R5 one
+    # penalty, N1/N2 no importer
     Case("repeat_offender_importers", "window-boundaries", REPEAT, 2, "red"),
+    # would-be repeat offenders: R1 (1 decided + 1 pending reaches 2); R2 (0 + 1) does not
+    Case("repeat_offender_importers_pending", "window-boundaries", REPEAT, 1, None),
+    Case("repeat_offender_importers_pending", "empty-period", EMPTY, 0, None),
     # DOM has P1, P2, P5, P7, P8 in the window: one repeat offender
     Case("repeat_offender_importers", "one-importer-many-cases", PEN, 1, "red"),
     Case("repeat_offender_importers", "on-threshold-0", FLOOR, 0, "green"),
@@ -113,21 +132,30 @@ CASES = [
     # R1b open, R2b petitioned, R4b open, R6a referred; R3b issued on the end date
     Case("open_cases_at_period_end", "old-cases", REPEAT, 4, None),
     Case("open_cases_at_period_end", "empty-period", EMPTY, 0, None),
-    # X1 5000 + X3 min(400, 300) + X4 0.40 x 1000 + X5 2 x 250 + X6 min(200, 150)
-    # + X7 0.20 x 1000 (an empty loss is not above 0: the dutiable-value rule) = 6550.00;
-    # X2 no domestic value, X8 none, X9 NULL, X10 no dutiable value,
-    # X11 other statute, X12 paid, X13 issued on the end date: left out
-    Case("max_statutory_exposure_1592", "rules-nulls-caps", EXPO, D("6550.00"), None),
-    Case("max_statutory_exposure_1592", "empty-period", EMPTY, D("0"), None),
-    # open cases: R1b 1000 (R1 repeat: full) + R2b 0.5 x 600 + R4b 0.5 x 200 + R6a 50 (repeat)
-    # = 1000 + 300 + 100 + 50 = 1450.00
-    Case("eo_minimum_payable_open", "repeat-and-floor", REPEAT, D("1450.00"), None),
-    # DOM is a repeat offender in PEN: P1 1000 + P3 500 + P5 7777 in full = 9277.00
-    Case("eo_minimum_payable_open", "repeat-offender-full", PEN, D("9277.00"), None),
-    # no repeat offender: 0.5 x 1000 + 0.5 x 777.77 = 500 + 388.885 = 888.885 (exact, not rounded)
-    Case("eo_minimum_payable_open", "floor-only", FLOOR, D("888.885"), None),
+    # X1 fraud 5000 + X3 min(domestic 300, 4 x 100) + X4 0.40 x 1000 + X5 2 x 250 (no domestic
+    # value: no cap) + X6 0.20 x 1000 (the dutiable-value limb is not capped at the domestic
+    # value 150) + X7 0.20 x 1000 (an empty loss counts as no loss) = 6600.00;
+    # missing (left out, counted): X2 fraud without domestic value, X8 culpability none, X9 no
+    # culpability, X10 no dutiable value = 4; not in scope: X11 other statute, X12 paid,
+    # X13 issued on the end date
+    Case("max_statutory_exposure_1592", "rules-nulls-caps", EXPO, D("6600.00"), None, missing=4),
+    Case("max_statutory_exposure_1592", "empty-period", EMPTY, D("0"), None, missing=0),
+    # loss of revenue of the same open importer 1592 cases: X3 100 + X4 0 + X5 250 + X6 0 +
+    # X8 100 + X9 100 + X10 0 = 550.00 (whatever the culpability: duties are restored anyway);
+    # X1, X2 and X7 carry no loss of revenue: missing 3
+    Case("duty_restoration_1592d", "normal-nulls", EXPO, D("550.00"), None, missing=3),
+    Case("duty_restoration_1592d", "empty-period", EMPTY, D("0"), None, missing=0),
+    # open floor cases (penalties issued on/after 2025-01-01): R1b 0.5 x 1000 (R1 is no repeat
+    # offender: 1 decided case) + R2b 0.5 x 600 = 800.00; R4b is liquidated damages and R6a
+    # (R6 a repeat offender) was issued in 2023, before the floor's date: not floor cases
+    Case("eo_minimum_payable_open", "repeat-and-floor", REPEAT, D("800.00"), None),
+    # DOM is a repeat offender in PEN: P1 1000 in full; P3 is liquidated damages, P5 was issued
+    # in 2024 (before the floor's date) = 1000.00
+    Case("eo_minimum_payable_open", "repeat-offender-full", PEN, D("1000.00"), None),
+    # no repeat offender: F1 0.5 x 1000 = 500; F2 is liquidated damages (and from 2019)
+    Case("eo_minimum_payable_open", "floor-only", FLOOR, D("500.00"), None),
     Case("eo_minimum_payable_open", "empty-period", EMPTY, D("0"), None),
-]
+])
 
 
 @pytest.mark.parametrize("c", CASES, ids=lambda c: c.test_id)

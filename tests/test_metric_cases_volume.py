@@ -1,10 +1,28 @@
-"""Hand-computed cases of the volume and importer-profile metrics (period: calendar 2025)."""
+"""Hand-computed cases of the volume and importer-profile metrics (period: calendar 2025).
+
+Written for catalog version 1; none of these figures is dated, but the cases run under
+tests/policies/order_in_force_2025.toml like the other version-1 modules (the order in force
+from 2025-01-01, everything else as shipped), so every dataset shared with the exception-list
+tests is computed the same way. Version 2's changes here: the trusted-trader share counts the
+importer's own CTPAT validation only (not the broker route), and a sum lacking amounts reports
+how many rows lack them (missing).
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from _metric_fixtures import DOMESTIC, FOREIGN, Case, D, check_case, entry, importer, line
+from _metric_fixtures import (
+    DOMESTIC,
+    FOREIGN,
+    Case,
+    D,
+    check_case,
+    entry,
+    importer,
+    in_force_from_2025,
+    line,
+)
 
 # Four entries on the period boundaries: only the first and last day of 2025 are in E.
 BOUNDARY_ENTRIES = [
@@ -47,7 +65,7 @@ NORMAL = {
     ],
 }
 
-CASES = [
+CASES = in_force_from_2025([
     # E = 4 entries of March 2025.
     Case("entries_total", "normal", NORMAL, 4, None),
     # first and last day in, day before and day after out: 2
@@ -71,7 +89,8 @@ CASES = [
     Case("entered_value_total", "boundaries", BOUNDARY, D("20.00")),
     Case("entered_value_total", "empty-period", EMPTY, D("0")),
     # L incl. the 99 ordinal: 25.00 + 250.00 + NULL(ignored) + 4.00 + 6.00 + 0.01 = 285.01
-    Case("duty_total", "normal-with-null-duty", NORMAL, D("285.01"), None),
+    # the line without a duty amount is reported as missing
+    Case("duty_total", "normal-with-null-duty", NORMAL, D("285.01"), None, missing=1),
     Case("duty_total", "boundaries", BOUNDARY, D("2.00")),
     Case("duty_total", "empty-period", EMPTY, D("0")),
     # foreign IORs: FOR (all tests false) and TT2 (us_organized false) = 2
@@ -80,11 +99,12 @@ CASES = [
     # foreign value: 200.00 + 300.00 = 500.00; / 2000.75 = 0.24990628514307134824...
     Case("foreign_ior_value_share", "normal", NORMAL, D(500) / D("2000.75"), None),
     Case("foreign_ior_value_share", "empty-period-null", EMPTY, None, "n/a"),
-    # CTPAT cover: E13 (importer tier_2 validated 2024-01-01 <= entry date) 300.00 and
-    # E14 (broker BRK licensed, active, validated) 0.25: 300.25 / 2000.75
-    Case("trusted_trader_value_share", "normal", NORMAL, D("300.25") / D("2000.75"), None),
+    # the importer's own validation only: E13 (importer tier_2 validated 2024-01-01 <= entry
+    # date) 300.00; E14 is filed by a licensed, CTPAT-validated broker for the unvalidated DOM:
+    # the broker route is not counted, as in CBP's published share: 300.00 / 2000.75
+    Case("trusted_trader_value_share", "normal", NORMAL, D("300.00") / D("2000.75"), None),
     Case("trusted_trader_value_share", "empty-period-null", EMPTY, None, "n/a"),
-]
+])
 
 
 @pytest.mark.parametrize("c", CASES, ids=lambda c: c.test_id)

@@ -13,6 +13,7 @@ import test_metric_cases_disclosure
 import test_metric_cases_disposals
 import test_metric_cases_eligibility
 import test_metric_cases_penalties
+import test_metric_cases_v2
 import test_metric_cases_volume
 
 from customs_readiness.errors import ConfigError
@@ -30,7 +31,8 @@ from customs_readiness.policy import load_policy
 
 CASE_MODULES = (test_metric_cases_volume, test_metric_cases_eligibility,
                 test_metric_cases_disclosure, test_metric_cases_penalties,
-                test_metric_cases_disposals, test_metric_cases_data_quality)
+                test_metric_cases_disposals, test_metric_cases_data_quality,
+                test_metric_cases_v2)
 CONTROL_IDS = {
     "foreign_ior_informal_entries", "foreign_ior_formal_without_ctpat_cover",
     "foreign_ior_continuous_bond_without_permission", "unknown_ior_status_entries",
@@ -83,6 +85,48 @@ def test_metric_catalog_headers_complete_and_controls_as_spec() -> None:
     assert defs[-1].id == "readiness_score"
 
 
+# metrics.md (catalog version 2): the authority of every metric and which ones are dated.
+# (foreign_ior_formal_without_ctpat_cover_licensed is this project's addition: the order's own
+# reading as its own figure, so the report can show both readings whatever the policy says)
+ORDER = {"foreign_ior_informal_entries", "foreign_ior_formal_without_ctpat_cover",
+         "foreign_ior_formal_without_ctpat_cover_licensed", "certification_rate", "disclosure_complete_rate", "expedited_disposals"}
+REPORTED = {"foreign_ior_formal_without_ctpat_cover_strict",
+            "foreign_ior_continuous_bond_without_permission", "importers_not_in_good_standing",
+            "penalty_floor_breaches", "penalty_floor_uplift_amount", "repeat_offender_importers",
+            "repeat_offender_importers_pending", "eo_minimum_payable_open"}
+STATUTE = {"origin_mid_completeness_rate", "prior_disclosures", "penalty_cases",
+           "broker_penalty_cases", "liquidated_damages_claims", "penalties_assessed_amount",
+           "liquidated_damages_assessed_amount", "penalty_amount_paid", "mitigation_rate",
+           "open_cases_at_period_end", "max_statutory_exposure_1592", "duty_restoration_1592d",
+           "disposal_cases", "detentions", "seizures", "disposed_domestic_value",
+           "median_days_to_disposal", "pending_disposals_at_period_end"}
+DATED = {"foreign_ior_informal_entries", "foreign_ior_formal_without_ctpat_cover",
+         "foreign_ior_formal_without_ctpat_cover_strict",
+         "foreign_ior_formal_without_ctpat_cover_licensed",
+         "foreign_ior_continuous_bond_without_permission", "importers_not_in_good_standing",
+         "certification_rate", "disclosure_complete_rate", "expedited_disposals"}
+
+
+def test_metric_catalog_authority_and_dated_as_spec() -> None:
+    defs = {d.id: d for d in discover()}
+    for mid, d in defs.items():
+        expected = ("order" if mid in ORDER else "reported" if mid in REPORTED
+                    else "statute" if mid in STATUTE else "indicator")
+        assert d.authority == expected, mid
+        assert d.dated == (mid in DATED), mid
+    # the new ids of version 2 are in the catalog, in the spec's places
+    order = list(CATALOG_ORDER)
+    assert order.index("foreign_ior_formal_without_ctpat_cover_strict") == order.index(
+        "foreign_ior_formal_without_ctpat_cover") + 1
+    assert order.index("broker_penalty_cases") == order.index("penalty_cases") + 1
+    assert order.index("repeat_offender_importers_pending") == order.index(
+        "repeat_offender_importers") + 1
+    assert order.index("duty_restoration_1592d") == order.index("max_statutory_exposure_1592") + 1
+    # deciding columns: a figure is not provided when no loaded file carried them
+    assert defs["certification_rate"].requires == ("entries.certification",)
+    assert defs["foreign_ior_continuous_bond_without_permission"].requires == ("entries.bond_type",)
+
+
 def test_metric_catalog_status_rule_text_uses_policy_numbers() -> None:
     d = {m.id: m for m in discover()}
     assert d["certification_rate"].status_rule == (
@@ -133,6 +177,7 @@ HEADER = """-- id = "{id}"
 -- section = "volume"
 -- definition = "D"
 -- basis = "B"
+-- authority = "indicator"
 -- status = "informational"
 """
 
@@ -156,6 +201,10 @@ def write_metric(folder: Path, stem: str, header: str, body: str = "select 1 as 
     (lambda h: h.replace('"informational"', '{ better = "lower", green = 0, eval = "x" }'),
      "unknown key 'status.eval'"),
     (lambda h: h.replace('title = "T"', 'title = ""'), "header key 'title'"),
+    (lambda h: h.replace('"indicator"', '"rumour"'), "header key 'authority'"),
+    (lambda h: h + "-- dated = 1\n", "header key 'dated'"),
+    (lambda h: h + '-- requires = "entries.certification"\n', "header key 'requires'"),
+    (lambda h: h + '-- requires = ["certification"]\n', "header key 'requires'"),
 ])
 def test_metric_catalog_header_errors_name_the_file(tmp_path: Path, mutate, message) -> None:
     p = write_metric(tmp_path, "my_metric", mutate(HEADER.format(id="my_metric")))
@@ -163,6 +212,15 @@ def test_metric_catalog_header_errors_name_the_file(tmp_path: Path, mutate, mess
         parse_metric_file(p, "user")
     assert str(p) in str(err.value)
     assert message in str(err.value)
+
+
+def test_metric_catalog_authority_required_in_the_catalog_only(tmp_path: Path) -> None:
+    header = HEADER.format(id="mine").replace('-- authority = "indicator"\n', "")
+    p = write_metric(tmp_path, "mine", header)
+    with pytest.raises(ConfigError, match="missing header key 'authority'"):
+        parse_metric_file(p)  # a catalog file must say where its force comes from
+    d = parse_metric_file(p, "user")  # a user's file written before version 2 still loads
+    assert (d.authority, d.dated, d.requires) == ("indicator", False, ())
 
 
 def test_metric_catalog_missing_header_and_empty_sql(tmp_path: Path) -> None:

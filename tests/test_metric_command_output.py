@@ -1,11 +1,17 @@
 """`readiness metrics` end to end on a loaded CSV folder: JSON as the spec's machine-readable
-output, CSV one row per metric, the terminal table, errors as one line."""
+output, CSV one row per metric, the terminal table, errors as one line.
+
+The data sit in 2024-2026 before the order's default effective date; the figure tests run with
+``--policy tests/policies/order_in_force_2025.toml`` (the order in force from 2025-01-01), so the
+dated controls of 2025 count their records (2024 is then wholly before the order). The shipped
+policy's own output is checked where it says so."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,9 +21,11 @@ from typer.testing import CliRunner
 from customs_readiness.cli import app
 from customs_readiness.metrics import CATALOG_ORDER
 
+from _metric_fixtures import ORDER_IN_FORCE_2025
 from conftest import write_tables
 
 runner = CliRunner()
+IN_FORCE = ("--policy", str(ORDER_IN_FORCE_2025))
 
 # 2025: E1 (Jan 1, formal, foreign CN importer, certification yes), E2 (Dec 31, informal,
 # same importer, certification no), E3 (Jan 1 2026: next year). 2024: E0 (Dec 31 2024).
@@ -70,7 +78,7 @@ def metrics_json(db: Path, *args: str) -> dict:
 
 
 def test_metric_command_json_shape_and_figures(db: Path) -> None:
-    out = metrics_json(db, "--year", "2025")
+    out = metrics_json(db, "--year", "2025", *IN_FORCE)
     assert out["period"] == {"start": "2025-01-01", "end": "2026-01-01", "label": "CY2025",
                              "end_is_exclusive": True, "fiscal_year_start_month": 1}
     assert out["policy"]["penalty_floor"] == Decimal("0.50")
@@ -89,35 +97,55 @@ def test_metric_command_json_shape_and_figures(db: Path) -> None:
     assert m["mitigation_rate"] == (Decimal("0.9"), None)  # 1 - 10/100
     assert m["median_days_to_disposal"] == (None, "n/a")  # no disposals file: null, n/a
     assert m["rejected_rows"] == (0, None)
-    # controls: informal red, formal w/o cover (E1) red, bond 0 green, unknown 0 green,
-    # standing red, certification 1/2 red, disclosure 0/2 red (empty = unknown), origin/MID
-    # 0/2 red (no origin, no MID), psc 0/2 green, compliance 2/2 green (no PSC, no case names
-    # E1 or E2), repeat 0 green
+    # version 2's fields: authority on every metric, effective date and baseline on dated ones
+    # (the order in force from the period's first day: nothing before it), missing on sums
+    full = out["metrics"]
+    assert all(v["authority"] in ("order", "reported", "statute", "indicator")
+               for v in full.values())
+    assert full["foreign_ior_informal_entries"]["effective_on"] == "2025-01-01"
+    assert full["foreign_ior_informal_entries"]["before_order"] == 0
+    assert full["duty_total"]["missing"] == 0
+    # the file carried no bond_type: not provided (null, n/a), never a green 0
+    bond = full["foreign_ior_continuous_bond_without_permission"]
+    assert (bond["value"], bond["status"], bond["not_provided"]) == (
+        None, "n/a", ["entries.bond_type"])
+    # controls: informal red, formal w/o cover (E1) red, unknown 0 green, standing red,
+    # certification 1/2 red, psc 0/2 green, compliance 2/2 green (no PSC, no case names E1 or
+    # E2), repeat 0 green. Not provided (no file carried the column: n/a, out of the score):
+    # bond (bond_type), disclosure (disclosure_complete), origin/MID (country_of_origin,
+    # manufacturer_id)
     assert m["entry_compliance_rate"] == (Decimal(1), "green")
-    # green: bond, unknown, psc, compliance, repeat = 5 of 11 -> 45.5
-    assert m["readiness_score"] == (Decimal("45.5"), "red")  # status: the score's band
+    assert m["disclosure_complete_rate"] == (None, "n/a")
+    assert m["origin_mid_completeness_rate"] == (None, "n/a")
+    # green: unknown, psc, compliance, repeat = 4 of 8 applicable -> 50.0
+    assert m["readiness_score"] == (Decimal("50.0"), "red")  # status: the score's band
 
 
 def test_metric_command_previous_year_and_fiscal_year(db: Path) -> None:
-    prev = metrics_json(db, "--year", "2024")
+    prev = metrics_json(db, "--year", "2024", *IN_FORCE)
     assert prev["metrics"]["entries_total"]["value"] == 1
-    assert prev["metrics"]["certification_rate"]["value"] == Decimal(1)
+    # 2024 is wholly before the order (in force from 2025-01-01): the dated rate is not in
+    # force, and its baseline is the year's figure (1 of 1 certified)
+    cert = prev["metrics"]["certification_rate"]
+    assert (cert["value"], cert["status"], cert["before_order"]) == (None, "n/a", Decimal(1))
     assert prev["metrics"]["psc_rate"] == {**prev["metrics"]["psc_rate"], "value": Decimal(1),
                                            "status": "red"}
-    fy = metrics_json(db, "--year", "2026", "--fiscal-year-start-month", "10")
+    fy = metrics_json(db, "--year", "2026", "--fiscal-year-start-month", "10", *IN_FORCE)
     assert fy["period"]["start"] == "2025-10-01" and fy["period"]["label"] == "FY2026"
     assert fy["metrics"]["entries_total"]["value"] == 2  # Dec 31 2025 and Jan 1 2026
 
 
 def test_metric_command_json_numbers_are_exact(db: Path) -> None:
-    result = runner.invoke(app, ["metrics", "--db", str(db), "--year", "2025", "--format", "json"])
+    result = runner.invoke(app, ["metrics", "--db", str(db), "--year", "2025", "--format", "json",
+                                 *IN_FORCE])
     text = result.stdout
     assert '"value": 1005.10' in text and '"value": 0.5,' in text
-    assert "E+" not in text and "e-" not in text  # never scientific notation
+    assert not re.search(r"\d[eE][+-]?\d", text)  # never scientific notation
 
 
 def test_metric_command_csv_one_row_per_metric(db: Path) -> None:
-    result = runner.invoke(app, ["metrics", "--db", str(db), "--year", "2025", "--format", "csv"])
+    result = runner.invoke(app, ["metrics", "--db", str(db), "--year", "2025", "--format", "csv",
+                                 *IN_FORCE])
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["id"] for r in rows] == list(CATALOG_ORDER)
@@ -125,12 +153,26 @@ def test_metric_command_csv_one_row_per_metric(db: Path) -> None:
     assert by_id["entered_value_total"]["value"] == "1005.10"
     assert by_id["certification_rate"]["status"] == "red"
     assert by_id["mitigation_rate"]["value"] == "0.9"
-    assert all(r["policy_version"] == "catalog-2026.1" for r in rows)
+    assert all(r["policy_version"] == "test-order-in-force-2025" for r in rows)
     assert '"penalty_floor": 0.50' in rows[0]["policy"]
+    assert by_id["certification_rate"]["authority"] == "order"
+    assert by_id["certification_rate"]["effective_on"] == "2025-01-01"
+    assert by_id["certification_rate"]["before_order"] == ""  # nothing before: null
+    assert by_id["foreign_ior_informal_entries"]["before_order"] == "0"
+    assert by_id["foreign_ior_continuous_bond_without_permission"]["not_provided"] == (
+        "entries.bond_type")
+    # the shipped policy: its version, and 2025 wholly before the order's date
+    result = runner.invoke(app, ["metrics", "--db", str(db), "--year", "2025", "--format", "csv"])
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert rows["entries_total"]["policy_version"] == "catalog-2026.2"
+    assert (rows["foreign_ior_informal_entries"]["value"],
+            rows["foreign_ior_informal_entries"]["status"],
+            rows["foreign_ior_informal_entries"]["before_order"],
+            rows["foreign_ior_informal_entries"]["effective_on"]) == ("0", "n/a", "1", "2026-06-03")
 
 
 def test_metric_command_table_grouped_by_section(db: Path) -> None:
-    result = runner.invoke(app, ["metrics", "--db", str(db), "--year", "2025"])
+    result = runner.invoke(app, ["metrics", "--db", str(db), "--year", "2025", *IN_FORCE])
     assert result.exit_code == 0, result.output
     text = result.stdout
     titles = ["Volume and importer profile", "Importer-of-record eligibility",
@@ -138,7 +180,7 @@ def test_metric_command_table_grouped_by_section(db: Path) -> None:
               "Data quality and overall"]
     positions = [text.index(t) for t in titles]
     assert positions == sorted(positions)
-    assert "$1,005.10" in text and "Readiness score: 45.5" in text
+    assert "$1,005.10" in text and "Readiness score: 50.0" in text
     assert "penalty_floor = 0.50" in text
 
 

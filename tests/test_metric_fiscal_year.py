@@ -16,8 +16,9 @@ DATA = {
         entry("2026-10-01", "AAA00000804"),  # day after
     ],
     "entry_lines": [line(f"AAA0000080{i}", entered_value=D(f"{i}00.00")) for i in range(1, 5)],
-    "penalties": [case("C1", "2025-10-01", status="open"), case("C2", "2026-10-01", status="open"),
-                  case("C0", "2021-10-01", status="paid")],
+    "penalties": [case("C1", "2025-10-01", status="mitigated"),
+                  case("C2", "2026-10-01", status="open"), case("C0", "2021-10-01", status="paid"),
+                  case("C3", "2026-01-01", status="cancelled")],
     "disposals": [disposal("D1", "2026-09-30", disposed_on="2026-10-01", disposition="sold"),
                   disposal("D2", "2025-09-30")],
 }
@@ -31,13 +32,16 @@ def test_metric_fiscal_year_october_bounds() -> None:
     assert r["entries_total"] == 2  # 802 and 803
     assert r["entered_value_total"] == D("500.00")  # 200.00 + 300.00
     assert r["psc_rate"] == D("0.5")  # 1 of 2
-    assert r["penalty_cases"] == 1  # C1; C2 issued on the end date
-    assert r["open_cases_at_period_end"] == 1  # C1 only: C2 is not before the end
-    # repeat window [2021-10-01, 2026-10-01): C0 (first day of window) + C1 = 2 -> DOM repeats
+    assert r["penalty_cases"] == 2  # C1, C3; C2 issued on the end date
+    # C1 (mitigated, no closed_on) only: C2 is not before the end, C3 cancelled
+    assert r["open_cases_at_period_end"] == 1
+    # repeat window [2021-10-01, 2026-10-01): decided C0 (first day of window) + C1 = 2 -> DOM
+    # repeats; the cancelled C3 never counts
     assert r["repeat_offender_importers"] == 1
     assert r["disposal_cases"] == 1  # D1
     assert r["pending_disposals_at_period_end"] == 1  # D1 disposed on the end date
-    assert r["median_days_to_disposal"] == D("1")
+    # D1 was disposed of on the end date, not by the end: no disposal, no median
+    assert r["median_days_to_disposal"] is None
 
 
 def test_metric_fiscal_year_from_policy(tmp_path: Path) -> None:

@@ -46,15 +46,30 @@ def test_metric_score_null_when_no_control_applies(tmp_path: Path) -> None:
     # every weight 0: nothing applies either
     p = tmp_path / "zero.toml"
     p.write_text("[weights]\n" + "".join(f"{m} = 0\n" for m, d in DEFS.items() if d.is_control))
-    run = run_for({"importers": [DOMESTIC], "entries": [entry("2025-01-01")]}, policy_path=p)
+    run = run_for({"importers": [DOMESTIC], "entries": [entry("2026-07-01")]}, year=2026,
+                  policy_path=p)
     assert run.score is None
     assert run.results["readiness_score"].value is None
     assert run.results["readiness_score"].status == "n/a"  # no band without a score
 
 
 def test_metric_score_is_in_the_results_and_json() -> None:
-    run = run_for({"importers": [DOMESTIC], "entries": [entry("2025-01-01", psc_filed=True)]})
+    run = run_for({"importers": [DOMESTIC], "entries": [entry("2026-07-01", psc_filed=True)]},
+                  year=2026)
     # psc 1/1 red and entry compliance 0/1 red (the PSC); 8 other applicable controls green
-    # (origin/MID n/a without lines): 100 x 8 / 10 = 80.0
+    # (origin/MID n/a without lines): 100 x 8 / 10 = 80.0, band amber (>= 70, < 90)
     assert run.score == D("80.0")
-    assert run.to_json_dict()["metrics"]["readiness_score"]["value"] == D("80.0")
+    out = run.to_json_dict()["metrics"]["readiness_score"]
+    assert (out["value"], out["status"]) == (D("80.0"), "amber")
+
+
+def test_metric_score_leaves_out_controls_not_in_force() -> None:
+    # the same entry before the order (2026-05-01): the six dated controls are not in force;
+    # unknown IOR 0 and repeat offenders 0 green, psc and compliance red, origin/MID n/a:
+    # 100 x 2 / 4 = 50.0, band red
+    run = run_for({"importers": [DOMESTIC], "entries": [entry("2026-05-01", psc_filed=True)]},
+                  year=2026)
+    assert run.score == D("50.0")
+    assert run.results["readiness_score"].status == "red"
+    dated = [r for r in run.results.values() if r.definition.dated and r.definition.is_control]
+    assert len(dated) == 6 and all(r.status == "n/a" for r in dated)

@@ -55,14 +55,26 @@ def test_stored_run_is_fresh_until_data_or_policy_change(loaded, tmp_path):
 def test_stored_exceptions_equal_computed_ones(loaded):
     con, _ = loaded
     run = run_metrics(con, 2026, load_policy())
-    # One informal entry of a foreign IOR: ABC12345682 (entry type 11).
-    assert run.results["foreign_ior_informal_entries"].value == 1
+    # One informal entry of a foreign IOR: ABC12345682 (entry type 11), on 2026-03-01, before
+    # the order's effective date (2026-06-03): the before-the-order baseline, not the figure.
+    r = run.results["foreign_ior_informal_entries"]
+    assert (r.value, r.before_order) == (0, 1)
     figures = compute_or_load(con, run.period, load_policy())  # read back: fresh
     assert figures.stored
     rel = figures.exceptions["foreign_ior_informal_entries"]
-    assert [r[0] for r in rel.fetchall()] == ["ABC12345682"]
+    # the list holds the records behind the figure and its baseline, marked
+    cols = [c for c in rel.columns]
+    rows = rel.fetchall()
+    assert [r[0] for r in rows] == ["ABC12345682"]
+    assert rows[0][cols.index("predates_order")] is True
     # A count of 0 stores an empty list (its columns only).
-    assert run.results["foreign_ior_continuous_bond_without_permission"].value == 0
+    r = run.results["foreign_ior_formal_without_ctpat_cover"]
+    assert (r.value, r.before_order) == (0, 0)
+    assert figures.exceptions["foreign_ior_formal_without_ctpat_cover"].fetchall() == []
+    # the entries file carried no bond_type: the bond control is not provided (null, n/a), and
+    # its list is empty
+    r = run.results["foreign_ior_continuous_bond_without_permission"]
+    assert (r.value, r.status, r.not_provided) == (None, "n/a", ("entries.bond_type",))
     assert figures.exceptions["foreign_ior_continuous_bond_without_permission"].fetchall() == []
 
 

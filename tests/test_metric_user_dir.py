@@ -1,4 +1,7 @@
-"""User metrics: a folder of the user's own SQL files joins the run and every output."""
+"""User metrics: a folder of the user's own SQL files joins the run and every output.
+
+DATA lies in calendar 2025, before the order's default effective date; where the catalog's
+dated controls matter (the score) the run uses tests/policies/order_in_force_2025.toml."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from customs_readiness.errors import ConfigError
 from customs_readiness.metrics import exception_records, run_metrics
 from customs_readiness.policy import load_policy
 
-from _metric_fixtures import DOMESTIC, D, entry, line, make_db, run_for
+from _metric_fixtures import DOMESTIC, ORDER_IN_FORCE_2025, D, entry, line, make_db, run_for
 
 USER_METRIC = '''-- id = "high_value_entries"
 -- title = "Entries over $1,000 entered value"
@@ -64,13 +67,15 @@ def user_dir(tmp_path: Path) -> Path:
 
 
 def test_metric_user_dir_joins_the_run(user_dir: Path) -> None:
-    run = run_for(DATA, metrics_dirs=(user_dir,))
+    run = run_for(DATA, metrics_dirs=(user_dir,), policy_path=ORDER_IN_FORCE_2025)
     r = run.results["high_value_entries"]
     # one entry (951) over 1,000: 1 -> amber (green if <= 0, amber if <= 1)
     assert (r.value, r.status) == (1, "amber")
     assert r.definition.source == "user" and r.definition.is_control
     out = run.to_json_dict()["metrics"]["high_value_entries"]
     assert out["value"] == 1 and out["status"] == "amber" and out["source"] == "user"
+    # a user file without an authority is the user's own indicator; not dated
+    assert out["authority"] == "indicator" and "before_order" not in out
     # it counts in the score: the 11 catalog controls are green (origin/MID 3/3 with lines),
     # plus this amber: (11 + 0.5) / 12 = 95.833.. -> 95.8
     assert run.score == D("95.8")
@@ -144,3 +149,31 @@ from period_lines
     # 4 ordinals of 2025 entries, 1 of them Chapter 99: 1/4
     r = run_for(data, metrics_dirs=(d,)).results["chapter99_share"]
     assert (r.value, r.status, r.numerator, r.denominator) == (D("0.25"), None, 1, 4)
+
+
+USER_DATED = USER_METRIC.replace('high_value_entries', 'high_value_dated').replace(
+    '-- status = {', '-- authority = "order"\n-- dated = true\n-- requires = ["entries.certification"]\n'
+    '-- status = {').replace(
+    "    from period_value_lines\n    group by entry_number\n)\n\nselect count(*) filter (where entered_value > 1000) as value",
+    "    from period_value_lines\n    where entry_date >= $scope_start and entry_date < $scope_end\n"
+    "    group by entry_number\n)\n\nselect count(*) filter (where entered_value > 1000) as value")
+
+
+def test_metric_user_dir_dated_metric_has_a_baseline(tmp_path: Path) -> None:
+    d = tmp_path / "dated"
+    d.mkdir()
+    (d / "high_value_dated.sql").write_text(USER_DATED)
+    data = {"importers": [DOMESTIC],
+            "entries": [entry("2026-02-01", "AAA00000971"), entry("2026-04-01", "AAA00000972"),
+                        entry("2026-07-01", "AAA00000973")],
+            "entry_lines": [line(n, entered_value=D("1500.00"))
+                            for n in ("AAA00000971", "AAA00000972", "AAA00000973")]}
+    # default effective date 2026-06-03: 973 counts (1, amber), 971 and 972 are the baseline
+    r = run_for(data, year=2026, metrics_dirs=(d,)).results["high_value_dated"]
+    assert (r.value, r.status, r.before_order, r.definition.authority) == (1, "amber", 2, "order")
+    # its own date in the policy: from 2026-03-01, 972 and 973 count (2, red), 971 before
+    policy = tmp_path / "p.toml"
+    policy.write_text("[effective_on]\nhigh_value_dated = 2026-03-01\n")
+    r = run_for(data, year=2026, metrics_dirs=(d,), policy_path=policy).results["high_value_dated"]
+    assert (r.value, r.status, r.before_order) == (2, "red", 1)
+    assert r.effective_on.isoformat() == "2026-03-01"

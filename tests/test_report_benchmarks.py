@@ -9,6 +9,7 @@ import pytest
 from customs_readiness import report
 from customs_readiness.errors import ConfigError
 from customs_readiness.report import context
+from customs_readiness.report.benchmarks import Benchmark
 
 
 def test_report_benchmarks_file_has_sources_for_every_figure():
@@ -29,14 +30,33 @@ def test_report_benchmarks_ratio_of_two_metrics():
         "duty_total": {"title": "Duty", "value": Decimal("687.58"), "not_provided": False},
         "entered_value_total": {"title": "Entered value", "value": Decimal("6000.50"),
                                 "not_provided": False},
-        "entries_total": {"title": "Entries", "value": 6, "not_provided": False},
+    }
+    b = Benchmark(id="x", title="Duty over value", value=Decimal("0.01576"), unit="rate",
+                  fiscal_year="FY2018", source="s", url="https://example.invalid",
+                  metric="duty_total/entered_value_total")
+    mine = context._benchmark_metric(b, rows)
+    # 687.58 / 6000.50 = 0.11458711... -> 11.46%
+    assert mine["value_text"] == "11.46%"
+    rows["duty_total"]["not_provided"] = True
+    assert context._benchmark_metric(b, rows)["value_text"] == "not provided"
+
+
+def test_report_benchmarks_compare_only_like_for_like():
+    rows = {
+        "entry_compliance_rate": {"title": "Entry accuracy indicator", "value": Decimal("0.99"),
+                                  "value_text": "99.00%", "not_provided": False},
+        "trusted_trader_value_share": {"title": "Share", "value": Decimal("0.60"),
+                                       "value_text": "60.00%", "not_provided": False},
     }
     out = {b["title"]: b for b in context._benchmarks(rows)}
-    # 687.58 / 6000.50 = 0.11458711... -> 11.46%
-    assert out["Duty collected as a share of import value"]["mine_text"] == "11.46%"
-    # 6000.50 / 6 = 1000.0833... -> $1,000.08, below CBP's $75,428.57
-    per_entry = out["Import value per entry summary"]
-    assert (per_entry["mine_text"], per_entry["comparison"]) == ("$1,000.08", "below")
+    tcr = out["Imports compliant with U.S. trade laws (CBP trade compliance measurement)"]
+    # CBP samples lines; the indicator counts recorded events: shown beside, never compared
+    assert (tcr["mine_text"], tcr["comparison"], tcr["like_for_like"]) == ("99.00%", "", False)
+    assert "statistical sample" in tcr["measures"]
+    ctpat = out["Import value brought in by trade partnership (CTPAT) participants"]
+    assert (ctpat["comparison"], ctpat["like_for_like"]) == ("above", True)
+    # ratios that reflect the product mix are not shipped
+    assert not any("per entry" in t or "share of import value" in t for t in out)
 
 
 def test_report_benchmarks_unknown_key_is_an_error(tmp_path):

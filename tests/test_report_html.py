@@ -75,7 +75,7 @@ def test_report_html_dhs_shape_by_entry_type(tiny):
     assert groups["Informal (11, 12)"]["entries"] == "1"
     # duty counts every ordinal, the Chapter 99 one too: 25 + 250 + 330.08 + 82.50 = 687.58
     assert rep.context["dhs"]["entries_total"]["duty"] == "$687.58"
-    assert "As DHS would report it" in html
+    assert "In the shape of CBP's published statistics" in html
 
 
 def test_report_html_data_quality_lists_rejected_row_and_missing_table(tiny):

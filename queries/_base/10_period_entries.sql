@@ -70,14 +70,15 @@ select
     b.ctpat_validated as broker_ctpat_validated,
     b.ctpat_validated_on as broker_ctpat_validated_on,
     -- the order as published: the entry is filed by a licensed customs broker (license
-    -- number given, license active)
-    coalesce(b.license_number is not null and b.license_status = 'active', false)
-        as broker_licensed,
+    -- number given, license active; an empty status with a license number is active, as the
+    -- data contract says and the loader stores it)
+    coalesce(b.license_number is not null
+             and coalesce(b.license_status, 'active') = 'active', false) as broker_licensed,
     -- the stricter reading reported by secondary sources: that broker is also CTPAT-validated
     -- (validated on or before the entry date)
     coalesce(
         b.license_number is not null
-        and b.license_status = 'active'
+        and coalesce(b.license_status, 'active') = 'active'
         and b.ctpat_validated
         and (b.ctpat_validated_on is null or b.ctpat_validated_on <= e.entry_date),
         false

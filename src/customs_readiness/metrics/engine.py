@@ -102,20 +102,21 @@ def _ratio(num: int | Decimal | None, den: int | Decimal | None) -> Decimal | No
 def metric_parameters(d: MetricDef, period: Period, policy: Policy,
                       base: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The parameters of ``d``'s figure and of its before-the-order baseline (None when the
-    metric is not dated or the period has no day before its effective date).
+    metric is not dated).
 
     A dated metric counts the records in [max(period start, effective date), period end);
-    its baseline those in [period start, min(effective date, period end)).
+    its baseline those in [period start, min(effective date, period end)): the same formula
+    over E minus E*, so a period that starts on or after the effective date has an empty
+    baseline (0 for a count, null for a rate), not a missing one.
     """
     effective = policy.effective_on(d.id)
     params = {**base, "effective_on": effective}
     if not d.dated:
         return params, None
     in_force = {**params, "scope_start": max(period.start, effective), "scope_end": period.end}
-    if effective <= period.start:
-        return in_force, None
-    return in_force, {**params, "scope_start": period.start,
-                      "scope_end": min(effective, period.end)}
+    before = {**params, "scope_start": period.start,
+              "scope_end": max(period.start, min(effective, period.end))}
+    return in_force, before
 
 
 def _compute(con, d: MetricDef, params: dict[str, Any]) -> tuple[Any, Any, Any, Any, Any]:
@@ -255,8 +256,8 @@ def compute_run(con: duckdb.DuckDBPyConnection, period: Period, policy: Policy,
         # E* (or D*): the records of the period on or after the effective date; none means
         # the provision is not in force in this period (status n/a, outside the score)
         in_force = None if not d.dated else _records_in_force(con, d, params, counted)
-        status = evaluate_status(d, value, policy) if in_force != 0 else (
-            "n/a" if d.is_control else None)
+        # metrics.md: "If E* is empty the metric's status is n/a" (informational ones too)
+        status = evaluate_status(d, value, policy) if in_force != 0 else "n/a"
         results[d.id] = MetricResult(
             d.id, value, status, d, num, den, d.describe_status(policy),
             before_order=before, effective_on=effective, missing=missing,
