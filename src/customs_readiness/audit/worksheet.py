@@ -30,9 +30,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from customs_readiness import __version__
 from customs_readiness.errors import ReadinessError
 
+from ..version import __version__
 from .draw import ALLOCATION, METHOD, RANDOM_NUMBERS, AuditSample
 from .fmt import fmt_money
 from .universe import LINE_COLUMNS
