@@ -139,3 +139,35 @@ def test_cli_errors_mappings_lists_the_shipped_layouts():
     assert "ace-es-003" in body and "ACE ES-003 export (always tried)" in body
     assert "public-broker-export-sample" in body and "Broker entry-line export" in body
     assert all(line == line.rstrip() for line in lines)
+
+
+def test_cli_errors_missing_pango_names_the_libraries_to_install(tmp_path):
+    import subprocess
+    import sys
+
+    from _report_fixtures import write_folder
+
+    db = tmp_path / "r.duckdb"
+    assert runner.invoke(app, ["load", str(write_folder(tmp_path / "data")), "--db",
+                               str(db)]).exit_code == 0
+    # WeasyPrint's import fails as it does on a system without Pango
+    code = (
+        "import sys\n"
+        "class NoPango:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'weasyprint':\n"
+        "            raise OSError(\"cannot load library 'libpango-1.0-0': cannot open shared "
+        "object file\")\n"
+        "sys.meta_path.insert(0, NoPango())\n"
+        "from customs_readiness.cli import main\n"
+        f"sys.argv = ['readiness', 'report', '--year', '2026', '--db', {str(db)!r}, '--out', "
+        f"{str(tmp_path / 'r.pdf')!r}]\n"
+        "main()\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert line.startswith("error: WeasyPrint cannot load its system libraries (cannot load "
+                           "library 'libpango-1.0-0'")
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in line and "brew install pango" in line
+    assert not (tmp_path / "r.pdf").exists()
