@@ -93,3 +93,22 @@ def test_report_dates_signoff_block_only_when_named_and_escaped(tiny):
     assert "<td>Reviewed by</td><td>–</td>" in summary
     assert "Acme &lt;b&gt;Imports&lt;/b&gt; &amp; Co" in summary
     assert _cover_row(html, "Prepared") == "1 March 2027 by J. Doe, Acme &lt;b&gt;Imports&lt;/b&gt; &amp; Co"
+
+
+def test_report_dates_audit_plan_and_worksheet_dated_when_drawn(tmp_path):
+    import io
+    from decimal import Decimal as D
+
+    import openpyxl
+
+    from customs_readiness.audit.plan import write_plan_pdf
+    from customs_readiness.audit.worksheet import worksheet_bytes
+
+    from _audit_fixtures import hand_sample
+
+    sample = hand_sample([(40, 4, False), (3, 3, True)],
+                         [(1, D("10.00"), D("1.00"))] * 4 + [(2, D("1500.00"), D("9.00"))] * 3)
+    meta = PdfReader(write_plan_pdf(sample, tmp_path, "catalog-test")).metadata
+    assert meta["/CreationDate"].startswith("D:20270301")  # SOURCE_DATE_EPOCH, not 2026-12-31
+    book = openpyxl.load_workbook(io.BytesIO(worksheet_bytes(sample, "catalog-test")))
+    assert book.properties.created == dt.datetime(2027, 3, 1)
