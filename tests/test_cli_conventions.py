@@ -68,6 +68,8 @@ def test_cli_conventions_sample_format_lists_its_choices():
      "see `readiness metrics -h`"),
     (["nope"], "error: No such command 'nope'; see `readiness -h`"),
     (["-q", "-v", "config"], "error: --quiet and --verbose exclude each other"),
+    (["config", "--quiet"], "error: --quiet is an option for every command: give it before "
+                            "the command (readiness --quiet config ...); see `readiness config -h`"),
 ])
 def test_cli_conventions_usage_errors_are_one_line(args, line):
     result = runner.invoke(app, args)

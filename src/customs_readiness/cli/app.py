@@ -39,9 +39,11 @@ EXIT_CODES = (
 )
 
 try:  # typer vendors click from 0.24 on; earlier ones use click itself
-    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+    from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption, UsageError
 except ImportError:  # pragma: no cover
-    from click.exceptions import NoArgsIsHelpError, UsageError
+    from click.exceptions import NoArgsIsHelpError, NoSuchOption, UsageError
+
+GLOBAL_OPTIONS = ("--config", "-q", "--quiet", "-v", "--verbose", "--version")
 
 
 class _OneLineUsageError(UsageError):
@@ -56,6 +58,12 @@ class _OneLineUsageError(UsageError):
 def _one_line(exc: UsageError) -> UsageError:
     if isinstance(exc, (NoArgsIsHelpError, _OneLineUsageError)):
         return exc  # `readiness` alone prints the help
+    if (isinstance(exc, NoSuchOption) and exc.option_name in GLOBAL_OPTIONS
+            and exc.ctx is not None and exc.ctx.parent is not None):
+        name = exc.ctx.info_name
+        return _OneLineUsageError(f"{exc.option_name} is an option for every command: give it "
+                                  f"before the command (readiness {exc.option_name} {name} ...)",
+                                  exc.ctx)
     return _OneLineUsageError(exc.format_message(), exc.ctx)
 
 
