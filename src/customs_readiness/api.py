@@ -118,7 +118,7 @@ def metrics(year: int, db: PathLike = DEFAULT_DB, *, policy: PathLike | None = N
               "in_force": pl.Boolean, "numerator": number, "denominator": number,
               "missing": pl.Int64, "not_provided": pl.List(pl.String),
               "status_rule": pl.String, "source": pl.String}
-    frame = pl.DataFrame(rows, schema=schema, orient="row" if not rows else None)
+    frame = pl.DataFrame(rows, schema=schema)
     return frame.with_columns(pl.col("effective_on").str.to_date())
 
 
