@@ -13,11 +13,14 @@ time and peak RSS (from os.wait4's rusage of that child alone):
   run      readiness run DIR --year Y --db NEW.duckdb --out X.pdf (the whole thing)
 
 A step whose command does not exist yet is skipped and said so. It prints a table and
-writes it, with the machine's description and the targets, to benchmarks/results.md.
+writes it, with the machine's description and the targets, to a new file
+benchmarks/data/results-<date>-<time>.md; the committed benchmarks/results.md is rewritten
+only with --update-results (after a run on the reference machine).
 
     python benchmarks/bench.py                       # 100k, 1m, 10m lines
     python benchmarks/bench.py --sizes 100k,1m       # a quicker run
     python benchmarks/bench.py --sizes 1m --repeat 3 # median of 3 runs per step
+    python benchmarks/bench.py --repeat 3 --update-results   # refresh benchmarks/results.md
 
 Generated data goes to benchmarks/data/ (git-ignored) and is reused while the generator,
 seed, size and format are unchanged.
@@ -42,6 +45,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 YEAR = 2026
 STEPS = ("sample", "ingest", "load", "metrics", "report", "run")
+COMMITTED_RESULTS = HERE / "results.md"
 # Targets of issue 5 (2-core machine).
 TARGET_RUN_10M_S = 45.0
 TARGET_RUN_10M_RSS_MB = 2048.0
@@ -309,6 +313,18 @@ def target_lines(rows: list[tuple[int, int, dict]]) -> list[str]:
     return out
 
 
+def results_path(given: Path | None, update: bool, data_dir: Path,
+                 now: time.struct_time | None = None) -> Path:
+    """Where the results go: ``given``; the committed results.md with ``update``; else a
+    new file in the (git-ignored) data folder, named by the local date and time."""
+    if given is not None:
+        return given
+    if update:
+        return COMMITTED_RESULTS
+    stamp = time.strftime("%Y%m%d-%H%M%S", now or time.localtime())
+    return data_dir / f"results-{stamp}.md"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -324,11 +340,16 @@ def main(argv: list[str] | None = None) -> int:
                    "benchmarks/data, git-ignored)")
     p.add_argument("--regenerate", action="store_true",
                    help="generate the data again even if an identical copy is there")
-    p.add_argument("--results", type=Path, default=HERE / "results.md",
-                   help="markdown file to write (default benchmarks/results.md)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--results", type=Path, default=None,
+                     help="markdown file to write (default: a new file "
+                     "<data-dir>/results-<date>-<time>.md)")
+    out.add_argument("--update-results", action="store_true",
+                     help=f"rewrite the committed {COMMITTED_RESULTS.relative_to(ROOT)}")
     args = p.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     args.data_dir = args.data_dir.resolve()
+    args.results = results_path(args.results, args.update_results, args.data_dir)
 
     have = {c: available(c) for c in ("sample", "load", "metrics", "report", "run")}
     if not have["sample"]:
@@ -361,6 +382,7 @@ def main(argv: list[str] | None = None) -> int:
             "read_parquet with explicit types into tables (the floor); `load`, `metrics` "
             "(JSON), `report` (PDF) on the loaded database; `run` = load + metrics + report in "
             "one command on a fresh database."), "", "## Targets", "", *target_lines(rows)]
+    args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text("\n".join(md) + "\n")
     print()
     print("\n".join(table_lines(rows)))

@@ -92,7 +92,7 @@ def test_bad_closed_on_is_a_row_error_naming_file_row_and_column(con, tmp_path, 
     stats = {f.table: f for f in result.files}["penalties"]
     assert (stats.rows_read, stats.rows_loaded, stats.rows_rejected) == (4, 3, 1)
     assert stats.first_reasons == [
-        "row 4, closed_on: not a date: use YYYY-MM-DD or MM/DD/YYYY"]
+        f"row 4, closed_on {raw!r}: not a date: use YYYY-MM-DD or MM/DD/YYYY"]
     rejected = con.execute(
         "select file_name, table_name, row_number, column_name, raw_value, reason, record "
         "from rejected_rows").fetchall()
@@ -108,7 +108,7 @@ def test_bad_closed_on_is_a_row_error_naming_file_row_and_column(con, tmp_path, 
 def test_bad_closed_on_under_strict_is_a_file_error(con, tmp_path) -> None:
     rows = [list(r) for r in CASES]
     rows[0][-1] = "2026-12-32"
-    with pytest.raises(DataFileError, match=r"penalties\.csv.*row 2, closed_on: not a date"):
+    with pytest.raises(DataFileError, match=r"penalties\.csv.*row 2, closed_on '2026-12-32': not a date"):
         load_folder(con, _folder(tmp_path, HEADER, rows), strict=True)
     assert con.execute("select count(*) from penalties").fetchone()[0] == 0
 

@@ -141,7 +141,7 @@ def test_strict_turns_row_errors_into_a_file_error(con, tmp_path):
     with pytest.raises(DataFileError) as err:
         load_folder(con, write_tables(tmp_path / "d", tables), strict=True)
     assert str(err.value) == ("entry_lines.csv: 1 row(s) refused under --strict; first: "
-                              "row 5, entered_value: negative amount")
+                              "row 5, entered_value '-1': negative amount")
     assert con.execute("select count(*) from entries").fetchone()[0] == 0
 
 

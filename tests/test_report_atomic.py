@@ -48,11 +48,11 @@ def test_report_atomic_same_inputs_same_document(tiny_report, tmp_path):
     assert first.read_bytes() == second.read_bytes()
 
 
-def test_report_atomic_pdf_dates_come_from_the_period(tiny_report, tmp_path):
+def test_report_atomic_pdf_dates_come_from_source_date_epoch(tiny_report, tmp_path):
     rep, html = tiny_report
     out = tmp_path / "r.pdf"
     report.write_pdf(rep, html, out)
     meta = PdfReader(str(out)).metadata
-    # CY2026: the last day of the period, never the clock
-    assert meta["/CreationDate"].startswith("D:20261231")
-    assert meta["/ModDate"].startswith("D:20261231")
+    # the date prepared: SOURCE_DATE_EPOCH (conftest: 2027-03-01T00:00:00Z), never the clock
+    assert meta["/CreationDate"].startswith("D:20270301000000")
+    assert meta["/ModDate"].startswith("D:20270301000000")

@@ -35,8 +35,8 @@ def test_report_cli_run_writes_default_named_pdf_and_html(tmp_path, monkeypatch)
     assert (tmp_path / "readiness.duckdb").is_file()
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Executive summary" in html
-    # viewable on its own: styles from the template folder, the chart inlined
-    assert '<base href="file://' in html
+    # viewable on its own: styles and the chart inlined, nothing from the installation
+    assert "file://" not in html and "<link" not in html
     assert 'src="data:image/svg+xml;base64,' in html
 
 
@@ -50,7 +50,7 @@ def test_report_cli_report_fiscal_year(tmp_path):
     meta = PdfReader(str(out)).metadata
     # FY2026 = 2025-10-01 .. 2026-09-30
     assert meta.title.endswith("FY2026")
-    assert meta["/CreationDate"].startswith("D:20260930")
+    assert meta["/CreationDate"].startswith("D:20270301")  # prepared (SOURCE_DATE_EPOCH)
 
 
 def test_report_cli_missing_template_folder_is_one_line_error(tmp_path):

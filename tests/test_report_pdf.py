@@ -89,10 +89,11 @@ def test_report_pdf_page_furniture(sample):
         assert "Customs Enforcement Readiness Report" in page
 
 
-def test_report_pdf_metadata_from_the_period(sample):
+def test_report_pdf_metadata_title_from_the_period_date_prepared(sample):
     meta = sample["reader"].metadata
     assert meta.title == "Customs Enforcement Readiness Report – CY2026"
-    assert meta["/CreationDate"].startswith("D:20261231")
+    # created when prepared: SOURCE_DATE_EPOCH (conftest: 2027-03-01), not the period's end
+    assert meta["/CreationDate"].startswith("D:20270301")
 
 
 def test_report_pdf_key_figures_equal_metrics_json(sample):

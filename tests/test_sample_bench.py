@@ -40,3 +40,14 @@ def test_sample_bench_skipped_step_has_no_verdict() -> None:
     res = {"ingest": m(1.0, 100), "load": m(2.0, 200), "metrics": m(note="skipped"),
            "report": m(note="skipped"), "run": m(note="skipped")}
     assert bench.target_lines([(1_000_000, 333_333, res)])[2:] == []
+
+
+def test_sample_bench_results_go_to_a_new_file_unless_asked(tmp_path: Path) -> None:
+    import time
+
+    at = time.strptime("2026-11-29 18:30:05", "%Y-%m-%d %H:%M:%S")
+    assert bench.results_path(None, False, tmp_path, at) == tmp_path / "results-20261129-183005.md"
+    assert bench.results_path(None, True, tmp_path) == bench.HERE / "results.md"
+    assert bench.results_path(tmp_path / "mine.md", False, tmp_path) == tmp_path / "mine.md"
+    with pytest.raises(SystemExit):  # --results and --update-results exclude each other
+        bench.main(["--results", "x.md", "--update-results"])

@@ -33,3 +33,26 @@ class CheckFailed(ReadinessError):
     """A check the user asked to fail on did fail (exit status 1)."""
 
     exit_code = 1
+
+
+VALUE_CHARS = 60  # a value quoted in an error message is cut to this many characters
+
+
+def shown_value(value: str) -> str:
+    """A value from the data as an error message quotes it: cut to ``VALUE_CHARS``
+    characters and written as a Python string literal, so control characters, bidi
+    overrides and quotes print as escapes, never as themselves."""
+    cut = len(value) > VALUE_CHARS
+    text = repr(value[:VALUE_CHARS])
+    return f"{text}… ({len(value):,} characters)" if cut else text
+
+
+def row_error(row: int, column: str | None, value: str | None, reason: str) -> str:
+    """One refused row as the summaries print it: ``row 4, closed_on '31/12/2026': not a
+    date`` (the column and the value when known)."""
+    where = f"row {row}"
+    if column:
+        where += f", {column}"
+    if value is not None:
+        where += f" {shown_value(value)}"
+    return f"{where}: {reason}"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,12 +38,27 @@ def _quiet(_what: str) -> None:
 # ------------------------------------------------------------------------------------ load
 
 
-def load(data_dir: Path, db: Path | str, *, strict: bool = False, mapping: Path | None = None,
+def check_data_folder(data_dir: Path | str) -> Path:
+    """``data_dir`` as a folder to load; a file given instead is a one-line error that says
+    so (and names the folder holding it)."""
+    from .errors import ReadinessError
+
+    folder = Path(data_dir)
+    if folder.is_file():
+        raise ReadinessError(f"{data_dir}: is a file, not a data folder; give the folder that "
+                             f"holds the data files (here {folder.parent if str(folder.parent) else '.'})")
+    if not folder.is_dir():
+        raise ReadinessError(f"{data_dir}: no such data folder")
+    return folder
+
+
+def load(data_dir: Path, db: Path | str, *, strict: bool = False, mapping: Path | str | None = None,
          commit: bool = True, progress: Callable[[str, str], None] | None = None) -> LoadResult:
     """Load a data folder into ``db`` (one transaction). With ``commit=False`` every check
     runs and nothing is kept. A failed first load leaves no database file behind."""
     from .ingest import load_folder
 
+    check_data_folder(data_dir)
     existed = str(db) == ":memory:" or Path(db).exists()
     con = connect(db)
     ok = False
@@ -57,6 +72,60 @@ def load(data_dir: Path, db: Path | str, *, strict: bool = False, mapping: Path 
             for leftover in (Path(db), Path(f"{db}.wal")):
                 leftover.unlink(missing_ok=True)
     return result
+
+
+# file, table, row, column, value, reason, record (JSON of the row's cells as written)
+RowError = tuple[str, str, int, str | None, str | None, str, str | None]
+ROW_ERROR_COLUMNS = ("file", "table", "row", "column", "value", "reason", "record")
+
+
+@dataclass
+class Validation:
+    """What ``validate`` found: the load's summary and every refused row, in file order."""
+
+    result: LoadResult
+    errors: list[RowError]
+
+
+def validate(data_dir: Path, *, strict: bool = False, mapping: Path | str | None = None,
+             progress: Callable[[str, str], None] | None = None) -> Validation:
+    """Every check of ``load`` on a data folder, into a database in memory that is dropped
+    afterwards (nothing is written anywhere); every refused row is returned."""
+    from .ingest import load_folder
+
+    check_data_folder(data_dir)
+    con = connect(":memory:")
+    try:
+        result = load_folder(con, data_dir, strict=strict, mapping=mapping, progress=progress,
+                             commit=True)
+        errors = con.execute(
+            """select file_name, table_name, row_number, column_name, raw_value, reason, record
+               from rejected_rows where load_id = ?
+               order by file_name, table_name, row_number""", [result.load_id]).fetchall()
+    finally:
+        con.close()
+    return Validation(result, errors)
+
+
+def check_gate(statuses: dict[str, str | None], fail_on: str | None) -> None:
+    """``--fail-on``: raise CheckFailed (exit status 1) when a control's status is
+    ``fail_on`` or worse (red is worse than amber). ``statuses``: control id -> status."""
+    from .errors import CheckFailed
+
+    if fail_on is None:
+        return
+    levels = ("red",) if fail_on == "red" else ("red", "amber")
+    hit = {level: sorted(mid for mid, s in statuses.items() if s == level) for level in levels}
+    count = sum(len(ids) for ids in hit.values())
+    if count:
+        detail = "; ".join(f"{level}: {', '.join(ids)}" for level, ids in hit.items() if ids)
+        raise CheckFailed(f"--fail-on {fail_on}: {count} control{'' if count == 1 else 's'} "
+                          f"at {fail_on}{' or worse' if fail_on == 'amber' else ''} ({detail})")
+
+
+def control_statuses(run: MetricRun) -> dict[str, str | None]:
+    """Control id -> status (red, amber, green, n/a or None) of a period's figures."""
+    return {mid: r.status for mid, r in run.results.items() if r.definition.is_control}
 
 
 # ------------------------------------------------------------------------------------ compute
@@ -91,6 +160,8 @@ class ReportOutcome:
     attachments: int
     score_text: str
     seconds: float
+    html: Path | None = None
+    statuses: dict[str, str | None] = field(default_factory=dict)  # control id -> status
 
 
 def _prepare_renderer(templates: Path | None):
@@ -104,17 +175,21 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
            html_out: Path | None = None, fiscal_start_month: int | None = None,
            metrics_dirs: Sequence[Path] = (), templates: Path | None = None,
            store: bool = False, audit: Path | None = None,
+           signoff: dict[str, str | None] | None = None,
            progress: Progress = _quiet) -> ReportOutcome:
     """Compute (or read back) the period's figures in ``db`` and write the PDF (and the HTML
     when asked). With ``store`` the figures are stored (``run``); otherwise the database is
     opened read-only. ``audit``: a tested audit worksheet, projected into an "Audit
-    readiness" section and attached."""
+    readiness" section and attached. ``signoff``: organisation, preparer and reviewer for
+    the cover and the sign-off block. The date prepared is ``clock.prepared_at()``."""
     from . import report as rpt
+    from .clock import prepared_at
     from .metrics import prior_run
 
     started = time.perf_counter()
     out = Path(out) if out is not None else Path(f"readiness-{year}.pdf")
     rpt.template_dirs(templates)  # a bad template folder fails before any work
+    prepared = prepared_at()  # a bad SOURCE_DATE_EPOCH too
     policy = load_policy(policy_path)
     audit_part = _audit_part(audit) if audit is not None else None
     # matplotlib's import and the chart go to a second process, WeasyPrint's import and
@@ -133,7 +208,7 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
                 progress("collecting figures, exceptions and charts")
                 rep = rpt.build_report(con, figures, prior_run=prior,
                                        prior_recomputed=recomputed, trend_chart=chart.submit,
-                                       audit=audit_part)
+                                       audit=audit_part, signoff=signoff, prepared=prepared)
                 progress("rendering HTML")
                 html = rpt.render_html(rep, templates, renderer())
                 if html_out is not None:
@@ -145,7 +220,8 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
     finally:
         chart.close()
     return ReportOutcome(out, pages, len(rep.attachments), _score_text(figures.run),
-                         time.perf_counter() - started)
+                         time.perf_counter() - started, html_out,
+                         control_statuses(figures.run))
 
 
 def _audit_part(worksheet: Path) -> tuple[dict, str, bytes]:

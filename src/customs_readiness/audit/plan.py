@@ -27,11 +27,15 @@ TEMPLATE = "audit_plan.html"
 
 def plan_context(sample: AuditSample, catalog_version: str) -> dict[str, Any]:
     """What the plan template prints: the Plan sheet's items and the strata."""
+    from ..clock import prepared_at
+
     items = dict(plan_items(sample, catalog_version))
     p = sample.period
     return {
         "period": {"label": p.label, "start": p.start.isoformat(),
                    "last_day": (p.end - dt.timedelta(days=1)).isoformat()},
+        # the PDF's dates: when drawn (SOURCE_DATE_EPOCH when set), not the period's end
+        "prepared": prepared_at().strftime("%Y-%m-%dT%H:%M:%SZ"),
         "items": items,
         "strata": [{
             "stratum": s.stratum,

@@ -30,9 +30,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from customs_readiness import __version__
 from customs_readiness.errors import ReadinessError
 
+from ..version import __version__
 from .draw import ALLOCATION, METHOD, RANDOM_NUMBERS, AuditSample
 from .fmt import fmt_money
 from .universe import LINE_COLUMNS
@@ -254,15 +254,17 @@ def worksheet_bytes(sample: AuditSample, catalog_version: str) -> bytes:
     """The worksheet as XLSX bytes."""
     import xlsxwriter
 
+    from ..clock import prepared_at
+
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    last_day = sample.period.end - dt.timedelta(days=1)
     wb.set_properties({
         "title": f"Audit sample worksheet, {sample.period.label}",
         "subject": "Stratified random sample of entry lines for testing",
         "author": "customs-readiness",
         "comments": f"seed {sample.seed}",
-        "created": dt.datetime.combine(last_day, dt.time(0, 0)),
+        # when drawn (SOURCE_DATE_EPOCH when set): the same inputs give the same bytes
+        "created": prepared_at().replace(tzinfo=None),
     })
     bold = wb.add_format({"bold": True, "bottom": 1, "bg_color": "#F0F4F8"})
     tester = wb.add_format({"bold": True, "bottom": 1, "bg_color": "#FFF3C4"})

@@ -1,13 +1,14 @@
-"""The `readiness` command line: the app and its error boundary (``app``), the shared
-options (``options``), and one module per command group, registered here explicitly."""
+"""The `readiness` command line: the app, its global options and error boundary (``app``),
+the shared options (``options``), and one module per command group, registered here
+explicitly."""
 
 from __future__ import annotations
 
-from . import audit, data, metrics, report, sample
+from . import audit, data, metrics, project, report, sample
 from .app import app, command, fail, handles_errors, main
 
 for _func in (data.load, data.validate, metrics.metrics, metrics.exceptions, sample.sample,
-              report.report, report.run):
+              report.report, report.run, project.init, project.config, project.mappings):
     command(_func)
 command(audit.audit_sample, "audit-sample")
 command(audit.audit_score, "audit-score")

@@ -1,30 +1,205 @@
-"""The Typer app, the one error boundary and the explicit list of commands.
+"""The Typer app, its global options, the one error boundary and the explicit list of commands.
 
-Domain errors become one line on stderr and an exit code here and nowhere else: 0 success,
-1 a check the user asked to fail did fail, 2 a usage, configuration or data error, 3 an
-unexpected error (a bug), 130 interrupted.
+Domain errors become one line on stderr and an exit code here and nowhere else (``EXIT_CODES``).
+Every command prints what it produced (summaries, tables, written files) on stdout and its
+progress and log lines on stderr; ``--quiet`` keeps only errors and the output a command
+exists to print (a metrics table, JSON or CSV; a listing), ``--verbose`` adds log lines
+(where each setting came from, each step and its time) on stderr. Output that is not a
+terminal is never wrapped or cut (``console``).
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from ..errors import ReadinessError
+from ..version import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..config import Config
+
+EXIT_CODES = (
+    "\b\nExit status:\n"
+    "  0    success\n"
+    "  1    a check asked to fail did fail (--fail-on, --fail-on-rejects)\n"
+    "  2    usage, configuration or data error (one line on stderr)\n"
+    "  3    unexpected error (a bug: please report it with the line printed)\n"
+    "  130  interrupted"
+)
+
+try:  # typer vendors click from 0.24 on; earlier ones use click itself
+    from typer._click.exceptions import NoArgsIsHelpError, NoSuchOption, UsageError
+except ImportError:  # pragma: no cover
+    from click.exceptions import NoArgsIsHelpError, NoSuchOption, UsageError
+
+GLOBAL_OPTIONS = ("--config", "-q", "--quiet", "-v", "--verbose", "--version")
+
+
+class _OneLineUsageError(UsageError):
+    """A usage error (unknown option, bad value, missing argument) as one line on stderr,
+    like every other error: ``error: <what>; see `<command> -h```."""
+
+    def show(self, file: Any = None) -> None:
+        where = f"; see `{self.ctx.command_path} -h`" if self.ctx is not None else ""
+        typer.echo(f"error: {self.format_message().rstrip('.')}{where}", err=True)
+
+
+def _one_line(exc: UsageError) -> UsageError:
+    if isinstance(exc, (NoArgsIsHelpError, _OneLineUsageError)):
+        return exc  # `readiness` alone prints the help
+    if (isinstance(exc, NoSuchOption) and exc.option_name in GLOBAL_OPTIONS
+            and exc.ctx is not None and exc.ctx.parent is not None):
+        name = exc.ctx.info_name
+        return _OneLineUsageError(f"{exc.option_name} is an option for every command: give it "
+                                  f"before the command (readiness {exc.option_name} {name} ...)",
+                                  exc.ctx)
+    return _OneLineUsageError(exc.format_message(), exc.ctx)
+
+
+class _Group(TyperGroup):
+    """The command group, with usage errors made one line (see ``_OneLineUsageError``)."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None,
+                     **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except UsageError as exc:
+            raise _one_line(exc) from None
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            raise _one_line(exc) from None
+
 
 app = typer.Typer(
+    cls=_Group,
     name="readiness",
     help="Customs readiness under EO 14411: load a year of customs records, compute the "
-    "enforcement metrics, and render the readiness report.",
+    "enforcement metrics, and render the readiness report. Settings repeated on every "
+    "command can live in a readiness.toml (see `readiness init` and `readiness config`).",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+# Width of a console that is not a terminal: nothing is wrapped or cut when the output is
+# piped to a file or another program (rich would otherwise assume 80 columns).
+UNWRAPPED_WIDTH = 10_000
+log = logging.getLogger("customs_readiness")
+
+
+@dataclass
+class _Run:
+    """The global options of this invocation (set by ``global_options``)."""
+
+    config_file: Path | None = None
+    quiet: bool = False
+    verbose: bool = False
+    config: Config | None = None
+
+
+RUN = _Run()
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"readiness (customs-readiness) {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def global_options(
+    config: Annotated[Path | None, typer.Option(
+        "--config", metavar="FILE",
+        help="Project configuration file (default: the first readiness.toml in this folder "
+        "or a parent).")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print only errors and the output a command exists to print "
+        "(no summaries, progress or notes).")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Log on stderr where each setting came from and each step "
+        "with its time.")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_show_version, is_eager=True,
+        help="Print the version and exit.")] = False,
+) -> None:
+    """Options given before the command, for every command."""
+    if quiet and verbose:
+        raise fail("--quiet and --verbose exclude each other")
+    RUN.config_file, RUN.quiet, RUN.verbose, RUN.config = config, quiet, verbose, None
+    for handler in list(log.handlers):
+        log.removeHandler(handler)
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("readiness: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+    else:
+        log.setLevel(logging.WARNING)
+
+
+def project_config() -> Config:
+    """The project configuration of this invocation, read once (ConfigError if invalid)."""
+    from ..config import load_config
+
+    if RUN.config is None:
+        RUN.config = load_config(RUN.config_file)
+        if RUN.config.path is not None:
+            log.info("configuration: %s", RUN.config.path)
+        else:
+            log.info("configuration: no readiness.toml in %s or its parents", Path.cwd())
+    return RUN.config
+
+
+def setting(key: str, given: Any = None) -> Any:
+    """The value of configuration ``key`` in force: the command line's ``given`` wins over
+    the configuration file, which wins over the built-in default."""
+    s = project_config().setting(key, given)
+    log.info("%s = %s (%s)", key, s.shown, s.source)
+    return s.value
+
+
+def console(stderr: bool = False, *, summary: bool = True) -> Console:
+    """A rich console on stdout (or stderr). Off a terminal it never wraps or cuts lines.
+    ``summary``: output that ``--quiet`` silences (every stderr console is silenced too)."""
+    from rich.console import Console
+
+    quiet = RUN.quiet and (summary or stderr)
+    c = Console(stderr=stderr, highlight=False, quiet=quiet)
+    if not c.is_terminal:
+        c = Console(stderr=stderr, highlight=False, quiet=quiet, width=UNWRAPPED_WIDTH)
+    return c
+
+
+def columns(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Plain text columns (two spaces apart, no trailing blanks) for short listings that
+    read the same on a terminal, in a file or in a pipe."""
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header) - 1)]
+    return "\n".join("  ".join([*(c.ljust(w) for c, w in zip(r, widths, strict=False)),
+                                 r[-1]]).rstrip() for r in (header, *rows))
+
+
+def say(text: str) -> None:
+    """A summary line on stdout (silenced by --quiet)."""
+    if not RUN.quiet:
+        typer.echo(text)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -55,8 +230,8 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def command(func: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
     """Register ``func`` as a command of ``app`` (named ``name``, default the function's
-    name) behind the error boundary."""
-    return app.command(name)(handles_errors(func))
+    name) behind the error boundary, with the exit codes in its help."""
+    return app.command(name, epilog=EXIT_CODES)(handles_errors(func))
 
 
 def main() -> None:

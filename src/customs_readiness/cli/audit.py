@@ -12,6 +12,8 @@ import typer
 
 from ..errors import ReadinessError
 from . import options as o
+from .app import console as output_console
+from .app import say, setting
 
 # Defaults repeated here (a test checks them equal to the audit package's) so that importing
 # the CLI does not import the audit modules.
@@ -43,7 +45,7 @@ def audit_sample(
     year: o.Year,
     out: Annotated[Path, typer.Option("--out", help="Folder for audit-worksheet.xlsx and "
                                       "sampling-plan.pdf (created if missing).")],
-    db: o.Db = o.DEFAULT_DB_PATH,
+    db: o.Db = None,
     size: Annotated[int | None, typer.Option("--size", min=1, help="Lines to draw outside the "
                                              "certainty stratum; default from --expected-rate "
                                              "and --margin.")] = None,
@@ -73,7 +75,8 @@ def audit_sample(
     from ..metrics import period_for
     from ..policy import load_policy
 
-    pol = load_policy(policy)
+    db = setting("database", db)
+    pol = load_policy(setting("policy", policy))
     fiscal = (fiscal_year_start_month if fiscal_year_start_month is not None
               else pol.values["fiscal_year_start_month"])
     period = period_for(year, fiscal)
@@ -88,17 +91,17 @@ def audit_sample(
         con.close()
     worksheet = write_worksheet(sample, out, pol.version)
     plan = write_plan_pdf(sample, out, pol.version)
-    typer.echo(f"Audit sample of {period.label}: {sample.lines_sampled:,} of "
-               f"{sample.universe_lines:,} lines, seed {seed}")
+    say(f"Audit sample of {period.label}: {sample.lines_sampled:,} of "
+        f"{sample.universe_lines:,} lines, seed {seed}")
     labels = [f"{s.lower_value:,.2f} to under {s.upper_value:,.2f}"
               + (" (certainty)" if s.certainty else "") for s in sample.strata]
     width = max(len("entered value"), *map(len, labels))
-    typer.echo(f"{'stratum':>7}  {'entered value':<{width}} {'lines':>10} {'sampled':>8}")
+    say(f"{'stratum':>7}  {'entered value':<{width}} {'lines':>10} {'sampled':>8}")
     for s, label in zip(sample.strata, labels, strict=True):
-        typer.echo(f"{s.stratum:>7}  {label:<{width}} {s.lines_in_universe:>10,} "
-                   f"{s.lines_sampled:>8,}")
-    typer.echo(str(worksheet))
-    typer.echo(str(plan))
+        say(f"{s.stratum:>7}  {label:<{width}} {s.lines_in_universe:>10,} "
+            f"{s.lines_sampled:>8,}")
+    say(str(worksheet))
+    say(str(plan))
 
 
 def audit_score(
@@ -122,14 +125,13 @@ def audit_score(
 
 
 def _print_score(data: dict) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from ..audit.fmt import fmt_rate
     from ..audit.section import fmt_interval_money
 
-    console = Console(highlight=False)
+    console = output_console(summary=False)
     rate = data["compliance_rate"]
     console.print(Text(f"Audit score, {data['period']}: {data['lines_sampled']:,} of "
                        f"{data['lines_in_universe']:,} lines tested, {data['errors']:,} "

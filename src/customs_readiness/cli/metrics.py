@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -19,6 +18,8 @@ from .. import pipeline, speed
 from ..policy import load_policy
 from ..values import dumps_json, json_value
 from . import options as o
+from .app import console as output_console
+from .app import say, setting
 
 if TYPE_CHECKING:
     from ..metrics import MetricRun
@@ -36,7 +37,7 @@ STATUS_STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red"
 def _print_table(run: MetricRun) -> None:
     from ..report.format import fmt_plain
 
-    console = Console(highlight=False)
+    console = output_console(summary=False)
     p = run.period
     console.print(
         Text(f"Readiness metrics, {p.label}: {p.start.isoformat()} to {p.end.isoformat()} (end exclusive)",
@@ -119,16 +120,20 @@ def metrics_csv(run: MetricRun) -> str:
 
 def metrics(
     year: o.Year,
-    db: o.Db = o.DEFAULT_DB_PATH,
+    db: o.Db = None,
     fiscal_year_start_month: o.Fiscal = None,
     policy: o.PolicyFile = None,
     metrics_dir: o.MetricsDirs = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="table (terminal), json or csv (stdout).")
     ] = OutputFormat.table,
+    fail_on: o.FailOn = None,
 ) -> None:
     """Compute every catalog metric (and your own) for a period, store them in the database
     (for `report` and `exceptions` to reuse), and print them."""
+    db = setting("database", db)
+    policy = setting("policy", policy)
+    metrics_dir = setting("metrics_dirs", metrics_dir)
     con = pipeline.open_database(db, write=True)
     try:
         run = pipeline.compute(con, year, load_policy(policy), fiscal_year_start_month,
@@ -141,13 +146,14 @@ def metrics(
         typer.echo(metrics_csv(run), nl=False)
     else:
         _print_table(run)
+    pipeline.check_gate(pipeline.control_statuses(run), fail_on and fail_on.value)
     speed.finish()
 
 
 def exceptions(
     year: o.Year,
     out: Annotated[Path, typer.Option("--out", help="Folder for <metric_id>.csv files and exceptions.xlsx.")],
-    db: o.Db = o.DEFAULT_DB_PATH,
+    db: o.Db = None,
     fiscal_year_start_month: o.Fiscal = None,
     policy: o.PolicyFile = None,
     metrics_dir: o.MetricsDirs = None,
@@ -156,6 +162,9 @@ def exceptions(
     (the database is only read)."""
     from ..report.lists import write_exceptions
 
+    db = setting("database", db)
+    policy = setting("policy", policy)
+    metrics_dir = setting("metrics_dirs", metrics_dir)
     con = pipeline.open_database(db, write=False)
     try:
         figures = pipeline.compute(con, year, load_policy(policy), fiscal_year_start_month,
@@ -164,4 +173,4 @@ def exceptions(
     finally:
         con.close()
     for path in written:
-        typer.echo(str(path))
+        say(str(path))

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..db import DEFAULT_DB
-
-Db = Annotated[Path, typer.Option("--db", help="DuckDB database file (written by `readiness load`).")]
+# Options a readiness.toml can set default to None: the value in force is the command line's,
+# else the configuration file's, else the built-in default (app.setting, config.py).
+Db = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB database file written by `readiness load` (default: "
+                 "readiness.toml's database, else ./readiness.duckdb)."),
+]
 Year = Annotated[
     int, typer.Option("--year", help="Reporting year: calendar year, or fiscal year with --fiscal-year-start-month.")
 ]
@@ -20,15 +25,18 @@ Fiscal = Annotated[
 ]
 PolicyFile = Annotated[
     Path | None,
-    typer.Option("--policy", help="TOML file overriding any subset of the policy defaults."),
+    typer.Option("--policy", help="TOML file overriding any subset of the policy defaults (default: "
+                 "readiness.toml's policy)."),
 ]
 MetricsDirs = Annotated[
     list[Path] | None,
-    typer.Option("--metrics-dir", help="Folder of your own metric SQL files (same header format); repeatable."),
+    typer.Option("--metrics-dir", help="Folder of your own metric SQL files (same header format); repeatable "
+                 "(default: readiness.toml's metrics_dirs)."),
 ]
 Templates = Annotated[
     Path | None,
-    typer.Option("--templates", help="Folder of report templates searched before the built-in ones."),
+    typer.Option("--templates", help="Folder of report templates searched before the built-in ones (default: "
+                 "readiness.toml's templates)."),
 ]
 Out = Annotated[
     Path | None,
@@ -36,7 +44,8 @@ Out = Annotated[
 ]
 Html = Annotated[
     Path | None,
-    typer.Option("--html", help="Also write the report's HTML (for review in a browser)."),
+    typer.Option("--html", help="Also write the report as one self-contained HTML file "
+                 "(styles and chart inline; opens in any browser)."),
 ]
 DataDir = Annotated[
     Path,
@@ -47,7 +56,18 @@ Strict = Annotated[
 ]
 Mapping = Annotated[
     Path | None,
-    typer.Option("--mapping", help="TOML mapping file (or shipped mapping name) for a broker or ERP export layout."),
+    typer.Option("--mapping", help="TOML mapping file, or a shipped mapping's name (`readiness mappings`), for a "
+                 "broker or ERP export layout (default: readiness.toml's mapping)."),
 ]
 
-DEFAULT_DB_PATH = Path(DEFAULT_DB)
+
+class FailLevel(str, Enum):  # noqa: UP042 - typer needs a str Enum for choices
+    red = "red"
+    amber = "amber"
+
+
+FailOn = Annotated[
+    FailLevel | None,
+    typer.Option("--fail-on", help="Exit with status 1 (after writing the output) when a "
+                 "control is at this status or worse: red, or amber (amber or red)."),
+]

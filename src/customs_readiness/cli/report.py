@@ -3,44 +3,60 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from .. import pipeline, speed
 from . import options as o
+from .app import console, log, project_config, say, setting
 from .data import load_with_progress, print_summary
 
 
 @contextmanager
-def _progress_bar(console: Console) -> Iterator[pipeline.Progress]:
+def _progress_bar() -> Iterator[pipeline.Progress]:
+    """The report's steps: a bar on stderr (on a terminal, unless --quiet) and, with
+    --verbose, a log line per step with the time since the start."""
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    err = console(stderr=True)
+    started = time.perf_counter()
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
         TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-        console=console, transient=True, disable=not console.is_terminal,
+        console=err, transient=True, disable=not err.is_terminal or err.quiet,
     ) as bar:
         task = bar.add_task("starting", total=4)
-        yield lambda description: bar.update(task, advance=1, description=description)
+
+        def step(description: str) -> None:
+            bar.update(task, advance=1, description=description)
+            log.info("%s (%.1f s)", description, time.perf_counter() - started)
+
+        yield step
 
 
 def _print_outcome(outcome: pipeline.ReportOutcome) -> None:
-    Console().print(
-        f"wrote {outcome.out}: {outcome.pages} pages, readiness score {outcome.score_text}, "
+    say(f"wrote {outcome.out}: {outcome.pages} pages, readiness score {outcome.score_text}, "
         f"{outcome.attachments} attached file{'' if outcome.attachments == 1 else 's'}, "
-        f"{outcome.seconds:.1f} s",
-        highlight=False, markup=False,
-    )
+        f"{outcome.seconds:.1f} s")
+    if outcome.html is not None:
+        say(f"wrote {outcome.html}")
+
+
+def _report_settings(db, policy, metrics_dir, templates) -> dict:
+    return {"db": setting("database", db), "policy_path": setting("policy", policy),
+            "metrics_dirs": list(setting("metrics_dirs", metrics_dir) or []),
+            "templates": setting("templates", templates),
+            "signoff": project_config().signoff()}
 
 
 def report(
     year: o.Year,
-    db: o.Db = o.DEFAULT_DB_PATH,
+    db: o.Db = None,
     out: o.Out = None,
     policy: o.PolicyFile = None,
     html: o.Html = None,
@@ -52,15 +68,18 @@ def report(
         typer.Option("--audit", help="A tested audit worksheet (from `audit-sample`): adds an "
                      "Audit readiness section with its projection and attaches it."),
     ] = None,
+    fail_on: o.FailOn = None,
 ) -> None:
     """Render the PDF readiness report of a year from a loaded database (read-only: figures
     stored by `metrics` are reused while they match the data, else computed in memory)."""
-    with _progress_bar(Console(stderr=True)) as step:
-        outcome = pipeline.report(db, year, out=out, policy_path=policy, html_out=html,
+    settings = _report_settings(db, policy, metrics_dir, templates)
+    db = settings.pop("db")
+    with _progress_bar() as step:
+        outcome = pipeline.report(db, year, out=out, html_out=html,
                                   fiscal_start_month=fiscal_year_start_month,
-                                  metrics_dirs=list(metrics_dir or []), templates=templates,
-                                  store=False, audit=audit, progress=step)
+                                  store=False, audit=audit, progress=step, **settings)
     _print_outcome(outcome)
+    pipeline.check_gate(outcome.statuses, fail_on and fail_on.value)
     speed.finish()
 
 
@@ -68,7 +87,7 @@ def run(
     data_dir: o.DataDir,
     year: o.Year,
     out: o.Out = None,
-    db: o.Db = o.DEFAULT_DB_PATH,
+    db: o.Db = None,
     policy: o.PolicyFile = None,
     html: o.Html = None,
     fiscal_year_start_month: o.Fiscal = None,
@@ -76,15 +95,17 @@ def run(
     templates: o.Templates = None,
     mapping: o.Mapping = None,
     strict: o.Strict = False,
+    fail_on: o.FailOn = None,
 ) -> None:
     """Load a data folder, compute and store the metrics, and render the PDF report."""
-    console = Console(stderr=True)
-    result = load_with_progress(data_dir, db, strict, mapping)
-    print_summary(result, console)
-    with _progress_bar(console) as step:
-        outcome = pipeline.report(db, year, out=out, policy_path=policy, html_out=html,
+    settings = _report_settings(db, policy, metrics_dir, templates)
+    db = settings.pop("db")
+    result = load_with_progress(data_dir, db, strict, setting("mapping", mapping))
+    print_summary(result)
+    with _progress_bar() as step:
+        outcome = pipeline.report(db, year, out=out, html_out=html,
                                   fiscal_start_month=fiscal_year_start_month,
-                                  metrics_dirs=list(metrics_dir or []), templates=templates,
-                                  store=True, progress=step)
+                                  store=True, progress=step, **settings)
     _print_outcome(outcome)
+    pipeline.check_gate(outcome.statuses, fail_on and fail_on.value)
     speed.finish()

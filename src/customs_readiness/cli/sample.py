@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import time
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from .app import console as output_console
 
 # Defaults repeated here (and checked equal to sample.py's by a test) so that importing the
 # CLI does not import numpy and polars: every other command starts faster.
 DEFAULT_ENTRIES = 2_000
 DEFAULT_SEED = 14411
 DEFAULT_YEAR = 2026
-FORMATS = ("csv", "parquet")
+
+
+class SampleFormat(str, Enum):  # noqa: UP042 - typer needs a str Enum for choices
+    csv = "csv"
+    parquet = "parquet"
+
+
+FORMATS = tuple(f.value for f in SampleFormat)
 
 
 def sample(
@@ -28,16 +37,16 @@ def sample(
     = DEFAULT_ENTRIES,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed, year and "
                                       "entries give byte-identical files.")] = DEFAULT_SEED,
-    fmt: Annotated[str, typer.Option("--format", help=f"File format: {' or '.join(FORMATS)}.")]
-    = "csv",
+    fmt: Annotated[SampleFormat, typer.Option("--format", help="File format of the six files.")]
+    = SampleFormat.csv,
 ) -> None:
     """Write a synthetic year of an importer group's records (all six contract files)."""
     from ..sample import generate
 
     started = time.perf_counter()
-    result = generate(out, year=year, entries=entries, seed=seed, fmt=fmt)
+    result = generate(out, year=year, entries=entries, seed=seed, fmt=SampleFormat(fmt).value)
     elapsed = time.perf_counter() - started
-    console = Console()
+    console = output_console()
     console.print(f"Sample data for {year}, {entries:,} entries, seed {seed}: {out}",
                   markup=False, highlight=False, soft_wrap=True)
     table = Table()

@@ -55,9 +55,11 @@ def find_sources(folder: Path, mapping: str | Path | None = None) -> tuple[list[
         split = exports.recognise(path, profiles)
         if split is None:
             expected = ", ".join(s.TABLES)
+            hint = exports.closest_mapping(path)
             raise DataFileError(
                 path.name,
-                f"file name names no table (expected {expected}) and its headers match no known export",
+                f"file name names no table (expected {expected}) and its headers match no known export"
+                + (f"; {hint}" if hint else ""),
             )
         sources.extend(split)
     return sources, notes

@@ -65,6 +65,75 @@ def _mapping_path(mapping: str | Path) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class ShippedMapping:
+    """A mapping shipped in ``mappings/``: ``name`` is what ``--mapping`` takes."""
+
+    name: str
+    profile: Profile
+    description: str  # the first sentence of the file's opening comment
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Every header the mapping reads or matches on: normalised -> as written."""
+        found = {h: h for h in self.profile.match}
+        for specs in self.profile.tables.values():
+            for spec in specs.values():
+                found.update((normalize_header(h), h) for h in spec.headers)
+        return found
+
+
+def shipped_mappings() -> list[ShippedMapping]:
+    """The mappings shipped with the tool, by name (ACE ES-003 is tried on every file)."""
+    out = []
+    for path in sorted(bundled_dir("mappings").glob("*.toml")):
+        profile = load_mapping(path, builtin=path.name == ES003_MAPPING)
+        out.append(ShippedMapping(path.stem, profile, _opening_sentence(path)))
+    return out
+
+
+def _opening_sentence(path: Path) -> str:
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#") or not line.strip("# "):
+            break
+        lines.append(line.lstrip("#").strip())
+    text = " ".join(lines)
+    end = re.search(r"\.(\s|$)", text)
+    return text[: end.start() + 1] if end else text
+
+
+def closest_mapping(path: Path) -> str | None:
+    """For a file whose headers match no export profile: a hint naming the shipped mapping
+    whose headers are closest to the file's (difflib), or None when none is close."""
+    import difflib
+
+    try:
+        headers, _ = read_headers(path)
+    except DataFileError:
+        return None
+    wanted = [h for h in dict.fromkeys(normalize_header(h) for h in headers) if h]
+    best: tuple[int, ShippedMapping] | None = None
+    for shipped in shipped_mappings():
+        known = shipped.headers
+        hits = sum(1 for h in wanted if difflib.get_close_matches(h, known, n=1, cutoff=0.85))
+        if best is None or hits > best[0]:
+            best = (hits, shipped)
+    if best is None or best[0] < 2 or best[0] * 4 < len(wanted):
+        return None
+    hits, shipped = best
+    present = set(wanted)
+    names = shipped.headers
+    needs = [names.get(g[0], g[0]) for g in shipped.profile.identity()
+             if not any(h in present for h in g)]
+    needs_text = ("; it recognises a file by the header(s) "
+                  + ", ".join(f"'{h}'" for h in needs)) if needs else ""
+    what = f"{shipped.name} ({shipped.profile.name}, {hits} of {len(wanted)} headers known)"
+    if shipped.profile.builtin:
+        return f"closest shipped mapping: {what}, tried already{needs_text}"
+    return f"closest shipped mapping: {what}: try --mapping {shipped.name}{needs_text}"
+
+
 def recognise(path: Path, profiles: list[Profile]) -> list[Source] | None:
     """The sources an export file provides, or None if it matches no profile.
 

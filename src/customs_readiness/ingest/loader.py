@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from .. import schema as s
-from ..errors import DataFileError, ReadinessError
+from ..errors import DataFileError, ReadinessError, row_error
 from .discover import find_sources
 from .normalize import canonical, quote_ident, rule, sql_str
 from .readers import file_digest
@@ -341,9 +341,9 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
             [load_id, src.file_name, table.name],
         ).fetchone()[0]
         st.first_reasons = [
-            f"row {r}{f', {c}' if c else ''}: {why}"
-            for r, c, why in con.execute(
-                """select row_number, column_name, reason from rejected_rows
+            row_error(r, c, v, why)
+            for r, c, v, why in con.execute(
+                """select row_number, column_name, raw_value, reason from rejected_rows
                    where load_id = ? and file_name = ? and table_name = ?
                    order by row_number limit ?""",
                 [load_id, src.file_name, table.name, FIRST_REASONS],

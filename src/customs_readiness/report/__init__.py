@@ -10,7 +10,8 @@
     lists     exception lists as CSV files and one XLSX workbook
 
 Nothing here imports the metric engine or writes to the database: the pipeline hands over
-a ``metrics.PeriodFigures`` value. Text from the data is always escaped; no clock is read.
+a ``metrics.PeriodFigures`` value. Text from the data is always escaped; the one date
+not from the data, the date prepared, comes from ``clock`` (SOURCE_DATE_EPOCH when set).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..clock import prepared_at
 from ..schema import TABLES
 from ..speed import Deferred
 from ..values import to_decimal as _dec
@@ -331,6 +332,8 @@ def build_report(
     exception_rows: int = EXCEPTION_ROWS,
     trend_chart: Callable[..., Any] | None = None,
     audit: tuple[dict[str, Any], str, bytes] | None = None,
+    signoff: dict[str, str | None] | None = None,
+    prepared: dt.datetime | None = None,
 ) -> Report:
     """Collect the report's context from a period's figures and the database (read-only).
 
@@ -340,8 +343,13 @@ def build_report(
     ``trend_chart(**kwargs)`` draws the monthly trend chart (default: charts.monthly_trend_svg
     here); it returns the SVG text, or a Deferred of it (waited for only when the PDF layout
     needs the chart). ``audit``: (section data, file name, bytes) of a scored audit
-    worksheet, printed as the "Audit readiness" section and attached.
+    worksheet, printed as the "Audit readiness" section and attached. ``signoff``:
+    organisation, preparer and reviewer (any may be None). ``prepared``: when the report is
+    prepared (default ``clock.prepared_at()``: SOURCE_DATE_EPOCH, else now); the PDF's dates
+    and the cover's "prepared" come from it, the figures' "as of" from the period.
     """
+    if prepared is None:
+        prepared = prepared_at()
     run = figures.run
     period = run.period
     policy = run.policy
@@ -409,6 +417,14 @@ def build_report(
     resources = {"charts/monthly-trend.svg": trend.pop("svg")}
 
     period_d = _period_dict(period)
+    prepared_day = prepared.date()
+    # Figures are as of the period's last day, or of the day prepared while it still runs.
+    as_of = min(period_d["last_day"], prepared_day)
+    period_d.update({
+        "as_of": as_of,
+        "as_of_text": fmt_date(as_of),
+        "ended": prepared_day > period_d["last_day"],
+    })
     defs = []
     for r in rows:
         d = run.results[r["id"]].definition
@@ -463,10 +479,19 @@ def build_report(
         "manifest": manifest,
         "attachments": [{"name": a.name, "description": a.description} for a in attachments],
         "audit": audit_section,
+        "prepared": {"date": prepared_day, "text": fmt_date(prepared_day),
+                     "iso": prepared.strftime("%Y-%m-%dT%H:%M:%SZ")},
+        "signoff": _signoff(signoff),
     }
-    created = dt.datetime.combine(period_d["last_day"], dt.time(0, 0), tzinfo=dt.UTC)
     return Report(context=context, resources=resources, attachments=attachments,
-                  created=created)
+                  created=prepared)
+
+
+def _signoff(signoff: dict[str, str | None] | None) -> dict[str, Any]:
+    """Organisation, preparer and reviewer as the templates print them ("" when not set);
+    ``any``: whether the sign-off block is printed at all."""
+    values = {k: ((signoff or {}).get(k) or "") for k in ("organisation", "preparer", "reviewer")}
+    return {**values, "any": any(values.values())}
 
 
 # --------------------------------------------------------------------------- HTML

@@ -99,19 +99,14 @@ def render_html(report: Report, templates_dir: Path | None = None, env=None) -> 
 
 def write_html(html: str, out: Path, report: Report | None = None,
                templates_dir: Path | None = None) -> None:
-    """Write the report's HTML for review in a browser (atomically, like the PDF).
+    """Write the report's HTML (atomically, like the PDF).
 
-    With ``report`` the file is made viewable on its own: a <base> points at the template
-    folder (for the CSS and fonts) and the generated charts are inlined as data: URIs.
-    The PDF never uses either.
+    With ``report`` the file stands on its own (``self_contained``): the style sheets are
+    inlined, the generated charts and any template image are data: URIs, and nothing points
+    back at the installation. The PDF is laid out from ``html`` as it was.
     """
     if report is not None:
-        for name, data in sorted(report.resources.items()):
-            uri = f"data:{mime(name)};base64," + base64.b64encode(
-                resource_bytes(data)).decode("ascii")
-            html = html.replace(f'src="{name}"', f'src="{uri}"')
-        base = template_dirs(templates_dir)[-1].as_uri() + "/"
-        html = html.replace("<head>\n", f'<head>\n<base href="{base}">\n', 1)
+        html = self_contained(html, report, templates_dir)
     out = Path(out)
     folder = out.parent if str(out.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
@@ -124,6 +119,92 @@ def write_html(html: str, out: Path, report: Report | None = None,
         Path(tmp_name).unlink(missing_ok=True)
         raise
 
+
+# What a browser needs that WeasyPrint's print CSS leaves out: the bundled fonts are not
+# inlined (about 2.7 MB), so the page reads in the system's fonts, on a sheet of paper width.
+SCREEN_CSS = """
+/* self-contained HTML: the bundled fonts are left out, the system's fonts stand in */
+@media screen {
+  body { max-width: 8.5in; margin: 0 auto; padding: 0.4in 0.6in; background: #fff; }
+  section { margin-bottom: 0.5in; }
+}
+"""
+_LINK = re.compile(r'<link\b[^>]*\brel="stylesheet"[^>]*>', re.I)
+_HREF = re.compile(r'\bhref="([^"]*)"', re.I)
+_SRC = re.compile(r'\bsrc="([^":#?]+)"', re.I)  # relative file references only
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}\s*", re.I)
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""", re.I)
+_FONT_FAMILY = re.compile(r"(font-family\s*:\s*)([^;}]+)", re.I)
+_GENERIC = ("serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "inherit",
+            "initial", "unset")
+
+
+def self_contained(html: str, report: Report, templates_dir: Path | None = None) -> str:
+    """``html`` made to stand on its own: each linked style sheet of the template folders
+    inlined in a <style> element (its @font-face rules left out, a generic family added
+    where a bundled font was named, other template files it names as data: URIs, anything
+    else emptied), and every relative ``src`` that names a generated resource or a
+    template file replaced by a data: URI. The text is the PDF's, escaped the same way."""
+    dirs = template_dirs(templates_dir)
+
+    def file_bytes(name: str) -> bytes | None:
+        if name in report.resources:
+            return resource_bytes(report.resources[name])
+        return _template_file(dirs, name)
+
+    def data_uri(name: str, data: bytes) -> str:
+        return f"data:{mime(name)};base64," + base64.b64encode(data).decode("ascii")
+
+    def inline_css(match: re.Match) -> str:
+        href = _HREF.search(match.group(0))
+        css = _template_file(dirs, href.group(1)) if href else None
+        if css is None:
+            return ""  # never a reference back to the installation
+        text = _FONT_FACE.sub("", css.decode("utf-8"))
+
+        def url(m: re.Match) -> str:
+            target = m.group(2).strip()
+            if target.startswith("data:"):
+                return m.group(0)
+            data = file_bytes(target)
+            return f'url("{data_uri(target, data)}")' if data is not None else 'url("")'
+
+        text = _CSS_URL.sub(url, text)
+        text = _FONT_FAMILY.sub(_with_generic_family, text)
+        return "<style>\n" + text.replace("</", "<\\/") + "</style>"
+
+    html = _LINK.sub(inline_css, html)
+    html = html.replace("</head>", f"<style>{SCREEN_CSS}</style>\n</head>", 1)
+
+    def src(m: re.Match) -> str:
+        data = file_bytes(m.group(1))
+        return m.group(0) if data is None else f'src="{data_uri(m.group(1), data)}"'
+
+    return _SRC.sub(src, html)
+
+
+def _with_generic_family(m: re.Match) -> str:
+    families = m.group(2).rstrip()
+    important = ""
+    if families.endswith("!important"):
+        families, important = families[: -len("!important")].rstrip(), " !important"
+    last = families.split(",")[-1].strip().strip("'\"").lower()
+    if last in _GENERIC:
+        return m.group(0)
+    generic = "monospace" if "mono" in families.lower() else "sans-serif"
+    return f"{m.group(1)}{families}, {generic}{important}"
+
+
+def _template_file(dirs: Sequence[Path], name: str) -> bytes | None:
+    """The bytes of template file ``name`` (relative, searched in ``dirs`` in order), or
+    None: absolute names, URLs and names escaping the folders are never read."""
+    if not name or "://" in name or name.startswith(("/", "\\")) or ":" in name:
+        return None
+    for root in dirs:
+        candidate = (root / name).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate.read_bytes()
+    return None
 
 
 def mime(name: str) -> str:

@@ -34,4 +34,4 @@ class Report:
     # Generated files, e.g. charts: bytes, or a Deferred that makes them on first use.
     resources: dict[str, Any] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
-    created: dt.datetime | None = None  # PDF dates: from the period, never the clock
+    created: dt.datetime | None = None  # PDF dates: when prepared (clock.prepared_at)

@@ -28,9 +28,16 @@ def _weasyprint():
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required",
                                 category=DeprecationWarning)
-        import weasyprint
-        import weasyprint.text.ffi
-        import weasyprint.urls
+        try:
+            import weasyprint
+            import weasyprint.text.ffi
+            import weasyprint.urls
+        except OSError as exc:  # Pango and its friends come from the system, not pip
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ReadinessError(
+                f"WeasyPrint cannot load its system libraries ({first}); install Pango: "
+                "Debian/Ubuntu `apt-get install libpango-1.0-0 libpangoft2-1.0-0`, macOS "
+                "`brew install pango` (README, System libraries)") from None
     return weasyprint
 
 
