@@ -29,7 +29,7 @@ from ..vocabulary import (
     STATUS_LABELS,
     STATUS_ORDER,
 )
-from . import facts
+from . import board, facts
 from .benchmarks import Benchmark, load_benchmarks
 from .csvfile import arrow_to_csv
 from .format import (
@@ -331,6 +331,11 @@ def build_report(
     exception_rows: int = EXCEPTION_ROWS,
     trend_chart: Callable[..., Any] | None = None,
     audit: tuple[dict[str, Any], str, bytes] | None = None,
+    # board pack (report/board.py)
+    history: list[dict[str, Any]] | None = None,
+    actions: dict[str, Any] | None = None,
+    signoff: dict[str, Any] | None = None,
+    board_charts: Callable[..., Any] | None = None,
 ) -> Report:
     """Collect the report's context from a period's figures and the database (read-only).
 
@@ -341,6 +346,12 @@ def build_report(
     here); it returns the SVG text, or a Deferred of it (waited for only when the PDF layout
     needs the chart). ``audit``: (section data, file name, bytes) of a scored audit
     worksheet, printed as the "Audit readiness" section and attached.
+
+    The board pack (``board.collect``): ``history`` the several-years view as plain data
+    (``board.history_entry`` per year, the report year included); ``actions`` a filled-in
+    remediation register (``register.read_register``); ``signoff`` the organisation,
+    preparer, reviewer, date prepared and data extract date; ``board_charts(**kwargs)``
+    draws the board charts (default: here), returning their JSON text or a Deferred of it.
     """
     run = figures.run
     period = run.period
@@ -409,6 +420,15 @@ def build_report(
     resources = {"charts/monthly-trend.svg": trend.pop("svg")}
 
     period_d = _period_dict(period)
+    # ---- board pack: findings and money, scorecards, register, years, sign-off
+    board_part = board.collect(con, figures, rows_by_id=rows_by_id, period=period_d,
+                               provided=provided, policy_values=policy_values,
+                               history=history, prior_run=prior_run,
+                               prior_recomputed=prior_recomputed, register=actions,
+                               signoff=signoff, draw=board_charts)
+    resources.update(board_part.resources)
+    attachments.extend(board_part.attachments)
+    # ---- end board pack
     defs = []
     for r in rows:
         d = run.results[r["id"]].definition
@@ -463,6 +483,7 @@ def build_report(
         "manifest": manifest,
         "attachments": [{"name": a.name, "description": a.description} for a in attachments],
         "audit": audit_section,
+        **board_part.context,  # board pack: board, scorecards, remediation, years, signoff
     }
     created = dt.datetime.combine(period_d["last_day"], dt.time(0, 0), tzinfo=dt.UTC)
     return Report(context=context, resources=resources, attachments=attachments,
