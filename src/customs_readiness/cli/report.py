@@ -52,6 +52,11 @@ def report(
         typer.Option("--audit", help="A tested audit worksheet (from `audit-sample`): adds an "
                      "Audit readiness section with its projection and attaches it."),
     ] = None,
+    actions: o.Actions = None,
+    organisation: o.Organisation = None,
+    preparer: o.Preparer = None,
+    reviewer: o.Reviewer = None,
+    extract_date: o.ExtractDate = None,
 ) -> None:
     """Render the PDF readiness report of a year from a loaded database (read-only: figures
     stored by `metrics` are reused while they match the data, else computed in memory)."""
@@ -59,7 +64,10 @@ def report(
         outcome = pipeline.report(db, year, out=out, policy_path=policy, html_out=html,
                                   fiscal_start_month=fiscal_year_start_month,
                                   metrics_dirs=list(metrics_dir or []), templates=templates,
-                                  store=False, audit=audit, progress=step)
+                                  store=False, audit=audit, actions=actions,
+                                  signoff=o.signoff(organisation, preparer, reviewer,
+                                                    extract_date),
+                                  progress=step)
     _print_outcome(outcome)
     speed.finish()
 
@@ -76,6 +84,11 @@ def run(
     templates: o.Templates = None,
     mapping: o.Mapping = None,
     strict: o.Strict = False,
+    actions: o.Actions = None,
+    organisation: o.Organisation = None,
+    preparer: o.Preparer = None,
+    reviewer: o.Reviewer = None,
+    extract_date: o.ExtractDate = None,
 ) -> None:
     """Load a data folder, compute and store the metrics, and render the PDF report."""
     console = Console(stderr=True)
@@ -85,6 +98,9 @@ def run(
         outcome = pipeline.report(db, year, out=out, policy_path=policy, html_out=html,
                                   fiscal_start_month=fiscal_year_start_month,
                                   metrics_dirs=list(metrics_dir or []), templates=templates,
-                                  store=True, progress=step)
+                                  store=True, actions=actions,
+                                  signoff=o.signoff(organisation, preparer, reviewer,
+                                                    extract_date),
+                                  progress=step)
     _print_outcome(outcome)
     speed.finish()
