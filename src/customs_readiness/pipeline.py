@@ -199,9 +199,8 @@ def _history(con: duckdb.DuckDBPyConnection, run: MetricRun, prior: MetricRun | 
     out = [history_entry(run, current=True)]
     period = run.period
     for back in range(1, HISTORY_YEARS + 1):
-        if back == 1:
-            if prior is not None:
-                out.append(history_entry(prior, recomputed=prior_recomputed))
+        if back == 1 and prior is not None:  # the year-over-year comparison's own figures
+            out.append(history_entry(prior, recomputed=prior_recomputed))
             continue
         earlier = period_for(period.year - back, period.fiscal_start_month)
         stored = load_stored_run(con, earlier)

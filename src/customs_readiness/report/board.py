@@ -406,6 +406,7 @@ def collect_findings(con, figures: Any, lines_provided: bool = True) -> Findings
                              else fmt_count(m.get("entries") or 0)),
             "importers_text": fmt_count(m.get("importers") or 0) if traced else "–",
             "entered_value": value, "duty": duty,
+            "duty_missing": int(m.get("duty_missing") or 0),
             "value_text_money": ("not traced" if not traced else
                                  "–" if g.records == "cases" else
                                  _money_text(value, lines_provided)),
@@ -771,16 +772,21 @@ def _remediation(findings: Findings, register: dict[str, Any] | None,
     rows = []
     for a in register["actions"]:
         closed = a["status"] == "closed"
-        overdue = not closed and a["due_date"] is not None and a["due_date"] < as_of
         present = a["finding_id"] in current
+        # an action of another period whose finding is gone is resolved, whatever its date
+        overdue = (not closed and a["due_date"] is not None and a["due_date"] < as_of
+                   and (same_period or present))
         if same_period:
             outcome = "" if present else "no longer a finding under this run's figures"
         elif present:
             outcome = "closed in the register, but found again" if closed else "still present"
         else:
             outcome = "resolved: the finding is gone"
+        state = "closed" if closed else ("overdue" if overdue else "open")
+        if not same_period and not present:
+            state = "resolved"
         rows.append({**a, "overdue": overdue, "present": present, "outcome": outcome,
-                     "state": "closed" if closed else ("overdue" if overdue else "open"),
+                     "state": state,
                      "due_text": a["due_date"].isoformat() if a["due_date"] else "not set",
                      "owner_text": a["owner"] or "not assigned"})
     in_register = {a["finding_id"] for a in register["actions"]}
@@ -805,6 +811,7 @@ def _remediation(findings: Findings, register: dict[str, Any] | None,
                                  a["state"] != "open", a["row"]))[:ACTION_ROWS * 2],
         "resolved": sum(1 for r in rows if not r["present"]),
         "still_present": sum(1 for r in rows if r["present"]),
+        "found_again": sum(1 for r in rows if r["present"] and r["status"] == "closed"),
         "new_findings": len(missing),
     }
     return out
