@@ -132,6 +132,9 @@ def test_board_register_round_trip_and_the_next_year(tmp_path):
     assert "Counsel not set closed closed in the register, but found again" in section
     assert "Legal 2027-03-31 open resolved: the finding is gone" in section
     assert "Broker desk 2026-11-30 closed resolved: the finding is gone" in section
+    # both loaded years in the several-years view, the earlier computed under this policy
+    assert "Several years The readiness score and each control for every loaded year " \
+           "(CY2026, CY2027)" in text
 
 
 def _corrupt(src: Path, out: Path, how: str) -> Path:

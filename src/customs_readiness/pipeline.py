@@ -183,34 +183,30 @@ def _history(con: duckdb.DuckDBPyConnection, run: MetricRun, prior: MetricRun | 
              prior_recomputed: bool, policy: Policy,
              metrics_dirs: Sequence[Path]) -> list[dict]:
     """The several-years view as plain data, oldest first: the report's period and up to
-    four before it that have records, each under this policy: a fresh stored run, or
-    computed now without storing (as ``prior_run`` does for the year before)."""
-    from .errors import ReadinessError
-    from .metrics import (
-        check_period_has_records,
-        compute_run,
-        discover,
-        is_fresh,
-        load_stored_run,
-        period_for,
-    )
+    four before it that hold entries (a year with only earlier penalty cases, say, is no
+    loaded year: its controls would read a clean bill), each under this policy: a fresh
+    stored run, or computed now without storing, as ``prior_run`` does for the year before
+    (whose figures are reused)."""
+    from .metrics import compute_run, discover, is_fresh, load_stored_run, period_for
     from .report.board import history_entry
 
     out = [history_entry(run, current=True)]
     period = run.period
     for back in range(1, HISTORY_YEARS + 1):
-        if back == 1 and prior is not None:  # the year-over-year comparison's own figures
-            out.append(history_entry(prior, recomputed=prior_recomputed))
-            continue
         earlier = period_for(period.year - back, period.fiscal_start_month)
+        has_entries = con.execute(
+            "select count(*) from entries where entry_date >= $s and entry_date < $e",
+            {"s": earlier.start, "e": earlier.end}).fetchone()[0]
+        if back == 1 and prior is not None:  # the year-over-year comparison's own figures
+            if has_entries or not prior_recomputed:
+                out.append(history_entry(prior, recomputed=prior_recomputed))
+            continue
+        if not has_entries:
+            continue
         stored = load_stored_run(con, earlier)
         if stored is not None and is_fresh(con, stored, policy, metrics_dirs):
             out.append(history_entry(stored))
             continue
-        try:
-            check_period_has_records(con, earlier)
-        except ReadinessError:
-            continue  # no records that year: not a year of the view
         out.append(history_entry(compute_run(con, earlier, policy, discover(metrics_dirs),
                                              metrics_dirs)))
     return sorted(out, key=lambda y: y["start"])

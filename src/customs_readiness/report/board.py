@@ -52,7 +52,7 @@ BOARD_SECTIONS = {
 }
 
 SCORECARD_ROWS = 60  # importers / filer codes printed in the PDF (the attached CSV has all)
-REGISTER_ROWS = 30  # ranked findings printed in the remediation section (the CSV has all)
+REGISTER_ROWS = 20  # ranked findings printed in the remediation section (the CSV has all)
 ACTION_ROWS = 40  # actions of a filled-in register printed per table (the file is attached)
 TOP_FINDINGS = 5  # findings on the board summary
 MAX_YEARS = 5  # years in the several-years view (the report year and up to four before)

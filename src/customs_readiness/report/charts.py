@@ -153,29 +153,36 @@ def years_trend_svg(labels: Sequence[str], panels: Sequence[dict]) -> str:
 
             values, before = floats(panel["values"]), floats(panel["before"])
             ax.plot(x, values, color=INK, linewidth=1.0, zorder=2)
-            for xi, v, s in zip(x, values, panel["statuses"], strict=True):
-                if v == v:
-                    marker, colour = STATUS_MARKERS.get(s, ("D", MUTED))
-                    ax.plot([xi], [v], marker=marker, color=colour, markersize=4.2,
-                            markeredgecolor=INK, markeredgewidth=0.5, zorder=3)
+            # one artist per status (few marks: WeasyPrint lays out every SVG element)
+            for s in sorted({s for v, s in zip(values, panel["statuses"], strict=True)
+                             if v == v}):
+                marker, colour = STATUS_MARKERS.get(s, ("D", MUTED))
+                pts = [(xi, v) for xi, v, st in zip(x, values, panel["statuses"], strict=True)
+                       if v == v and st == s]
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], linestyle="", marker=marker,
+                        color=colour, markersize=4.2, markeredgecolor=INK,
+                        markeredgewidth=0.5, zorder=3)
             if any(v == v for v in before):
                 ax.plot(x, before, color=MUTED, linewidth=0.8, linestyle=":", marker="o",
                         markersize=3.6, markerfacecolor="white", markeredgecolor=MUTED, zorder=2)
             known = [v for v in (*values, *before) if v == v]
             if kind == "score":
                 ax.set_ylim(0, 105)
+                ax.set_yticks([0, 50, 100])
             elif kind == "rate":
                 low = max(0.0, (math.floor(min(known)) - 5) // 10 * 10) if known else 0.0
                 ax.set_ylim(low, 101)
+                ax.yaxis.set_major_locator(MaxNLocator(nbins=2))
                 ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%"))
             else:
                 ax.set_ylim(0, max([1.0, *known]) * 1.2)
-                ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+                ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=2))
             ax.set_xlim(-0.5, max(0.5, len(labels) - 0.5))
-            ax.set_xticks(x, short)
+            # years under the lowest panel of each column only
+            ax.set_xticks(x, short) if i + cols >= len(panels) else ax.set_xticks([])
             ax.tick_params(labelsize=6, length=2)
-            ax.grid(axis="y", color=GRID, linewidth=0.5, zorder=0)
             ax.spines["right"].set_visible(False)
+            ax.patch.set_visible(False)
             title = panel["title"]
             ax.set_title(title if len(title) <= 26 else title[:25] + "…", fontsize=6.8, loc="left",
                          pad=3)
@@ -187,7 +194,7 @@ def years_trend_svg(labels: Sequence[str], panels: Sequence[dict]) -> str:
         fig.legend(handles=handles, loc="upper left", ncols=4, frameon=False, fontsize=6.8,
                    bbox_to_anchor=(0.01, 1.0))
         top = 1 - 0.38 / (1.32 * rows + 0.45)
-        fig.subplots_adjust(left=0.06, right=0.99, top=top - 0.04, bottom=0.06, hspace=0.75,
+        fig.subplots_adjust(left=0.06, right=0.99, top=top - 0.04, bottom=0.06, hspace=0.55,
                             wspace=0.32)
         return _svg(fig)
 
