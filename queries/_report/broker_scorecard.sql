@@ -2,10 +2,9 @@
 -- out: the filer code of each entry of the period (the first three characters of the entry
 -- number when the entry names none, as the period working set reads it), and every broker
 -- with a penalty case under 19 U.S.C. 1641 issued in the period. With its registry facts,
--- entries and money, and the counts behind its rates (divided in Python, exact Decimal):
--- post-summary corrections over all its entries (as psc_rate), certification and
--- disclosure over its entries from their effective dates ($certification_from,
--- $disclosure_from) whose value is anything but not_required (as the catalog's rates).
+-- entries and money, and the corrections behind its post-summary correction rate (over all
+-- its entries, as psc_rate; divided in Python, exact Decimal). Its certification and
+-- disclosure rates come from broker_rates.sql (each from its control's effective date).
 with entries_in_period as (
     select
         *,
@@ -37,17 +36,7 @@ entries_per_filer as (
         count(*) filter (where not is_informal) as formal_entries,
         count(*) filter (where is_informal) as informal_entries,
         count(distinct importer_number) as importers,
-        count(*) filter (where psc_filed) as psc_filed,
-        count(*) filter (where entry_date >= $certification_from
-                           and coalesce(certification, 'unknown') <> 'not_required')
-            as certification_due,
-        count(*) filter (where entry_date >= $certification_from and certification = 'yes')
-            as certified,
-        count(*) filter (where entry_date >= $disclosure_from
-                           and coalesce(disclosure_complete, 'unknown') <> 'not_required')
-            as disclosure_due,
-        count(*) filter (where entry_date >= $disclosure_from and disclosure_complete = 'yes')
-            as disclosed
+        count(*) filter (where psc_filed) as psc_filed
     from entries_in_period
     group by effective_filer_code
 ),
@@ -85,10 +74,6 @@ select
     coalesce(n.informal_entries, 0) as informal_entries,
     coalesce(n.importers, 0) as importers,
     coalesce(n.psc_filed, 0) as psc_filed,
-    coalesce(n.certification_due, 0) as certification_due,
-    coalesce(n.certified, 0) as certified,
-    coalesce(n.disclosure_due, 0) as disclosure_due,
-    coalesce(n.disclosed, 0) as disclosed,
     coalesce(m.entered_value, 0) as entered_value,
     m.duty,
     coalesce(m.duty_missing, 0) as duty_missing,

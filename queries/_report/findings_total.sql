@@ -1,11 +1,12 @@
 -- Report aggregate (board pack, not a metric): the entries behind any of the given red or
--- amber controls ($metric_ids), each entry counted once however many controls it fails,
--- with their entered value and duty (temp table of board_finding_entries.sql).
+-- amber controls (`board_total_metrics`, a list of metric ids report/board.py registers),
+-- each entry counted once however many controls it fails, with their entered value and duty
+-- (temp table of board_finding_entries.sql).
 with entries_at_stake as (
-    select distinct entry_number, entered_value, duty, duty_missing, lines
-    from board_finding_entries
-    where entry_number is not null
-      and list_contains($metric_ids, metric_id)
+    select distinct f.entry_number, f.entered_value, f.duty, f.duty_missing, f.lines
+    from board_finding_entries as f
+    semi join board_total_metrics as m on m.metric_id = f.metric_id
+    where f.entry_number is not null
 )
 
 select

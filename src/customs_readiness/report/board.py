@@ -341,10 +341,14 @@ def findings_total(con, findings: Findings, metric_ids: Iterable[str] | None = N
                    ) -> dict[str, Any]:
     """Entries, entered value and duty behind the given findings' controls (all by
     default), each entry counted once; needs the temp table of ``collect_findings``."""
+    import pyarrow as pa
+
     ids = [c["metric_id"] for c in findings.controls] if metric_ids is None else list(metric_ids)
-    params = {"period_start": findings.period_start, "period_end": findings.period_end,
-              "metric_ids": ids}
-    row = _dicts(*report_query(con, "findings_total", params))[0]
+    con.register("board_total_metrics", pa.table({"metric_id": pa.array(ids, pa.string())}))
+    try:
+        row = _dicts(*report_query(con, "findings_total", {}))[0]
+    finally:
+        con.unregister("board_total_metrics")
     lp = findings.lines_provided
     return {**row, "entries_text": fmt_count(row["entries"]),
             "value_text": _money_text(row["entered_value"], lp),
@@ -560,6 +564,17 @@ def _broker_action(r: dict[str, Any], found: list[dict[str, Any]]) -> str:
 def broker_scorecard(con, findings: Findings, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Every filer code of the period (entries or a broker penalty case), most entries first."""
     rows = _dicts(*report_query(con, "broker_scorecard", params))
+    # each rate from its control's effective date, as the catalog counts it
+    rates: dict[str, dict[str, Any]] = {}
+    for kind, start in (("certification", params["certification_from"]),
+                        ("disclosure", params["disclosure_from"])):
+        for r in _dicts(*report_query(con, "broker_rates", {**params, "effective_on": start})):
+            keys = ("certification_due", "certified") if kind == "certification" else \
+                ("disclosure_due", "disclosed")
+            rates.setdefault(r["filer_code"], {}).update({k: r[k] for k in keys})
+    for r in rows:
+        r.update({"certification_due": 0, "certified": 0, "disclosure_due": 0, "disclosed": 0,
+                  **rates.get(r["filer_code"], {})})
     controls = {c["metric_id"]: c for c in findings.controls}
     total_entries = sum(int(r["entries"]) for r in rows)
     total_value = sum((_dec(r["entered_value"]) for r in rows), Decimal(0))
@@ -734,9 +749,11 @@ def _decisions(findings: Findings, totals: dict[str, dict[str, Any]],
                    f"register.")
     high = sum(1 for r in findings.rows if r["priority"] == "high")
     if findings.rows:
-        out.append(f"Approve the remediation register: an owner and a due date for each of "
-                   f"the {len(findings.rows)} findings, {high} of them high priority "
-                   f"(readiness actions).")
+        n = len(findings.rows)
+        out.append("Approve the remediation register: an owner and a due date for "
+                   + (f"each of the {n} findings, {high} of them high priority" if n > 1 else
+                      f"the one finding ({'high' if high else 'not high'} priority)")
+                   + " (readiness actions).")
     if reported:
         out.append(f"Note that {len(reported)} control{'' if len(reported) == 1 else 's'} rest "
                    f"on readings reported by secondary sources, pending CBP's rules, and that "
