@@ -227,11 +227,13 @@ _KEY_SCHEMA = (("metric_id", "string"), ("entry_number", "string"),
 
 def _finding_keys(figures: Any, flagged: list[Any], period: Any):
     """An Arrow table of the records behind each flagged control (records before the
-    order left out), and the number of records per control."""
+    order left out), the number of records per control, and the controls whose records
+    are importers of record."""
     import pyarrow as pa
 
     parts = []
     records: dict[str, int] = {}
+    importer_lists: set[str] = set()
     for result in flagged:
         relation = figures.exceptions.get(result.id)
         if relation is None:
@@ -257,11 +259,13 @@ def _finding_keys(figures: Any, flagged: list[Any], period: Any):
             continue
         table = part.to_arrow_table()
         records[result.id] = table.num_rows
+        if "entry_number" not in columns:
+            importer_lists.add(result.id)
         parts.append(table)
     schema = pa.schema([(n, getattr(pa, t)()) for n, t in _KEY_SCHEMA])
     if not parts:
-        return schema.empty_table(), records
-    return pa.concat_tables([t.cast(schema) for t in parts]), records
+        return schema.empty_table(), records, importer_lists
+    return pa.concat_tables([t.cast(schema) for t in parts]), records, importer_lists
 
 
 def _run_report_sql(con, name: str, params: dict[str, Any]) -> None:
@@ -368,7 +372,7 @@ def collect_findings(con, figures: Any, lines_provided: bool = True) -> Findings
     order = {mid: i for i, mid in enumerate(run.results)}
     flagged = [r for r in run.results.values()
                if _attr(r.definition, "is_control", False) and r.status in STATUS_FACTOR]
-    keys, records = _finding_keys(figures, flagged, period)
+    keys, records, importer_lists = _finding_keys(figures, flagged, period)
     con.register("board_finding_keys", keys)
     con.register("board_floor_cases", _floor_cases(figures))
     params = {"period_start": period.start, "period_end": period.end}
@@ -404,7 +408,9 @@ def collect_findings(con, figures: Any, lines_provided: bool = True) -> Findings
             "basis": _attr(d, "basis", ""), "action": g.action, "exposure": g.exposure,
             "value_text": fmt_value(result.value, d.unit), "weight": weight,
             "traced": traced, "records": records.get(result.id, 0),
-            "records_text": fmt_count(records.get(result.id, 0)) if traced else "not traced",
+            "records_text": ((fmt_count(records[result.id]) + (
+                f" importer{'' if records[result.id] == 1 else 's'}"
+                if result.id in importer_lists else "")) if traced else "not traced"),
             "entries": int(m.get("entries") or 0), "importers": int(m.get("importers") or 0),
             "entries_text": ("–" if g.records == "cases" or not traced
                              else fmt_count(m.get("entries") or 0)),
@@ -552,6 +558,8 @@ def _broker_action(r: dict[str, Any], found: list[dict[str, Any]]) -> str:
     if not r["licensed"] and ids & set(ELIGIBILITY_IDS[:2]):
         return ("Route foreign importers' formal entries through a licensed customs broker, "
                 "or obtain their CTPAT validation")
+    if "foreign_ior_informal_entries" in ids:
+        return "Stop filing informal entries for foreign importers of record"
     if ids & set(STATEMENT_IDS):
         return "Require the enhanced certification and disclosure on every entry it files"
     if found:
