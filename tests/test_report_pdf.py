@@ -23,7 +23,14 @@ SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "2026"
 SECTIONS = [
     "Cover",
     "Contents",
+    "Board summary",
+    "Scope and limitations",
     "Executive summary",
+    "Findings and money at stake",
+    "Importers of record",
+    "Customs brokers and filers",
+    "Remediation",
+    "Several years",
     "Importer-of-record eligibility",
     "Disclosure, certification and entry accuracy",
     "Penalties and liquidated damages",
@@ -31,6 +38,9 @@ SECTIONS = [
     "In the shape of CBP's published statistics",
     "Benchmarks",
     "Data quality",
+    "Method",
+    "Glossary",
+    "Notice and sign-off",
     "Appendix",
 ]
 

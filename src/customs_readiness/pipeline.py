@@ -175,13 +175,15 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
            html_out: Path | None = None, fiscal_start_month: int | None = None,
            metrics_dirs: Sequence[Path] = (), templates: Path | None = None,
            store: bool = False, audit: Path | None = None,
-           signoff: dict[str, str | None] | None = None,
+           actions: Path | None = None, signoff: dict | None = None,
            progress: Progress = _quiet) -> ReportOutcome:
     """Compute (or read back) the period's figures in ``db`` and write the PDF (and the HTML
     when asked). With ``store`` the figures are stored (``run``); otherwise the database is
     opened read-only. ``audit``: a tested audit worksheet, projected into an "Audit
-    readiness" section and attached. ``signoff``: organisation, preparer and reviewer for
-    the cover and the sign-off block. The date prepared is ``clock.prepared_at()``."""
+    readiness" section and attached. ``actions``: a filled-in remediation register (from
+    ``readiness actions``), read into the Remediation section and attached. ``signoff``:
+    organisation, preparer, reviewer and extract_date of the sign-off block (from options or
+    readiness.toml). The date prepared is ``clock.prepared_at()``."""
     from . import report as rpt
     from .clock import prepared_at
     from .metrics import prior_run
@@ -192,10 +194,13 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
     prepared = prepared_at()  # a bad SOURCE_DATE_EPOCH too
     policy = load_policy(policy_path)
     audit_part = _audit_part(audit) if audit is not None else None
+    actions_part = _actions_part(actions) if actions is not None else None  # fails early
     # matplotlib's import and the chart go to a second process, WeasyPrint's import and
     # the templates to a thread, while DuckDB computes here (see speed.py for the figures).
     chart = speed.WorkerProcess("customs_readiness.report.charts", "trend_svg",
                                 preload=("matplotlib.figure",))
+    board_chart = speed.WorkerProcess("customs_readiness.report.charts", "board_charts_json",
+                                      preload=("matplotlib.figure",))
     renderer = speed.in_background(_prepare_renderer, templates)
     try:
         with speed.gc_paused():
@@ -205,10 +210,15 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
                 figures = compute(con, year, policy, fiscal_start_month, metrics_dirs,
                                   store=store)
                 prior, recomputed = prior_run(con, figures.run.period, policy, metrics_dirs)
+                history = _history(con, figures.run, prior, recomputed, policy, metrics_dirs)
                 progress("collecting figures, exceptions and charts")
                 rep = rpt.build_report(con, figures, prior_run=prior,
                                        prior_recomputed=recomputed, trend_chart=chart.submit,
-                                       audit=audit_part, signoff=signoff, prepared=prepared)
+                                       audit=audit_part, history=history,
+                                       actions=actions_part,
+                                       signoff={"date_prepared": prepared.date(),
+                                                **(signoff or {})},
+                                       board_charts=board_chart.submit, prepared=prepared)
                 progress("rendering HTML")
                 html = rpt.render_html(rep, templates, renderer())
                 if html_out is not None:
@@ -219,6 +229,7 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
                 con.close()
     finally:
         chart.close()
+        board_chart.close()
     return ReportOutcome(out, pages, len(rep.attachments), _score_text(figures.run),
                          time.perf_counter() - started, html_out,
                          control_statuses(figures.run))
@@ -237,6 +248,56 @@ def _audit_part(worksheet: Path) -> tuple[dict, str, bytes]:
     except OSError as exc:
         raise ReadinessError(f"{worksheet}: cannot read audit worksheet ({exc.strerror})") from None
     return audit_section(worksheet), worksheet.name, data
+
+
+# ------------------------------------------------------------------------------------ board pack
+
+
+HISTORY_YEARS = 4  # periods before the report's in the several-years view (five in all)
+
+
+def _history(con: duckdb.DuckDBPyConnection, run: MetricRun, prior: MetricRun | None,
+             prior_recomputed: bool, policy: Policy,
+             metrics_dirs: Sequence[Path]) -> list[dict]:
+    """The several-years view as plain data, oldest first: the report's period and up to
+    four before it that hold entries (a year with only earlier penalty cases, say, is no
+    loaded year: its controls would read a clean bill), each under this policy: a fresh
+    stored run, or computed now without storing, as ``prior_run`` does for the year before
+    (whose figures are reused)."""
+    from .metrics import compute_run, discover, is_fresh, load_stored_run, period_for
+    from .report.board import history_entry
+
+    out = [history_entry(run, current=True)]
+    period = run.period
+    for back in range(1, HISTORY_YEARS + 1):
+        earlier = period_for(period.year - back, period.fiscal_start_month)
+        has_entries = con.execute(
+            "select count(*) from entries where entry_date >= $s and entry_date < $e",
+            {"s": earlier.start, "e": earlier.end}).fetchone()[0]
+        if back == 1 and prior is not None:  # the year-over-year comparison's own figures
+            if has_entries or not prior_recomputed:
+                out.append(history_entry(prior, recomputed=prior_recomputed))
+            continue
+        if not has_entries:
+            continue
+        stored = load_stored_run(con, earlier)
+        if stored is not None and is_fresh(con, stored, policy, metrics_dirs):
+            out.append(history_entry(stored))
+            continue
+        out.append(history_entry(compute_run(con, earlier, policy, discover(metrics_dirs),
+                                             metrics_dirs)))
+    return sorted(out, key=lambda y: y["start"])
+
+
+def _actions_part(register: Path) -> dict:
+    """A filled-in remediation register as the report's data. Raises ReadinessError (one
+    line naming file, sheet, row and column) for one that cannot be read."""
+    from .report.register import read_register
+
+    return read_register(Path(register))
+
+
+# ------------------------------------------------------------------------------------ helpers
 
 
 def _score_text(run: MetricRun) -> str:

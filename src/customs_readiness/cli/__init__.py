@@ -4,7 +4,7 @@ explicitly."""
 
 from __future__ import annotations
 
-from . import audit, data, metrics, project, report, sample
+from . import actions, audit, data, metrics, project, report, sample
 from .app import app, command, fail, handles_errors, main
 
 for _func in (data.load, data.validate, metrics.metrics, metrics.exceptions, sample.sample,
@@ -12,5 +12,6 @@ for _func in (data.load, data.validate, metrics.metrics, metrics.exceptions, sam
     command(_func)
 command(audit.audit_sample, "audit-sample")
 command(audit.audit_score, "audit-score")
+command(actions.actions)
 
 __all__ = ["app", "fail", "handles_errors", "main"]

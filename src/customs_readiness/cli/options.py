@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -71,3 +72,36 @@ FailOn = Annotated[
     typer.Option("--fail-on", help="Exit with status 1 (after writing the output) when a "
                  "control is at this status or worse: red, or amber (amber or red)."),
 ]
+
+# ---- board pack: the remediation register and the sign-off block of `report` and `run`
+Actions = Annotated[
+    Path | None,
+    typer.Option("--actions", help="A remediation register (from `readiness actions`) with "
+                 "owners, due dates and statuses filled in: shown as open, overdue and closed "
+                 "actions (last year's with what became of them) and attached."),
+]
+Organisation = Annotated[
+    str | None, typer.Option("--organisation", help="Organisation named in the sign-off block.")
+]
+Preparer = Annotated[
+    str | None, typer.Option("--preparer", help="Who prepared the report (sign-off block).")
+]
+Reviewer = Annotated[
+    str | None, typer.Option("--reviewer", help="Who reviewed the report (sign-off block).")
+]
+ExtractDate = Annotated[
+    datetime | None,
+    typer.Option("--extract-date", formats=["%Y-%m-%d"],
+                 help="Day the data was extracted from ACE or the broker's system, YYYY-MM-DD "
+                 "(sign-off block and scope)."),
+]
+
+
+def signoff(organisation: str | None, preparer: str | None, reviewer: str | None,
+            extract_date: datetime | None) -> dict:
+    """The sign-off block's values as the report takes them (date prepared: not an option
+    here; the project configuration may give it)."""
+    return {"organisation": organisation, "preparer": preparer, "reviewer": reviewer,
+            "date_prepared": None,
+            "extract_date": extract_date.date() if extract_date is not None else None}
+# ---- end board pack

@@ -54,6 +54,13 @@ def _report_settings(db, policy, metrics_dir, templates) -> dict:
             "signoff": project_config().signoff()}
 
 
+def _signoff(configured: dict, organisation, preparer, reviewer, extract_date) -> dict:
+    """The sign-off block: options win over readiness.toml."""
+    given = o.signoff(organisation, preparer, reviewer, extract_date)
+    given.pop("date_prepared")
+    return {**configured, **{k: v for k, v in given.items() if v is not None}}
+
+
 def report(
     year: o.Year,
     db: o.Db = None,
@@ -69,15 +76,23 @@ def report(
                      "Audit readiness section with its projection and attaches it."),
     ] = None,
     fail_on: o.FailOn = None,
+    actions: o.Actions = None,
+    organisation: o.Organisation = None,
+    preparer: o.Preparer = None,
+    reviewer: o.Reviewer = None,
+    extract_date: o.ExtractDate = None,
 ) -> None:
     """Render the PDF readiness report of a year from a loaded database (read-only: figures
     stored by `metrics` are reused while they match the data, else computed in memory)."""
     settings = _report_settings(db, policy, metrics_dir, templates)
     db = settings.pop("db")
+    settings["signoff"] = _signoff(settings["signoff"], organisation, preparer, reviewer,
+                                   extract_date)
     with _progress_bar() as step:
         outcome = pipeline.report(db, year, out=out, html_out=html,
                                   fiscal_start_month=fiscal_year_start_month,
-                                  store=False, audit=audit, progress=step, **settings)
+                                  store=False, audit=audit, actions=actions,
+                                  progress=step, **settings)
     _print_outcome(outcome)
     pipeline.check_gate(outcome.statuses, fail_on and fail_on.value)
     speed.finish()
@@ -96,16 +111,23 @@ def run(
     mapping: o.Mapping = None,
     strict: o.Strict = False,
     fail_on: o.FailOn = None,
+    actions: o.Actions = None,
+    organisation: o.Organisation = None,
+    preparer: o.Preparer = None,
+    reviewer: o.Reviewer = None,
+    extract_date: o.ExtractDate = None,
 ) -> None:
     """Load a data folder, compute and store the metrics, and render the PDF report."""
     settings = _report_settings(db, policy, metrics_dir, templates)
     db = settings.pop("db")
+    settings["signoff"] = _signoff(settings["signoff"], organisation, preparer, reviewer,
+                                   extract_date)
     result = load_with_progress(data_dir, db, strict, setting("mapping", mapping))
     print_summary(result)
     with _progress_bar() as step:
         outcome = pipeline.report(db, year, out=out, html_out=html,
                                   fiscal_start_month=fiscal_year_start_month,
-                                  store=True, progress=step, **settings)
+                                  store=True, actions=actions, progress=step, **settings)
     _print_outcome(outcome)
     pipeline.check_gate(outcome.statuses, fail_on and fail_on.value)
     speed.finish()

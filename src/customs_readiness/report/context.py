@@ -30,7 +30,7 @@ from ..vocabulary import (
     STATUS_LABELS,
     STATUS_ORDER,
 )
-from . import facts
+from . import board, facts
 from .benchmarks import Benchmark, load_benchmarks
 from .csvfile import arrow_to_csv
 from .format import (
@@ -332,8 +332,12 @@ def build_report(
     exception_rows: int = EXCEPTION_ROWS,
     trend_chart: Callable[..., Any] | None = None,
     audit: tuple[dict[str, Any], str, bytes] | None = None,
-    signoff: dict[str, str | None] | None = None,
     prepared: dt.datetime | None = None,
+    # board pack (report/board.py)
+    history: list[dict[str, Any]] | None = None,
+    actions: dict[str, Any] | None = None,
+    signoff: dict[str, Any] | None = None,
+    board_charts: Callable[..., Any] | None = None,
 ) -> Report:
     """Collect the report's context from a period's figures and the database (read-only).
 
@@ -343,10 +347,15 @@ def build_report(
     ``trend_chart(**kwargs)`` draws the monthly trend chart (default: charts.monthly_trend_svg
     here); it returns the SVG text, or a Deferred of it (waited for only when the PDF layout
     needs the chart). ``audit``: (section data, file name, bytes) of a scored audit
-    worksheet, printed as the "Audit readiness" section and attached. ``signoff``:
-    organisation, preparer and reviewer (any may be None). ``prepared``: when the report is
-    prepared (default ``clock.prepared_at()``: SOURCE_DATE_EPOCH, else now); the PDF's dates
-    and the cover's "prepared" come from it, the figures' "as of" from the period.
+    worksheet, printed as the "Audit readiness" section and attached. ``prepared``: when the
+    report is prepared (default ``clock.prepared_at()``: SOURCE_DATE_EPOCH, else now); the
+    PDF's dates and the cover's "prepared" come from it, the figures' "as of" from the period.
+
+    The board pack (``board.collect``): ``history`` the several-years view as plain data
+    (``board.history_entry`` per year, the report year included); ``actions`` a filled-in
+    remediation register (``register.read_register``); ``signoff`` the organisation,
+    preparer, reviewer, date prepared and data extract date; ``board_charts(**kwargs)``
+    draws the board charts (default: here), returning their JSON text or a Deferred of it.
     """
     if prepared is None:
         prepared = prepared_at()
@@ -425,6 +434,15 @@ def build_report(
         "as_of_text": fmt_date(as_of),
         "ended": prepared_day > period_d["last_day"],
     })
+    # ---- board pack: findings and money, scorecards, register, years, sign-off
+    board_part = board.collect(con, figures, rows_by_id=rows_by_id, period=period_d,
+                               provided=provided, policy_values=policy_values,
+                               history=history, prior_run=prior_run,
+                               prior_recomputed=prior_recomputed, register=actions,
+                               signoff=signoff, draw=board_charts)
+    resources.update(board_part.resources)
+    attachments.extend(board_part.attachments)
+    # ---- end board pack
     defs = []
     for r in rows:
         d = run.results[r["id"]].definition
@@ -481,17 +499,10 @@ def build_report(
         "audit": audit_section,
         "prepared": {"date": prepared_day, "text": fmt_date(prepared_day),
                      "iso": prepared.strftime("%Y-%m-%dT%H:%M:%SZ")},
-        "signoff": _signoff(signoff),
+        **board_part.context,  # board pack: board, scorecards, remediation, years, signoff
     }
     return Report(context=context, resources=resources, attachments=attachments,
                   created=prepared)
-
-
-def _signoff(signoff: dict[str, str | None] | None) -> dict[str, Any]:
-    """Organisation, preparer and reviewer as the templates print them ("" when not set);
-    ``any``: whether the sign-off block is printed at all."""
-    values = {k: ((signoff or {}).get(k) or "") for k in ("organisation", "preparer", "reviewer")}
-    return {**values, "any": any(values.values())}
 
 
 # --------------------------------------------------------------------------- HTML
