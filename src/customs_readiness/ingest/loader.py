@@ -28,10 +28,10 @@ from pathlib import Path
 import duckdb
 
 from .. import schema as s
-from ..errors import DataFileError, ReadinessError
+from ..errors import DataFileError, ReadinessError, shown
 from .discover import find_sources
 from .normalize import canonical, quote_ident, rule, sql_str
-from .readers import file_digest
+from .readers import scan_file
 from .sources import Source
 
 # Tables are loaded in this order so that lines can be checked against their entries.
@@ -94,8 +94,9 @@ def load_folder(
     """
     folder = Path(data_dir)
     if not folder.is_dir():
-        raise ReadinessError(f"{data_dir}: no such data folder")
+        raise ReadinessError(f"{shown(data_dir)}: no such data folder")
     folder = folder.resolve()
+    source_dir = shown(folder)  # as stored and printed (a non-UTF-8 byte escaped)
     notify = progress or (lambda _f, _s: None)
 
     sources, notes = find_sources(folder, mapping)
@@ -108,28 +109,29 @@ def load_folder(
             raise DataFileError(names, f"two files provide table '{table}'; keep one")
     from_export = any(src.is_export for src in sources)
     if "entries" not in by_table:
-        raise DataFileError(str(folder), "no entries file (entries.csv, .parquet or .xlsx, or an ES-003 export)")
+        raise DataFileError(source_dir, "no entries file (entries.csv, .parquet or .xlsx, or an ES-003 export)")
     if "importers" not in by_table:
         if not from_export:
-            raise DataFileError(str(folder), "no importers file (importers.csv, .parquet or .xlsx)")
+            raise DataFileError(source_dir, "no importers file (importers.csv, .parquet or .xlsx)")
         notes.append("importers: not provided; every importer's IOR status is unknown")
     missing = [t for t in LOAD_ORDER if t not in by_table]
 
-    # SHA-256 of every file (for the manifest) runs in a thread while DuckDB loads: hashlib
-    # releases the GIL, so on a large year it costs no wall time.
-    hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
-    # Files are hashed in the order they are loaded, so no load waits for a later file's hash.
+    # Every file is read once end to end in a thread while DuckDB loads (SHA-256 for the
+    # manifest; a CSV file's encoding and record count, checked against what the parser
+    # read): hashlib, bytes.count and numpy release the GIL, so it costs little wall time.
+    hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan")
+    # Files are scanned in the order they are loaded, so no load waits for a later file.
     ordered = [src for table in LOAD_ORDER for src in by_table.get(table, [])]
-    digests: dict[Path, Future] = {}
+    scans: dict[Path, Future] = {}
     for src in ordered:
-        if src.path not in digests:
-            digests[src.path] = hasher.submit(file_digest, src.path)
-        src.digest_future = digests[src.path]
+        if src.path not in scans:
+            scans[src.path] = hasher.submit(scan_file, src.path)
+        src.scan_future = scans[src.path]
     con.execute("begin transaction")
     try:
-        replaced = _forget_previous_load(con, str(folder))
+        replaced = _forget_previous_load(con, source_dir)
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
-        con.execute("insert into loads values (?, ?)", [load_id, str(folder)])
+        con.execute("insert into loads values (?, ?)", [load_id, source_dir])
         stats: list[FileStats] = []
         for i, src in enumerate(ordered):
             notify(src.file_name, f"loading {src.table.name}")
@@ -153,7 +155,7 @@ def load_folder(
         raise
     finally:
         hasher.shutdown(wait=True, cancel_futures=True)
-    return LoadResult(load_id, str(folder), stats, missing, replaced, notes)
+    return LoadResult(load_id, source_dir, stats, missing, replaced, notes)
 
 
 def _forget_previous_load(con: duckdb.DuckDBPyConnection, source_dir: str) -> bool:
