@@ -81,6 +81,9 @@ def find_sources(folder: Path, mapping: str | Path | None = None) -> tuple[list[
                 f"file name names no table (expected {expected}) and its headers match no known export",
             )
         sources.extend(split)
+    declared = profiles[0].decimal_comma if mapping is not None else None
+    for src in sources:
+        src.decimal_comma = declared
     return sources, notes
 
 

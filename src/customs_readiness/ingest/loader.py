@@ -174,11 +174,12 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     table = src.table
     st = FileStats(src.file_name, table.name, src.format, "", 0, note=src.note)
     rel = src.relation(con)  # canonical raw columns (VARCHAR) + _row, + optional _reason
+    amounts = src.amount_style()
 
     # 1. Type every column; a refused cell leaves its reason in column __r_<name>.
     values, reasons, preps = [], [], []
     for c in table.columns:
-        prep, v, why = rule(c, quote_ident(c.name))
+        prep, v, why = rule(c, quote_ident(c.name), amounts)
         preps += [f"{expr} as {alias}" for alias, expr in prep]
         values.append(f"{v} as {quote_ident(c.name)}")
         reasons.append(f"{why} as {quote_ident('__r_' + c.name)}")
@@ -211,7 +212,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     # were never inserted.
     cols = ", ".join(quote_ident(c) for c in table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}
-    fast = _canonical_rows(table, src, rel) if fast_path else None
+    fast = _canonical_rows(table, src, rel, amounts) if fast_path else None
     rows_fast = 0
     if fast is not None:
         rows_fast = con.execute(
@@ -394,13 +395,13 @@ _DEFAULTS = {
 }
 
 
-def _canonical_rows(table: s.Table, src: Source, rel: str) -> str:
+def _canonical_rows(table: s.Table, src: Source, rel: str, amounts: str) -> str:
     """SQL of the staged rows whose every cell is canonical (normalize.canonical), typed
     by plain casts, with the table's defaults applied."""
     conds, values = [], []
     for c in table.columns:
         x = quote_ident(c.name) if c.name in src.columns else "cast(null as varchar)"
-        ok, value = canonical(c, x)
+        ok, value = canonical(c, x, amounts)
         conds.append(ok)
         values.append(f"{value} as {quote_ident(c.name)}")
     if src.has_reason:

@@ -9,6 +9,7 @@ how to read its cells; one table per contract table (``[entries]``,
     match = ["Entry Number", "HTS Number"]  # headers that identify the layout (optional)
     null_values = ["N/A"]                    # cells meaning "empty" (any case)
     date_format = "%m/%d/%Y"                 # default format of every date column
+    decimal_comma = true                     # amounts of the load write 1.234,56 (optional)
 
     [entries]
     entry_number = "Entry Number"                        # a header
@@ -35,7 +36,7 @@ from .. import schema as s
 from ..errors import ConfigError
 from .readers import normalize_header
 
-LAYOUT_KEYS = {"name", "match", "null_values", "date_format"}
+LAYOUT_KEYS = {"name", "match", "null_values", "date_format", "decimal_comma"}
 SPEC_KEYS = {"header", "value", "from", "first_chars", "values", "date_format", "null_values", "extract"}
 # A date that tells day from month (28 > 12): a format that round-trips it has both.
 _PROBE_DATE = dt.date(2026, 11, 28)
@@ -66,6 +67,9 @@ class Profile:
     null_values: tuple[str, ...] = ()
     date_format: str | None = None
     builtin: bool = False
+    # How every amount of the load writes its decimal mark: True 1.234,56, False 1,234.56,
+    # None not declared (then a comma in a semicolon-separated file is ambiguous).
+    decimal_comma: bool | None = None
 
     def spec_headers(self, table: str, column: str) -> tuple[str, ...]:
         spec = self.tables[table].get(column)
@@ -135,6 +139,9 @@ def parse_mapping(data: dict, path: Path, label: str | None = None, builtin: boo
     date_format = layout.get("date_format")
     if date_format is not None:
         _check_date_format(date_format, "layout.date_format", fail)
+    decimal_comma = layout.get("decimal_comma")
+    if decimal_comma is not None and not isinstance(decimal_comma, bool):
+        raise fail("layout.decimal_comma", "must be true or false")
 
     tables: dict[str, dict[str, ColumnSpec]] = {}
     for tname, section in data.items():
@@ -161,7 +168,8 @@ def parse_mapping(data: dict, path: Path, label: str | None = None, builtin: boo
             if col not in specs:
                 raise fail(f"{tname}.{col}", f"missing mapping for required column {col} of table {tname}")
         tables[tname] = specs
-    if not tables:
+    if not tables and decimal_comma is None:
+        # (A mapping of [layout] only may declare how amounts are written, for table files.)
         raise fail("entries", "the mapping maps no table (add [entries], [entry_lines], ...)")
     return Profile(
         name=name.strip(),
@@ -171,6 +179,7 @@ def parse_mapping(data: dict, path: Path, label: str | None = None, builtin: boo
         null_values=tuple(null_values),
         date_format=date_format,
         builtin=builtin,
+        decimal_comma=decimal_comma,
     )
 
 

@@ -17,7 +17,7 @@ import duckdb
 
 from .. import schema as s
 from ..errors import DataFileError, shown
-from .normalize import quote_ident, sql_str
+from .normalize import COMMA, POINT, POINT_ONLY, quote_ident, sql_str
 from .readers import FileScan, Staged, file_format, normalize_header, read_headers, scan_file, stage
 
 
@@ -37,6 +37,7 @@ class Source:
     _scan: FileScan | None = field(default=None, repr=False)
     scan_future: Any = field(default=None, repr=False)  # set by the loader: scanning in a thread
     _stages: dict = field(default_factory=dict, repr=False)
+    decimal_comma: bool | None = None  # declared by the --mapping file, for the whole load
 
     @property
     def file_name(self) -> str:
@@ -83,6 +84,15 @@ class Source:
         st = self.ensure_staged(con)
         cols = [f"{expr} as {quote_ident(name)}" for name, expr in self.columns.items()]
         return f"select _row, {', '.join(cols)} from {st.table}"
+
+    def amount_style(self) -> str:
+        """How this file writes amounts (normalize.POINT, POINT_ONLY or COMMA): as the
+        mapping declared; else a comma only groups thousands, except in a semicolon-
+        separated file, where it may be a decimal comma (then any comma is refused)."""
+        if self.decimal_comma is not None:
+            return COMMA if self.decimal_comma else POINT
+        delimiter = self.staged.delimiter if self.staged else None
+        return POINT_ONLY if delimiter == ";" else POINT
 
     def record_expr(self, alias: str) -> str:
         """SQL expression: every cell of the original row (staging table ``alias``) as JSON."""
