@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
 
@@ -71,6 +72,10 @@ def run(
 ) -> None:
     """Load a data folder, compute and store the metrics, and render the PDF report."""
     console = Console(stderr=True)
+    # The outputs are checked before the load, so a refused output leaves the database as it was.
+    pipeline.check_outputs(
+        [("--out", out or Path(f"readiness-{year}.pdf")), ("--html", html)],
+        [*pipeline.database_files(db), *pipeline.folder_inputs(data_dir)])
     result = load_with_progress(data_dir, db, strict, mapping)
     print_summary(result, console)
     with _progress_bar(console) as step:
