@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ReadinessError, shown
 from ..resources import bundled_dir
 from .format import fmt_count, fmt_date, fmt_money, fmt_rate, fmt_value
 from .model import Report, resource_bytes
@@ -114,7 +114,10 @@ def write_html(html: str, out: Path, report: Report | None = None,
         html = html.replace("<head>\n", f'<head>\n<base href="{base}">\n', 1)
     out = Path(out)
     folder = out.parent if str(out.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise ReadinessError(f"{shown(out)}: cannot write: {exc.strerror or exc}") from None
     try:
         chmod_like_new_file(tmp_name)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
