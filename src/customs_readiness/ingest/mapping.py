@@ -38,6 +38,7 @@ from .readers import normalize_header
 
 LAYOUT_KEYS = {"name", "match", "null_values", "date_format", "decimal_comma"}
 SPEC_KEYS = {"header", "value", "from", "first_chars", "values", "date_format", "null_values", "extract"}
+FIRST_CHARS_MAX = 1000
 # A date that tells day from month (28 > 12): a format that round-trips it has both.
 _PROBE_DATE = dt.date(2026, 11, 28)
 
@@ -112,6 +113,8 @@ def load_mapping(path: str | Path, builtin: bool = False) -> Profile:
         raise ConfigError(f"{label}: mapping file is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{label}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{label}: not valid TOML: nested too deeply") from None
     return parse_mapping(data, p, label, builtin)
 
 
@@ -229,8 +232,9 @@ def _parse_spec(raw, col: s.Column, key: str, fail) -> ColumnSpec:
     if first_chars is not None:
         if from_column is None:
             raise fail(f"{key}.first_chars", "only with from = \"<column>\"")
-        if isinstance(first_chars, bool) or not isinstance(first_chars, int) or first_chars < 1:
-            raise fail(f"{key}.first_chars", "must be a whole number >= 1")
+        if (isinstance(first_chars, bool) or not isinstance(first_chars, int) or first_chars < 1
+                or first_chars > FIRST_CHARS_MAX):
+            raise fail(f"{key}.first_chars", f"must be a whole number from 1 to {FIRST_CHARS_MAX}")
     values = raw.get("values", {})
     if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
         raise fail(f"{key}.values", "must be a table of \"source value\" = \"contract value\"")
