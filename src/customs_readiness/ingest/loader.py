@@ -146,6 +146,8 @@ def load_folder(
                 "insert into load_files (load_id, table_name, note) values (?, ?, 'not provided')",
                 [load_id, table],
             )
+        if replaced:
+            notes += _orphaned_lines(con, source_dir)
         if commit:
             con.execute("commit")
         else:
@@ -167,6 +169,37 @@ def _forget_previous_load(con: duckdb.DuckDBPyConnection, source_dir: str) -> bo
         con.execute(f"delete from {table} where list_contains(?, {col})", [old])
     con.execute("delete from loads where list_contains(?, load_id)", [old])
     return True
+
+
+def _orphaned_lines(con: duckdb.DuckDBPyConnection, source_dir: str) -> list[str]:
+    """Lines of other loads whose entry this reload no longer carries (another folder may
+    bring lines for an entry of this one) are not left without their entry: they move to
+    ``rejected_rows`` under their own load and file, whose counts follow. Returns notes."""
+    con.execute(
+        """create or replace temp table _orphaned as
+           select * from entry_lines l
+           where not exists (select 1 from entries e where e.entry_number = l.entry_number)""")
+    moved = con.execute(
+        "select _load_id, _file, count(*) from _orphaned group by all order by all").fetchall()
+    if moved:
+        record = ", ".join(f"{sql_str(c)}, o.{quote_ident(c)}" for c in s.ENTRY_LINES.column_names)
+        why = f"its entry is no longer in the database (the reload of {source_dir} no longer carries it)"
+        con.execute(
+            f"""insert into rejected_rows
+                select o._load_id, o._file, 'entry_lines', o._row, 'entry_number', o.entry_number,
+                       $why, cast(json_object({record}) as varchar)
+                from _orphaned o order by o._load_id, o._file, o._row""", {"why": why})
+        for load_id, file_name, n in moved:
+            con.execute(
+                """update load_files set rows_loaded = rows_loaded - $n,
+                       rows_rejected = rows_rejected + $n
+                   where load_id = $load_id and file_name = $file and table_name = 'entry_lines'""",
+                {"n": n, "load_id": load_id, "file": file_name})
+        con.execute("""delete from entry_lines where (_load_id, _file, _row) in
+                       (select (_load_id, _file, _row) from _orphaned)""")
+    con.execute("drop table _orphaned")
+    return [f"{file_name} (load {load_id}): {n:,} line(s) lost their entry with this reload; "
+            "moved to rejected_rows" for load_id, file_name, n in moved]
 
 
 def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, strict: bool,
