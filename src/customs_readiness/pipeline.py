@@ -13,6 +13,7 @@ background, garbage collector paused, fast exit) come from ``speed``, the one se
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -47,17 +48,23 @@ def load(data_dir: Path, db: Path | str, *, strict: bool = False, mapping: Path 
     from .ingest import load_folder
 
     existed = str(db) == ":memory:" or Path(db).exists()
-    con = connect(db)
+    con = None
     ok = False
     try:
+        con = connect(db)
         result = load_folder(con, data_dir, strict=strict, mapping=mapping, progress=progress,
                              commit=commit)
         ok = True
     finally:
-        con.close()
+        if con is not None:
+            con.close()
         if not ok and not existed:
-            for leftover in (Path(db), Path(f"{db}.wal")):
-                leftover.unlink(missing_ok=True)
+            # (Interrupted, a full disk or a refused file: a first load leaves nothing.)
+            for leftover in (Path(db), Path(f"{db}.wal"), Path(f"{db}.tmp")):
+                if leftover.is_dir():
+                    shutil.rmtree(leftover, ignore_errors=True)
+                else:
+                    leftover.unlink(missing_ok=True)
     return result
 
 

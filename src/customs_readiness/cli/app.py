@@ -76,10 +76,12 @@ def _resource_message(exc: BaseException) -> str | None:
         return f"{where}{exc.strerror or exc}"
     if isinstance(exc, MemoryError | duckdb.OutOfMemoryException):
         return "out of memory; close other programs or use a machine with more memory"
-    if isinstance(exc, duckdb.IOException):
+    if isinstance(exc, duckdb.IOException | duckdb.FatalException):
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else "input/output error"
-        if "No space left on device" in text or "Disk quota" in text:
+        if any(w in text for w in ("No space left on device", "Disk quota", "File too large")):
             return f"disk full ({text}); free some space and run the command again"
+        if isinstance(exc, duckdb.FatalException):
+            return f"the database stopped after an input/output error ({text})"
         return text
     return None
 

@@ -20,6 +20,7 @@ Rules (see docs/data-contract.md):
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -153,7 +154,10 @@ def load_folder(
         else:
             con.execute("rollback")
     except BaseException:
-        con.execute("rollback")
+        # The error that stopped the load is the one to report: after a fatal I/O error
+        # (a full disk) DuckDB refuses the rollback too, and undoes the work on reopening.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         raise
     finally:
         hasher.shutdown(wait=True, cancel_futures=True)
