@@ -438,11 +438,8 @@ def _xlsx_reader(path: Path):
 
     _check_signature(path, b"PK\x03\x04", "not an Excel .xlsx workbook")
     _checked_workbook(path)
-    try:
-        with unicode_path(path) as p:
-            return fastexcel.read_excel(p)
-    except Exception as exc:  # fastexcel raises its own error classes
-        raise DataFileError(path.name, f"cannot be read as Excel: {_first_line(exc)}") from None
+    with unicode_path(path) as p:
+        return _sheet_rows(path, lambda: fastexcel.read_excel(p))
 
 
 def _checked_workbook(path: Path) -> None:
@@ -458,8 +455,8 @@ _CHECKED: set[tuple[str, int, int]] = set()
 
 
 def _sheet_rows(path: Path, load: Callable[[], object]):
-    """Run a sheet load of the XLSX reader; its failures (including a panic of the Rust
-    code underneath, which is not an Exception) become one DataFileError."""
+    """Run a call of the XLSX reader; its failures (its own error classes, and a panic of
+    the Rust code underneath, which is not an Exception) become one DataFileError."""
     try:
         return load()
     except (KeyboardInterrupt, SystemExit):
