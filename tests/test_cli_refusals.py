@@ -163,3 +163,11 @@ def test_full_disk_while_writing_exception_lists(loaded, tmp_path, monkeypatch):
     _fails(["exceptions", "--year", "2026", "--db", str(db), "--out", str(out)],
            f"{out}: cannot write exception files (No space left on device)")
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_is_a_device_is_refused(loaded):
+    _data, db = loaded
+    _fails(["report", "--year", "2026", "--db", str(db), "--out", "/dev/full"],
+           "/dev/full: --out names a device or pipe, not a file")
+    assert Path("/dev/full").is_char_device()

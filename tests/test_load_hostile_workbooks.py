@@ -150,3 +150,11 @@ def test_parquet_timestamps_with_a_time_zone_read_the_same_everywhere(tmp_path):
                              text=True, env={**os.environ, "TZ": tz}, check=True).stdout
         seen.add(out)
     assert seen == {"[(datetime.date(2026, 1, 15),), (datetime.date(2026, 3, 1),)]\n"}
+
+
+def test_an_old_xls_or_encrypted_workbook_is_named(con, tmp_path):
+    folder = write_tables(tmp_path / "d", minimal_tables())
+    (folder / "importers.csv").unlink()
+    (folder / "importers.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    _refused(con, folder, r"^importers\.xlsx: an old \.xls or a password-protected workbook: "
+                          r"save it as \.xlsx without a password, or as CSV$")

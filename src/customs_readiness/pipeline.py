@@ -94,6 +94,9 @@ def check_outputs(outputs: Sequence[tuple[str, Path | None]],
         out = Path(out)
         if out.is_dir():
             raise ReadinessError(f"{shown(out)}: {label} names a folder, not a file")
+        if out.exists() and not out.is_file():
+            # (/dev/full, a pipe: replacing it would replace the device itself)
+            raise ReadinessError(f"{shown(out)}: {label} names a device or pipe, not a file")
         for what, path in [*protected, *seen]:
             if same_file(out, path):
                 raise ReadinessError(f"{shown(out)}: {label} would overwrite {what} "

@@ -384,14 +384,17 @@ def _parquet_headers(path: Path) -> list[str]:
     return [r[0] for r in rel]
 
 
-def _check_signature(path: Path, signature: bytes, problem: str) -> None:
-    """Refuse a file whose first bytes are not the format's signature (garbage, a renamed file)."""
+def _signature(path: Path, n: int) -> bytes:
     try:
         with path.open("rb") as fh:
-            magic = fh.read(len(signature))
+            return fh.read(n)
     except OSError as exc:
         raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
-    if magic != signature:
+
+
+def _check_signature(path: Path, signature: bytes, problem: str) -> None:
+    """Refuse a file whose first bytes are not the format's signature (garbage, a renamed file)."""
+    if _signature(path, len(signature)) != signature:
         raise DataFileError(path.name, problem)
 
 
@@ -436,6 +439,9 @@ def _parquet_text(name: str, typ: str) -> str:
 def _xlsx_reader(path: Path):
     import fastexcel
 
+    if _signature(path, 4) == b"\xd0\xcf\x11\xe0":
+        raise DataFileError(path.name, "an old .xls or a password-protected workbook: save it "
+                            "as .xlsx without a password, or as CSV")
     _check_signature(path, b"PK\x03\x04", "not an Excel .xlsx workbook")
     _checked_workbook(path)
     with unicode_path(path) as p:
