@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import re
 import signal
 import sys
 import threading
@@ -38,10 +39,18 @@ app = typer.Typer(
 _stopped_by: list[int] = []
 
 
+def one_line(message: str) -> str:
+    """A message as one printable line: control characters from names in the data or a
+    configuration file (a key holding a line break) are shown escaped (``\\n``)."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], shown(message))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one line to stderr and return the Exit to raise."""
-    line = " ".join(shown(message).split("\n"))
-    typer.echo(f"error: {line}", err=True)
+    typer.echo(f"error: {one_line(message)}", err=True)
     return typer.Exit(code)
 
 
