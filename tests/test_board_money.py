@@ -8,9 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from _board_fixtures import figures, loaded
 
 from customs_readiness.report.board import collect_findings, finding_id, findings_total
+
+from _board_fixtures import figures, loaded
 
 # control -> (records, entries, entered value, duty, lines without duty)
 #   informal       E1 only (E9 is before the order): 1,000.00 (the 500.00 Ch.99 ordinal left

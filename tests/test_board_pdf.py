@@ -8,12 +8,12 @@ import csv
 import io
 
 import pytest
-from _board_fixtures import loaded
 from typer.testing import CliRunner
 
 from customs_readiness.cli import app
 from customs_readiness.report import charts
 
+from _board_fixtures import loaded
 from _report_fixtures import outline_titles, pdf_text
 
 runner = CliRunner()

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from _board_fixtures import loaded
 from typer.testing import CliRunner
 
 from customs_readiness.cli import app
 from customs_readiness.report.board import finding_id
 from customs_readiness.report.register import COLUMNS, read_register
 
+from _board_fixtures import loaded
 from _report_fixtures import pdf_text
 
 runner = CliRunner()

@@ -10,11 +10,11 @@ import socket
 from decimal import Decimal
 
 import pytest
-from _board_fixtures import FILER_CODES, HOSTILE, IMPORTERS, figures, loaded
 
 from customs_readiness import report
 from customs_readiness.report.board import broker_scorecard, collect_findings, importer_scorecard
 
+from _board_fixtures import FILER_CODES, HOSTILE, IMPORTERS, figures, loaded
 from _report_fixtures import pdf_text, weasyprint_log
 
 

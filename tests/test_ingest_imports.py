@@ -13,6 +13,7 @@ import ast
 import re
 
 import pytest
+
 from _imports import INGEST, ROOT, _module_file, find_cycle, import_graph, ingest_modules
 
 

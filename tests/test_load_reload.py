@@ -55,3 +55,31 @@ def test_validate_mode_writes_nothing(con, tmp_path):
     result = load_folder(con, write_tables(tmp_path / "d", minimal_tables()), commit=False)
     assert result.files[0].rows_loaded == 2
     assert _counts(con) == {"importers": 0, "entries": 0, "entry_lines": 0, "rejected_rows": 0, "loads": 0}
+
+
+def test_reload_without_an_entry_leaves_no_line_of_another_folder_orphaned(con, tmp_path):
+    a = minimal_tables()
+    folder_a = write_tables(tmp_path / "a", a)
+    load_folder(con, folder_a)
+    # Folder B brings one more line for an entry of folder A.
+    b = minimal_tables()
+    b["entries"] = (b["entries"][0], [["ABC00000033", "01", "12-3456789AB", "2026-02-01"]])
+    b["entry_lines"] = (b["entry_lines"][0], [["ABC00000033", "1", "8471300100", "3"],
+                                              ["ABC12345682", "2", "8471300100", "4"]])
+    load_folder(con, write_tables(tmp_path / "b", b))
+    # A is delivered again without entry ABC12345682 (nor its line).
+    a["entries"] = (a["entries"][0], a["entries"][1][:1])
+    a["entry_lines"] = (a["entry_lines"][0], a["entry_lines"][1][:2])
+    result = load_folder(con, write_tables(folder_a, a))
+    orphans = con.execute("""select count(*) from entry_lines l where not exists
+                             (select 1 from entries e where e.entry_number = l.entry_number)""").fetchone()[0]
+    assert orphans == 0
+    kept = con.execute("select row_number, reason from rejected_rows r join loads l using (load_id) "
+                       "where l.source_dir like '%/b'").fetchall()
+    assert kept == [(3, f"its entry is no longer in the database (the reload of {folder_a.resolve()} "
+                        "no longer carries it)")]
+    # B's manifest still adds up: loaded + rejected = read.
+    assert con.execute("""select rows_read, rows_loaded, rows_rejected from load_files f
+                          join loads l using (load_id)
+                          where l.source_dir like '%/b' and table_name = 'entry_lines'""").fetchone() == (2, 1, 1)
+    assert any("lost their entry" in n for n in result.notes)

@@ -74,7 +74,7 @@ def test_mapping_valid_file_parses(tmp_path):
          "key 'entries.filer_code.first_chars': only with from"),
         (VALID.replace('entry_date = "Date"', 'entry_date = "Date"\nfiler_code = { from = "entry_number", '
                                               'first_chars = 0 }'),
-         "key 'entries.filer_code.first_chars': must be a whole number >= 1"),
+         "key 'entries.filer_code.first_chars': must be a whole number from 1 to 1000"),
         (VALID.replace('entry_type = "Type"', 'entry_type = { header = "Type", extract = "([0-9]" }'),
          "key 'entries.entry_type.extract': bad regular expression"),
         (VALID.replace('entry_type = "Type"', 'entry_type = 7'), "key 'entries.entry_type': must be a header"),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import ReadinessError
+from .errors import ReadinessError, shown
 from .schema import TABLES, create_table_sql
 
 BOOKKEEPING_DDL = (
@@ -90,32 +90,79 @@ def connect(
     instead of a new empty database. DuckDB's memory is capped (it spills to disk
     beyond it) so a 10M-line year stays within a laptop's memory.
 
-    Raises ReadinessError when the file is missing (must_exist), locked or not a
-    DuckDB database.
+    An existing file must be a DuckDB database of this tool (or a DuckDB database without
+    tables); anything else (a CSV file given as ``--db``, another application's database)
+    is refused before anything is written to it.
+
+    Raises ReadinessError when the file is missing (must_exist), locked, not a DuckDB
+    database, or not one of this tool.
     """
     target = str(path)
+    shown_target = shown(target)
+    existing = False
     if target != ":memory:":
         p = Path(target)
         if must_exist and not p.is_file():
-            raise ReadinessError(f"{target}: no such database (run `readiness load` first)")
+            raise ReadinessError(f"{shown_target}: no such database (run `readiness load` first)")
         if p.exists() and p.is_dir():
-            raise ReadinessError(f"{target}: is a folder, not a database file")
+            raise ReadinessError(f"{shown_target}: is a folder, not a database file")
+        if p.exists():
+            existing = True
+            _check_signature(p, shown_target)
+            if not read_only:
+                # Looked at read-only first: a database of another application is left
+                # exactly as it was.
+                _open(target, True, shown_target).close()
+    con = _open(target, read_only, shown_target)
     try:
-        con = duckdb.connect(target, read_only=read_only)
+        if existing:
+            _check_ours(con, shown_target)
+        if must_exist and target != ":memory:" and not is_readiness_database(con):
+            # a read command never creates the schema: an empty DuckDB file is refused too
+            raise ReadinessError(f"{shown_target}: not a database of this tool (no loaded "
+                                 "tables); run `readiness load` first")
+        con.execute(f"set memory_limit = '{memory_limit}'")
+        # No extension is ever fetched: the tool must never touch the network.
+        con.execute("set autoinstall_known_extensions = false")
+        con.execute("set autoload_known_extensions = false")
+        con.execute("set preserve_insertion_order = true")
+        # Dates and times the same on every machine (Parquet timestamps with a time zone).
+        con.execute("set TimeZone = 'UTC'")
+        # DuckDB's own progress bar would print into our output; the commands show their own.
+        con.execute("set enable_progress_bar = false")
+        if not read_only:
+            create_schema(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _open(target: str, read_only: bool, shown_target: str) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(target, read_only=read_only)
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0]
-        raise ReadinessError(f"{target}: cannot open database: {first}") from None
-    con.execute(f"set memory_limit = '{memory_limit}'")
-    # No extension is ever fetched: the tool must never touch the network.
-    con.execute("set autoinstall_known_extensions = false")
-    con.execute("set autoload_known_extensions = false")
-    con.execute("set preserve_insertion_order = true")
-    # DuckDB's own progress bar would print into our output; the commands show their own.
-    con.execute("set enable_progress_bar = false")
-    if must_exist and target != ":memory:" and not is_readiness_database(con):
+        raise ReadinessError(f"{shown_target}: cannot open database: {first}") from None
+
+
+def _check_signature(p: Path, shown_target: str) -> None:
+    """A DuckDB database file carries "DUCK" at byte 8 of its first block."""
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(12)
+    except OSError as exc:
+        raise ReadinessError(f"{shown_target}: cannot open database: {exc.strerror or exc}") from None
+    if head[8:12] != b"DUCK":
+        raise ReadinessError(f"{shown_target}: not a DuckDB database (nothing was written to it); "
+                             "give --db a new file name or a database made by `readiness load`")
+
+
+def _check_ours(con: duckdb.DuckDBPyConnection, shown_target: str) -> None:
+    tables = {r[0] for r in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'main' "
+        "and database_name = current_database()").fetchall()}
+    if tables and not {"loads", "load_files", "rejected_rows"} <= tables:
         con.close()
-        raise ReadinessError(f"{target}: not a database of this tool (no loaded tables); "
-                             "run `readiness load` first")
-    if not read_only:
-        create_schema(con)
-    return con
+        raise ReadinessError(f"{shown_target}: a DuckDB database, but not one of this tool "
+                             "(no loads table); nothing was written to it")

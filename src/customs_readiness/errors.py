@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
+
+def shown(name: object) -> str:
+    """A path or file name as text that can be printed and stored: bytes of a name that
+    are not UTF-8 (kept by Python as surrogates) are written as ``\\xff`` escapes."""
+    text = os.fspath(name) if isinstance(name, os.PathLike) else str(name)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
 
 class ReadinessError(Exception):
     """Base of every error the tool reports to the user as one line (exit status 2)."""
@@ -16,8 +25,8 @@ class DataFileError(ReadinessError):
     """
 
     def __init__(self, file: str, problem: str, column: str | None = None, row: int | None = None):
-        self.file, self.problem, self.column, self.row = file, problem, column, row
-        where = file
+        self.file, self.problem, self.column, self.row = shown(file), problem, column, row
+        where = self.file
         if row is not None:
             where += f", row {row}"
         if column:

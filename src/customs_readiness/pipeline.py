@@ -12,6 +12,8 @@ background, garbage collector paused, fast exit) come from ``speed``, the one se
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from . import speed
 from .db import connect
+from .errors import ReadinessError, shown
 from .policy import Policy, load_policy
 
 if TYPE_CHECKING:
@@ -60,17 +63,23 @@ def load(data_dir: Path, db: Path | str, *, strict: bool = False, mapping: Path 
 
     check_data_folder(data_dir)
     existed = str(db) == ":memory:" or Path(db).exists()
-    con = connect(db)
+    con = None
     ok = False
     try:
+        con = connect(db)
         result = load_folder(con, data_dir, strict=strict, mapping=mapping, progress=progress,
                              commit=commit)
         ok = True
     finally:
-        con.close()
+        if con is not None:
+            con.close()
         if not ok and not existed:
-            for leftover in (Path(db), Path(f"{db}.wal")):
-                leftover.unlink(missing_ok=True)
+            # (Interrupted, a full disk or a refused file: a first load leaves nothing.)
+            for leftover in (Path(db), Path(f"{db}.wal"), Path(f"{db}.tmp")):
+                if leftover.is_dir():
+                    shutil.rmtree(leftover, ignore_errors=True)
+                else:
+                    leftover.unlink(missing_ok=True)
     return result
 
 
@@ -126,6 +135,65 @@ def check_gate(statuses: dict[str, str | None], fail_on: str | None) -> None:
 def control_statuses(run: MetricRun) -> dict[str, str | None]:
     """Control id -> status (red, amber, green, n/a or None) of a period's figures."""
     return {mid: r.status for mid, r in run.results.items() if r.definition.is_control}
+
+
+# ------------------------------------------------------------------------------------ outputs
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (or folder), existing or not."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return Path(os.path.abspath(a)).resolve() == Path(os.path.abspath(b)).resolve()
+
+
+def check_outputs(outputs: Sequence[tuple[str, Path | None]],
+                  protected: Sequence[tuple[str, Path]]) -> None:
+    """Refuse, before anything is written, an output that would replace the database, an
+    input file or another output of the same command, or that names a folder.
+
+    ``outputs`` and ``protected``: (label such as ``--out``, path) pairs.
+    Raises ReadinessError naming both.
+    """
+    seen: list[tuple[str, Path]] = []
+    for label, out in outputs:
+        if out is None:
+            continue
+        out = Path(out)
+        if out.is_dir():
+            raise ReadinessError(f"{shown(out)}: {label} names a folder, not a file")
+        if out.exists() and not out.is_file():
+            # (/dev/full, a pipe: replacing it would replace the device itself)
+            raise ReadinessError(f"{shown(out)}: {label} names a device or pipe, not a file")
+        for what, path in [*protected, *seen]:
+            if same_file(out, path):
+                raise ReadinessError(f"{shown(out)}: {label} would overwrite {what} "
+                                     f"{shown(path)}; choose another file")
+        seen.append((label, out))
+
+
+def database_files(db: Path | str) -> list[tuple[str, Path]]:
+    """The database and its write-ahead log, as outputs must not replace them."""
+    if str(db) == ":memory:":
+        return []
+    return [("the database", Path(db)), ("the database's log", Path(f"{db}.wal"))]
+
+
+def loaded_inputs(con: duckdb.DuckDBPyConnection) -> list[tuple[str, Path]]:
+    """The input files of every load recorded in the database (the manifest)."""
+    rows = con.execute(
+        """select l.source_dir, f.file_name from load_files f join loads l using (load_id)
+           where f.file_name is not null""").fetchall()
+    return [("the input file", Path(folder) / name) for folder, name in rows]
+
+
+def folder_inputs(data_dir: Path) -> list[tuple[str, Path]]:
+    """Every file of a data folder (before it is loaded)."""
+    try:
+        return [("the input file", p) for p in Path(data_dir).iterdir() if p.is_file()]
+    except OSError:
+        return []
 
 
 # ------------------------------------------------------------------------------------ compute
@@ -190,6 +258,8 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
 
     started = time.perf_counter()
     out = Path(out) if out is not None else Path(f"readiness-{year}.pdf")
+    inputs = [("the policy file", Path(policy_path))] if policy_path is not None else []
+    check_outputs([("--out", out), ("--html", html_out)], [*database_files(db), *inputs])
     rpt.template_dirs(templates)  # a bad template folder fails before any work
     prepared = prepared_at()  # a bad SOURCE_DATE_EPOCH too
     policy = load_policy(policy_path)
@@ -206,6 +276,7 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
         with speed.gc_paused():
             con = open_database(db, write=store)
             try:
+                check_outputs([("--out", out), ("--html", html_out)], loaded_inputs(con))
                 progress("computing metrics")
                 figures = compute(con, year, policy, fiscal_start_month, metrics_dirs,
                                   store=store)

@@ -41,6 +41,7 @@ _SCALAR_KEYS = (
     "floor_applies_to",
 )
 _TABLE_KEYS = ("thresholds", "weights", "score_bands", "effective_on")
+NUMBER_MAX = 10**15  # any threshold or weight: amounts have at most 16 integer digits
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML (nested too deeply)") from None
 
 
 def _number(name: str, key: str, value: Any) -> Decimal:
@@ -106,6 +109,9 @@ def _number(name: str, key: str, value: Any) -> Decimal:
         raise ConfigError(f"{name}: key '{key}' must be a number, got {value!r}")
     if isinstance(value, Decimal) and not value.is_finite():
         raise ConfigError(f"{name}: key '{key}' must be a finite number, got {value!r}")
+    if (value.copy_abs() if isinstance(value, Decimal) else abs(value)) > NUMBER_MAX:
+        # (1e999999999 is finite, but overflows the exact arithmetic of statuses and score)
+        raise ConfigError(f"{name}: key '{key}' is out of range (at most {NUMBER_MAX:,} in size)")
     return Decimal(value)
 
 

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import pipeline, speed
+from ..errors import ReadinessError, shown
 from ..policy import load_policy
 from ..values import dumps_json, json_value
 from . import options as o
@@ -93,6 +94,8 @@ def _policy_summary(run: MetricRun) -> list[tuple[str, str]]:
 
 def metrics_csv(run: MetricRun) -> str:
     """One row per metric, with the period and the policy used on every row."""
+    from ..report.csvfile import neutralise
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["period_label", "period_start", "period_end", "section", "id", "title", "unit",
@@ -108,10 +111,12 @@ def metrics_csv(run: MetricRun) -> str:
 
     for r in run.results.values():
         d = r.definition
-        w.writerow([p.label, p.start.isoformat(), p.end.isoformat(), d.section, d.id, d.title,
-                    d.unit, cell(r.value, d.unit), r.status or "", cell(r.numerator, d.unit),
-                    cell(r.denominator, d.unit), r.status_rule, d.source, run.policy.version,
-                    policy_json, d.authority,
+        # Text (a user metric's title, say) is neutralised as in every CSV the tool writes.
+        w.writerow([p.label, p.start.isoformat(), p.end.isoformat(), neutralise(d.section),
+                    neutralise(d.id), neutralise(d.title), neutralise(d.unit),
+                    cell(r.value, d.unit), r.status or "", cell(r.numerator, d.unit),
+                    cell(r.denominator, d.unit), neutralise(r.status_rule), d.source,
+                    neutralise(run.policy.version), neutralise(policy_json), d.authority,
                     r.effective_on.isoformat() if r.effective_on else "",
                     cell(r.before_order, d.unit) if d.dated else "",
                     "" if r.missing is None else str(r.missing), " ".join(r.not_provided)])
@@ -150,6 +155,17 @@ def metrics(
     speed.finish()
 
 
+def _check_exceptions_folder(con, out: Path, db: Path) -> None:
+    """``--out`` is a folder, and not a loaded data folder (the next load would read the
+    lists written into it as data)."""
+    if out.exists() and not out.is_dir():
+        raise ReadinessError(f"{shown(out)}: --out must be a folder (it names a file)")
+    for folder in {p.parent for _what, p in pipeline.loaded_inputs(con)}:
+        if pipeline.same_file(out, folder):
+            raise ReadinessError(f"{shown(out)}: --out is a loaded data folder; the next load "
+                                 "would read the lists as data: choose another folder")
+
+
 def exceptions(
     year: o.Year,
     out: Annotated[Path, typer.Option("--out", help="Folder for <metric_id>.csv files and exceptions.xlsx.")],
@@ -160,15 +176,19 @@ def exceptions(
 ) -> None:
     """Write the records behind each control figure: one CSV per metric and one XLSX workbook
     (the database is only read)."""
-    from ..report.lists import write_exceptions
+    from ..report.lists import WORKBOOK_NAME, write_exceptions
 
     db = setting("database", db)
     policy = setting("policy", policy)
     metrics_dir = setting("metrics_dirs", metrics_dir)
     con = pipeline.open_database(db, write=False)
     try:
+        _check_exceptions_folder(con, out, db)
         figures = pipeline.compute(con, year, load_policy(policy), fiscal_year_start_month,
                                    list(metrics_dir or []), store=False)
+        files = [out / f"{mid}.csv" for mid in figures.run.results if mid in figures.exceptions]
+        pipeline.check_outputs([("--out", f) for f in [*files, out / WORKBOOK_NAME]],
+                               [*pipeline.database_files(db), *pipeline.loaded_inputs(con)])
         written = write_exceptions(figures, out)
     finally:
         con.close()

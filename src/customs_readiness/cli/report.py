@@ -122,6 +122,10 @@ def run(
     db = settings.pop("db")
     settings["signoff"] = _signoff(settings["signoff"], organisation, preparer, reviewer,
                                    extract_date)
+    # The outputs are checked before the load, so a refused output leaves the database as it was.
+    pipeline.check_outputs(
+        [("--out", out or Path(f"readiness-{year}.pdf")), ("--html", html)],
+        [*pipeline.database_files(db), *pipeline.folder_inputs(data_dir)])
     result = load_with_progress(data_dir, db, strict, setting("mapping", mapping))
     print_summary(result)
     with _progress_bar() as step:

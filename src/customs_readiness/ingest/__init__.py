@@ -17,9 +17,10 @@ Staging comes before normalising: the rules are SQL over the staged text, so a r
 row can be kept as it was written.
 
 Import order (each module imports only modules listed before it):
-    readers, normalize, mapping, sources, exports, discover, loader
+    textfile, workbook, readers, normalize, mapping, sources, exports, discover, loader
 
-``readers`` and ``normalize`` import nothing of ingest; ``discover`` is the only module
+``textfile``, ``workbook`` and ``normalize`` import nothing of ingest (``readers`` only the
+first two); ``discover`` is the only module
 that knows both table files (``sources``) and exports (``exports``). Outside this
 package the modules import only the shared ``schema``, ``errors`` and ``resources``.
 Other layers use the names below; the modules stay importable for tests of one rule.

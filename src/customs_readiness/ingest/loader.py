@@ -20,6 +20,7 @@ Rules (see docs/data-contract.md):
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,10 +29,10 @@ from pathlib import Path
 import duckdb
 
 from .. import schema as s
-from ..errors import DataFileError, ReadinessError, row_error
+from ..errors import DataFileError, ReadinessError, row_error, shown
 from .discover import find_sources
 from .normalize import canonical, quote_ident, rule, sql_str
-from .readers import file_digest
+from .readers import scan_file
 from .sources import Source
 
 # Tables are loaded in this order so that lines can be checked against their entries.
@@ -94,8 +95,9 @@ def load_folder(
     """
     folder = Path(data_dir)
     if not folder.is_dir():
-        raise ReadinessError(f"{data_dir}: no such data folder")
+        raise ReadinessError(f"{shown(data_dir)}: no such data folder")
     folder = folder.resolve()
+    source_dir = shown(folder)  # as stored and printed (a non-UTF-8 byte escaped)
     notify = progress or (lambda _f, _s: None)
 
     sources, notes = find_sources(folder, mapping)
@@ -108,28 +110,29 @@ def load_folder(
             raise DataFileError(names, f"two files provide table '{table}'; keep one")
     from_export = any(src.is_export for src in sources)
     if "entries" not in by_table:
-        raise DataFileError(str(folder), "no entries file (entries.csv, .parquet or .xlsx, or an ES-003 export)")
+        raise DataFileError(source_dir, "no entries file (entries.csv, .parquet or .xlsx, or an ES-003 export)")
     if "importers" not in by_table:
         if not from_export:
-            raise DataFileError(str(folder), "no importers file (importers.csv, .parquet or .xlsx)")
+            raise DataFileError(source_dir, "no importers file (importers.csv, .parquet or .xlsx)")
         notes.append("importers: not provided; every importer's IOR status is unknown")
     missing = [t for t in LOAD_ORDER if t not in by_table]
 
-    # SHA-256 of every file (for the manifest) runs in a thread while DuckDB loads: hashlib
-    # releases the GIL, so on a large year it costs no wall time.
-    hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
-    # Files are hashed in the order they are loaded, so no load waits for a later file's hash.
+    # Every file is read once end to end in a thread while DuckDB loads (SHA-256 for the
+    # manifest; a CSV file's encoding and record count, checked against what the parser
+    # read): hashlib, bytes.count and numpy release the GIL, so it costs little wall time.
+    hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan")
+    # Files are scanned in the order they are loaded, so no load waits for a later file.
     ordered = [src for table in LOAD_ORDER for src in by_table.get(table, [])]
-    digests: dict[Path, Future] = {}
+    scans: dict[Path, Future] = {}
     for src in ordered:
-        if src.path not in digests:
-            digests[src.path] = hasher.submit(file_digest, src.path)
-        src.digest_future = digests[src.path]
+        if src.path not in scans:
+            scans[src.path] = hasher.submit(scan_file, src.path)
+        src.scan_future = scans[src.path]
     con.execute("begin transaction")
     try:
-        replaced = _forget_previous_load(con, str(folder))
+        replaced = _forget_previous_load(con, source_dir)
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
-        con.execute("insert into loads values (?, ?)", [load_id, str(folder)])
+        con.execute("insert into loads values (?, ?)", [load_id, source_dir])
         stats: list[FileStats] = []
         for i, src in enumerate(ordered):
             notify(src.file_name, f"loading {src.table.name}")
@@ -144,16 +147,21 @@ def load_folder(
                 "insert into load_files (load_id, table_name, note) values (?, ?, 'not provided')",
                 [load_id, table],
             )
+        if replaced:
+            notes += _orphaned_lines(con, source_dir)
         if commit:
             con.execute("commit")
         else:
             con.execute("rollback")
     except BaseException:
-        con.execute("rollback")
+        # The error that stopped the load is the one to report: after a fatal I/O error
+        # (a full disk) DuckDB refuses the rollback too, and undoes the work on reopening.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         raise
     finally:
         hasher.shutdown(wait=True, cancel_futures=True)
-    return LoadResult(load_id, str(folder), stats, missing, replaced, notes)
+    return LoadResult(load_id, source_dir, stats, missing, replaced, notes)
 
 
 def _forget_previous_load(con: duckdb.DuckDBPyConnection, source_dir: str) -> bool:
@@ -167,16 +175,48 @@ def _forget_previous_load(con: duckdb.DuckDBPyConnection, source_dir: str) -> bo
     return True
 
 
+def _orphaned_lines(con: duckdb.DuckDBPyConnection, source_dir: str) -> list[str]:
+    """Lines of other loads whose entry this reload no longer carries (another folder may
+    bring lines for an entry of this one) are not left without their entry: they move to
+    ``rejected_rows`` under their own load and file, whose counts follow. Returns notes."""
+    con.execute(
+        """create or replace temp table _orphaned as
+           select * from entry_lines l
+           where not exists (select 1 from entries e where e.entry_number = l.entry_number)""")
+    moved = con.execute(
+        "select _load_id, _file, count(*) from _orphaned group by all order by all").fetchall()
+    if moved:
+        record = ", ".join(f"{sql_str(c)}, o.{quote_ident(c)}" for c in s.ENTRY_LINES.column_names)
+        why = f"its entry is no longer in the database (the reload of {source_dir} no longer carries it)"
+        con.execute(
+            f"""insert into rejected_rows
+                select o._load_id, o._file, 'entry_lines', o._row, 'entry_number', o.entry_number,
+                       $why, cast(json_object({record}) as varchar)
+                from _orphaned o order by o._load_id, o._file, o._row""", {"why": why})
+        for load_id, file_name, n in moved:
+            con.execute(
+                """update load_files set rows_loaded = rows_loaded - $n,
+                       rows_rejected = rows_rejected + $n
+                   where load_id = $load_id and file_name = $file and table_name = 'entry_lines'""",
+                {"n": n, "load_id": load_id, "file": file_name})
+        con.execute("""delete from entry_lines where (_load_id, _file, _row) in
+                       (select (_load_id, _file, _row) from _orphaned)""")
+    con.execute("drop table _orphaned")
+    return [f"{file_name} (load {load_id}): {n:,} line(s) lost their entry with this reload; "
+            "moved to rejected_rows" for load_id, file_name, n in moved]
+
+
 def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, strict: bool,
                  fast_path: bool = True) -> FileStats:
     table = src.table
     st = FileStats(src.file_name, table.name, src.format, "", 0, note=src.note)
     rel = src.relation(con)  # canonical raw columns (VARCHAR) + _row, + optional _reason
+    amounts = src.amount_style()
 
     # 1. Type every column; a refused cell leaves its reason in column __r_<name>.
     values, reasons, preps = [], [], []
     for c in table.columns:
-        prep, v, why = rule(c, quote_ident(c.name))
+        prep, v, why = rule(c, quote_ident(c.name), amounts)
         preps += [f"{expr} as {alias}" for alias, expr in prep]
         values.append(f"{v} as {quote_ident(c.name)}")
         reasons.append(f"{why} as {quote_ident('__r_' + c.name)}")
@@ -209,7 +249,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     # were never inserted.
     cols = ", ".join(quote_ident(c) for c in table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}
-    fast = _canonical_rows(table, src, rel) if fast_path else None
+    fast = _canonical_rows(table, src, rel, amounts) if fast_path else None
     rows_fast = 0
     if fast is not None:
         rows_fast = con.execute(
@@ -395,13 +435,13 @@ _DEFAULTS = {
 }
 
 
-def _canonical_rows(table: s.Table, src: Source, rel: str) -> str:
+def _canonical_rows(table: s.Table, src: Source, rel: str, amounts: str) -> str:
     """SQL of the staged rows whose every cell is canonical (normalize.canonical), typed
     by plain casts, with the table's defaults applied."""
     conds, values = [], []
     for c in table.columns:
         x = quote_ident(c.name) if c.name in src.columns else "cast(null as varchar)"
-        ok, value = canonical(c, x)
+        ok, value = canonical(c, x, amounts)
         conds.append(ok)
         values.append(f"{value} as {quote_ident(c.name)}")
     if src.has_reason:

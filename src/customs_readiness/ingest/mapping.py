@@ -9,6 +9,7 @@ how to read its cells; one table per contract table (``[entries]``,
     match = ["Entry Number", "HTS Number"]  # headers that identify the layout (optional)
     null_values = ["N/A"]                    # cells meaning "empty" (any case)
     date_format = "%m/%d/%Y"                 # default format of every date column
+    decimal_comma = true                     # amounts of the load write 1.234,56 (optional)
 
     [entries]
     entry_number = "Entry Number"                        # a header
@@ -35,8 +36,9 @@ from .. import schema as s
 from ..errors import ConfigError
 from .readers import normalize_header
 
-LAYOUT_KEYS = {"name", "match", "null_values", "date_format"}
+LAYOUT_KEYS = {"name", "match", "null_values", "date_format", "decimal_comma"}
 SPEC_KEYS = {"header", "value", "from", "first_chars", "values", "date_format", "null_values", "extract"}
+FIRST_CHARS_MAX = 1000
 # A date that tells day from month (28 > 12): a format that round-trips it has both.
 _PROBE_DATE = dt.date(2026, 11, 28)
 
@@ -66,6 +68,9 @@ class Profile:
     null_values: tuple[str, ...] = ()
     date_format: str | None = None
     builtin: bool = False
+    # How every amount of the load writes its decimal mark: True 1.234,56, False 1,234.56,
+    # None not declared (then a comma in a semicolon-separated file is ambiguous).
+    decimal_comma: bool | None = None
 
     def spec_headers(self, table: str, column: str) -> tuple[str, ...]:
         spec = self.tables[table].get(column)
@@ -108,6 +113,8 @@ def load_mapping(path: str | Path, builtin: bool = False) -> Profile:
         raise ConfigError(f"{label}: mapping file is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{label}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{label}: not valid TOML: nested too deeply") from None
     return parse_mapping(data, p, label, builtin)
 
 
@@ -135,6 +142,9 @@ def parse_mapping(data: dict, path: Path, label: str | None = None, builtin: boo
     date_format = layout.get("date_format")
     if date_format is not None:
         _check_date_format(date_format, "layout.date_format", fail)
+    decimal_comma = layout.get("decimal_comma")
+    if decimal_comma is not None and not isinstance(decimal_comma, bool):
+        raise fail("layout.decimal_comma", "must be true or false")
 
     tables: dict[str, dict[str, ColumnSpec]] = {}
     for tname, section in data.items():
@@ -161,7 +171,8 @@ def parse_mapping(data: dict, path: Path, label: str | None = None, builtin: boo
             if col not in specs:
                 raise fail(f"{tname}.{col}", f"missing mapping for required column {col} of table {tname}")
         tables[tname] = specs
-    if not tables:
+    if not tables and decimal_comma is None:
+        # (A mapping of [layout] only may declare how amounts are written, for table files.)
         raise fail("entries", "the mapping maps no table (add [entries], [entry_lines], ...)")
     return Profile(
         name=name.strip(),
@@ -171,6 +182,7 @@ def parse_mapping(data: dict, path: Path, label: str | None = None, builtin: boo
         null_values=tuple(null_values),
         date_format=date_format,
         builtin=builtin,
+        decimal_comma=decimal_comma,
     )
 
 
@@ -220,8 +232,9 @@ def _parse_spec(raw, col: s.Column, key: str, fail) -> ColumnSpec:
     if first_chars is not None:
         if from_column is None:
             raise fail(f"{key}.first_chars", "only with from = \"<column>\"")
-        if isinstance(first_chars, bool) or not isinstance(first_chars, int) or first_chars < 1:
-            raise fail(f"{key}.first_chars", "must be a whole number >= 1")
+        if (isinstance(first_chars, bool) or not isinstance(first_chars, int) or first_chars < 1
+                or first_chars > FIRST_CHARS_MAX):
+            raise fail(f"{key}.first_chars", f"must be a whole number from 1 to {FIRST_CHARS_MAX}")
     values = raw.get("values", {})
     if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
         raise fail(f"{key}.values", "must be a table of \"source value\" = \"contract value\"")

@@ -18,10 +18,19 @@ from ..schema import Column
 BOOL_TRUE = ("true", "yes", "y", "1", "t")
 BOOL_FALSE = ("false", "no", "n", "0", "f")
 
-# ISO date, optionally followed by a midnight time (spreadsheets and Parquet writers add one).
-_ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}([ T]00:00(:00(\.0+)?)?)?$"
-_US_DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"
-# Amount text after "$", "," and spaces are dropped: any decimal number ...
+# A date, optionally followed by a midnight time (spreadsheets and Parquet writers add one:
+# 2026-03-01 00:00:00, 3/1/2026 0:00).
+_MIDNIGHT = r"([ T]0?0:00(:00(\.0+)?)?)?"
+_ISO_DATE = rf"^\d{{4}}-\d{{1,2}}-\d{{1,2}}{_MIDNIGHT}$"
+_US_DATE = rf"^\d{{1,2}}/\d{{1,2}}/\d{{4}}{_MIDNIGHT}$"
+# How amounts write their decimal mark (see docs/data-contract.md): POINT (1,234.56: a comma
+# only groups thousands), POINT_ONLY (a semicolon-separated file, where a comma may be a
+# decimal comma: any comma is ambiguous), COMMA (declared by a mapping: 1.234,56).
+POINT, POINT_ONLY, COMMA = "point", "point-only", "comma"
+_SIGN_DOLLAR = r"^([+-]?)\s*\$\s*"  # "$1,234.56", "-$5", "$ 12": the sign kept, "$" dropped
+_GROUPED = {POINT: r"[+-]?[0-9]{1,3}([, ][0-9]{3})+(\.[0-9]*)?",
+            COMMA: r"[+-]?([0-9]{1,3}([. ][0-9]{3})+|[0-9]+)(,[0-9]*)?"}
+# Amount text once its thousands separators are dropped: any decimal number ...
 _AMOUNT_ANY = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
 # ... more than the 16 integer digits DECIMAL(18,2) holds ...
 _AMOUNT_BIG = r"[+-]?0*[0-9]{17,}(\.[0-9]*)?"
@@ -49,8 +58,9 @@ def _in_list(expr: str, values: tuple[str, ...] | list[str]) -> str:
     return f"{expr} in ({', '.join(sql_str(v) for v in values)})"
 
 
-def rule(col: Column, raw: str) -> tuple[list[tuple[str, str]], str, str]:
-    """Return (prep, value_sql, reason_sql) for column ``col`` whose raw text is ``raw``.
+def rule(col: Column, raw: str, amounts: str = POINT) -> tuple[list[tuple[str, str]], str, str]:
+    """Return (prep, value_sql, reason_sql) for column ``col`` whose raw text is ``raw``;
+    ``amounts`` says how the file writes decimal marks (POINT, POINT_ONLY or COMMA).
 
     ``raw`` is an SQL expression of type VARCHAR already trimmed, with empty strings
     turned into NULL. ``reason_sql`` is NULL for a good cell. ``prep`` lists
@@ -100,8 +110,8 @@ def rule(col: Column, raw: str) -> tuple[list[tuple[str, str]], str, str]:
         bad = f"not regexp_full_match({x}, '0?[089]')"
         why = "bond type must be 0, 8 or 9"
     elif kind == s.DATE:
-        iso = f"try_strptime(left({x}, 10), '%Y-%m-%d')"
-        us = f"try_strptime({x}, '%m/%d/%Y')"
+        iso = f"try_strptime(regexp_extract({x}, '^[0-9-]+'), '%Y-%m-%d')"
+        us = f"try_strptime(regexp_extract({x}, '^[0-9/]+'), '%m/%d/%Y')"
         parsed = _prep_name(col, "date")
         # Fast path for the common plain ISO date; the regular expressions only for the rest.
         plain_iso = f"length({x}) = 10 and substr({x}, 5, 1) = '-' and substr({x}, 8, 1) = '-'"
@@ -111,17 +121,16 @@ def rule(col: Column, raw: str) -> tuple[list[tuple[str, str]], str, str]:
         value = parsed
         return prep, value, _reason(x, col, f"{parsed} is null", "not a date: use YYYY-MM-DD or MM/DD/YYYY")
     elif kind == s.AMOUNT:
-        # "$1,234.56" -> "1234.56"; "(12.00)" is an accountant's negative.
+        # "$1,234.56" -> "1234.56" (thousands separators only where they group thousands);
+        # "(12.00)" is an accountant's negative.
         cleaned = _prep_name(col, "clean")
-        stripped = f"replace(replace(replace({x}, '$', ''), ',', ''), ' ', '')"
-        prep = [(cleaned, f"case when contains({x}, '$') or contains({x}, ',') or contains({x}, ' ') "
-                          f"then {stripped} else {x} end")]
+        prep = [(cleaned, _amount_text(x, amounts))]
         # Only text that is already a non-negative amount in cents is cast: the checks
         # are regular expressions on the text, so no wide-decimal arithmetic is needed.
         ok = _prep_name(col, "ok")
         prep.append((ok, f"regexp_full_match({cleaned}, '{_AMOUNT_OK}')"))
         value = f"case when {ok} then try_cast({cleaned} as decimal(18,2)) end"
-        return prep, value, _amount(x, cleaned, ok, col)
+        return prep, value, _amount(x, cleaned, ok, col, amounts)
     elif kind == s.BOOL:
         k = f"lower({x})"
         value = f"case when {_in_list(k, BOOL_TRUE)} then true when {_in_list(k, BOOL_FALSE)} then false end"
@@ -169,13 +178,47 @@ def _reason(x: str, col: Column, bad: str | None, why: str) -> str:
     return "case " + " ".join(parts) + " end"
 
 
-def _amount(x: str, cleaned: str, ok: str, col: Column) -> str:
+def _amount_text(x: str, amounts: str) -> str:
+    """SQL: an amount's text without "$" and without thousands separators, its decimal
+    mark a point. Separators that do not group thousands (12,50; 1.200,00 under POINT)
+    are left in, so the text is refused."""
+    no_dollar = f"regexp_replace({x}, '{_SIGN_DOLLAR}', '\\1')"
+    if amounts == COMMA:
+        # Not grouped as the mapping declared: every mark becomes a comma, which no amount
+        # holds once converted, so the cell is refused as ambiguous.
+        grouped = f"replace(replace(replace({no_dollar}, '.', ''), ' ', ''), ',', '.')"
+        return (f"case when regexp_full_match({no_dollar}, '{_GROUPED[COMMA]}') then {grouped} "
+                f"else replace({no_dollar}, '.', ',') end")
+    if amounts == POINT_ONLY:
+        # 1.200 may be 1200 written the European way: ambiguous too (made to hold a comma).
+        return (f"case when regexp_full_match({x}, '[+-]?[0-9]{{1,3}}(\\.[0-9]{{3}})+') "
+                f"then replace({x}, '.', ',') "
+                f"when contains({x}, '$') or contains({x}, ' ') then "
+                f"case when regexp_full_match({no_dollar}, '{_GROUPED[POINT]}') and not contains({x}, ',') "
+                f"then replace({no_dollar}, ' ', '') else {no_dollar} end else {x} end")
+    return (f"case when contains({x}, '$') or contains({x}, ',') or contains({x}, ' ') then "
+            f"case when regexp_full_match({no_dollar}, '{_GROUPED[POINT]}') "
+            f"then replace(replace({no_dollar}, ',', ''), ' ', '') else {no_dollar} end else {x} end")
+
+
+_AMBIGUOUS = {
+    POINT: "ambiguous amount: a comma that does not group thousands (12,50 or 1.200,00); "
+           "if the file writes decimal commas, declare decimal_comma = true in a mapping",
+    POINT_ONLY: "ambiguous amount in a semicolon-separated file (a decimal comma, or a point "
+                "grouping thousands?); declare decimal_comma = true (or false) in a mapping",
+    COMMA: "ambiguous amount: with decimal_comma a point must group thousands (1.234,56)",
+}
+
+
+def _amount(x: str, cleaned: str, ok: str, col: Column, amounts: str = POINT) -> str:
     # The common case (a good amount) is decided by the first branches; CASE evaluates
     # later branches only for the rows still undecided.
     parts = [f"when {x} is null then " + ("'missing required value'" if col.required else "null"),
              f"when {ok} then null"]
     checks = [
         (f"(starts_with({x}, '(') and ends_with({x}, ')')) or starts_with({cleaned}, '-')", "negative amount"),
+        (f"contains({cleaned}, ',') and regexp_full_match({cleaned}, '[+-]?[0-9][0-9., ]*')",
+         _AMBIGUOUS[amounts]),
         (f"not regexp_full_match({cleaned}, '{_AMOUNT_ANY}')",
          "not an amount: use plain decimals such as 1234.56 or $1,234.56"),
         (f"regexp_full_match({cleaned}, '{_AMOUNT_BIG}')", "amount too large"),
@@ -205,9 +248,10 @@ _CANONICAL = {
     s.AMOUNT: r"[0-9]{1,16}(?:\.[0-9]{1,2})?",
     s.INT: r"[0-9]{1,9}",
 }
+_CANONICAL["whole amount"] = r"[0-9]{1,16}"
 
 
-def canonical(col: Column, x: str) -> tuple[str, str]:
+def canonical(col: Column, x: str, amounts: str = POINT) -> tuple[str, str]:
     """Return (condition, value_sql) for column ``col`` whose raw, untrimmed text is ``x``.
 
     ``condition`` is true when the cell is canonical (or an empty optional cell); for
@@ -225,7 +269,9 @@ def canonical(col: Column, x: str) -> tuple[str, str]:
         value = _in_list(x, BOOL_TRUE)
         empty_ok = not col.required
     else:
-        ok = f"regexp_full_match({x}, {sql_str(_CANONICAL[kind])})"
+        # Where a point groups thousands (decimal comma), only whole amounts are canonical.
+        shape = _CANONICAL["whole amount" if kind == s.AMOUNT and amounts == COMMA else kind]
+        ok = f"regexp_full_match({x}, {sql_str(shape)})"
         value = x
         if kind == s.DATE:
             # The shape alone does not make a date (2026-02-30): the cast must succeed too.

@@ -12,20 +12,27 @@ that record, the header row being row 1 (title rows above the header shift it do
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
+import itertools
+import os
 import re
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from ..errors import DataFileError
+from . import textfile, workbook
 
 FORMATS = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 HEADER_SCAN_ROWS = 30  # title rows above the header are looked through this far
+HEAD_BYTES = 65536  # the header is looked for in the first 64 KiB of a text file
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def normalize_header(name: object) -> str:
@@ -45,6 +52,16 @@ class Staged:
     header_row: int  # 1-based row of the header line
     # Records the parser itself could not split into cells: (row, raw text, message).
     malformed: list[tuple[int, str, str]] = field(default_factory=list)
+    delimiter: str | None = None  # CSV only
+
+
+@dataclass(frozen=True)
+class FileScan:
+    """A data file read once from end to end (see ``scan_file``)."""
+
+    sha256: str
+    size: int
+    text: textfile.TextScan | None  # CSV only
 
 
 HeaderTest = Callable[[list[str]], bool]
@@ -65,6 +82,35 @@ def file_digest(path: Path) -> tuple[str, int]:
     return h.hexdigest(), size
 
 
+@contextlib.contextmanager
+def unicode_path(path: Path) -> Iterator[str]:
+    """``path`` as a str that readers written in C++ or Rust accept: itself, or, if it is
+    not valid Unicode (a non-UTF-8 byte in a folder name), a link with a plain name to it,
+    removed again when the block ends."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        folder = Path(tempfile.mkdtemp(prefix="readiness-"))
+        link = folder / f"data{path.suffix.lower()}"
+        try:
+            os.symlink(os.path.abspath(path), link)
+            yield str(link)
+        finally:
+            link.unlink(missing_ok=True)
+            folder.rmdir()
+        return
+    yield text
+
+
+@contextlib.contextmanager
+def duckdb_path(path: Path) -> Iterator[str]:
+    """``path`` as DuckDB's file readers must be given it to read exactly that file: they
+    expand glob patterns (``data[1]``, ``*``, ``?``), so those characters are escaped."""
+    with unicode_path(path) as text:
+        yield re.sub(r"([\[*?])", r"[\1]", text)
+
+
 def read_headers(path: Path, looks_like_header: HeaderTest | None = None) -> tuple[list[str], int]:
     """Return (headers, 0-based index of the header row) without staging the file.
 
@@ -75,7 +121,7 @@ def read_headers(path: Path, looks_like_header: HeaderTest | None = None) -> tup
     fmt = file_format(path)
     if fmt == "parquet":
         return _parquet_headers(path), 0
-    rows = _csv_head(path)[0] if fmt == "csv" else _xlsx_head(path, looks_like_header)[0]
+    rows = csv_head(path).rows if fmt == "csv" else _xlsx_head(path, looks_like_header)[0]
     return _pick_header(path, rows, looks_like_header)
 
 
@@ -84,11 +130,16 @@ def stage(
     path: Path,
     table: str,
     looks_like_header: HeaderTest | None = None,
+    scanned: Callable[[], FileScan] | None = None,
 ) -> Staged:
-    """Stage ``path`` into temp table ``table``; raises DataFileError if unreadable."""
+    """Stage ``path`` into temp table ``table``; raises DataFileError if unreadable.
+
+    ``scanned`` returns the file's ``scan_file`` (computed in the background by the
+    loader); without it a CSV file is scanned here.
+    """
     fmt = file_format(path)
     if fmt == "csv":
-        staged = _stage_csv(con, path, table, looks_like_header)
+        staged = _stage_csv(con, path, table, looks_like_header, scanned)
     elif fmt == "parquet":
         staged = _stage_parquet(con, path, table)
     elif fmt == "xlsx":
@@ -128,93 +179,194 @@ def _clean_headers(path: Path, row: list) -> list[str]:
 # ---------------------------------------------------------------- CSV
 
 
-def _sniff_bytes(path: Path) -> bytes:
+@dataclass
+class CsvHead:
+    """The first records of a CSV file, as the csv module splits them."""
+
+    rows: list[list[str]]
+    delimiter: str
+    encoding: str  # as told by the first 64 KiB (textfile.UTF8, UTF16 or CP1252)
+
+
+def _read_head(path: Path) -> bytes:
     try:
         with path.open("rb") as fh:
-            head = fh.read(65536)
+            return fh.read(HEAD_BYTES)
     except OSError as exc:
         raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
-    if b"\x00" in head:
-        raise DataFileError(path.name, "binary data where text (CSV) was expected")
-    return head
 
 
-def _csv_head(path: Path) -> tuple[list[list[str]], str, str]:
-    """First rows of a CSV, its delimiter and its encoding."""
-    head = _sniff_bytes(path)
+def csv_head(path: Path) -> CsvHead:
+    """First records of a CSV file, its delimiter and the encoding its head shows.
+
+    Raises DataFileError for an empty or binary file.
+    """
+    head = _read_head(path)
     if not head.strip():
         raise DataFileError(path.name, "empty file: no header row")
+    encoding, bom = textfile.bom_encoding(head)
+    if encoding == textfile.UTF16 or (encoding is None and textfile.looks_utf16(head[:4096])):
+        encoding = textfile.UTF16
+        codec = "utf-16" if bom else "utf-16-le"
+        text = head[: len(head) - len(head) % 2].decode(codec, errors="replace").lstrip("\ufeff")
+    else:
+        if b"\x00" in head:
+            raise DataFileError(path.name, "binary data where text (CSV) was expected")
+        try:
+            text = head.decode("utf-8-sig")
+            encoding = textfile.UTF8
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4:  # a multi-byte character cut by the 64 KiB window
+                text = head[: exc.start].decode("utf-8-sig")
+                encoding = textfile.UTF8
+            else:
+                text = head.decode("cp1252", errors="readiness-latin-1")
+                encoding = textfile.CP1252
+    if not text.strip():
+        raise DataFileError(path.name, "empty file: no header row")
+    # Records end at CR, LF or CRLF only (never at a form feed, vertical tab or U+2028,
+    # which str.splitlines would also split at): as DuckDB's reader and Excel split them.
+    lines = _LINE_BREAK.split(text, maxsplit=HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]
     try:
-        text = head.decode("utf-8-sig")
-        encoding = "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 4:  # a multi-byte character cut by the 64 KiB window
-            text = head[: exc.start].decode("utf-8-sig")
-            encoding = "utf-8"
-        else:
-            # Spreadsheet exports on Windows are often Latin-1 / cp1252.
-            text = head.decode("latin-1")
-            encoding = "latin-1"
-    lines = text.splitlines()[:HEADER_SCAN_ROWS]
-    sample = "\n".join(lines)
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        delimiter = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
-    rows = list(csv.reader(io.StringIO(sample), delimiter=delimiter))
-    return rows, delimiter, encoding
+    rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                                 HEADER_SCAN_ROWS))
+    return CsvHead(rows, delimiter, encoding)
 
 
-def _stage_csv(con, path: Path, table: str, test: HeaderTest | None) -> Staged:
-    rows, delimiter, encoding = _csv_head(path)
-    headers, header_idx = _pick_header(path, rows, test)
-    # Physical line of the header: rows above it are single lines in any sane export.
-    header_line = header_idx + 1
+def scan_file(path: Path) -> FileScan:
+    """Digest and size of any data file, plus the encoding and record count of a CSV file
+    (textfile.scan); run in a background thread by the loader."""
+    try:
+        if file_format(path) != "csv":
+            return FileScan(*file_digest(path), None)
+        delimiter = csv_head(path).delimiter
+        text = textfile.scan(path, delimiter)
+    except OSError as exc:
+        raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
+    return FileScan(text.sha256, text.size, text)
+
+
+def _stage_csv(con, path: Path, table: str, test: HeaderTest | None,
+               scanned: Callable[[], FileScan] | None) -> Staged:
+    head = csv_head(path)
+    headers, header_idx = _pick_header(path, head.rows, test)
+    header_line = header_idx + 1  # record number of the header (title rows above it)
     ncols = max(len(headers), 1)
+    staged = Staged(table, path, "csv", headers, header_line, delimiter=head.delimiter)
+    scan = (scanned or (lambda: scan_file(path)))().text
+    source = path
+    try:
+        if scan.encoding in (textfile.UTF16, textfile.CP1252):
+            source = textfile.transcode(path, scan.encoding)
+        records = scan.records if scan.records is not None else textfile.count_records(
+            source, head.delimiter)
+        if records.mixed_line_ends:
+            # DuckDB's reader stops at a file whose lines end in both CRLF and LF (a file
+            # appended to on two systems): read a copy whose lines all end in LF.
+            copy = textfile.transcode(source, scan.encoding if source == path else textfile.UTF8,
+                                      line_ends=True)
+            if source != path:
+                source.unlink(missing_ok=True)
+            source = copy
+        if records.nul is not None:
+            raise DataFileError(path.name, "binary data (a NUL byte) where text (CSV) was expected",
+                                row=records.nul)
+        if records.open_quote is not None and records.swallowed:
+            # (On the last line it swallows nothing: the parser refuses that line.)
+            raise DataFileError(
+                path.name, f"a quote opens a field here and never closes: the {records.swallowed:,} "
+                "line(s) after it would be read as one cell", row=records.open_quote)
+        malformed = _read_csv(con, source, staged, ncols, head.delimiter)
+    finally:
+        if source != path:
+            source.unlink(missing_ok=True)
+    # Count check: every record after the header is a row or a refused line, or the parser
+    # dropped or merged records (irregular quoting): then nothing of the file is loaded.
+    blank = [b for b in records.blank if b > header_line]
+    expected = records.count - header_line - len(blank)
+    parsed = con.execute(f"select count(*) from {table}_raw").fetchone()[0] + len(malformed)
+    if parsed != expected:
+        raise DataFileError(
+            path.name, f"the file holds {expected:,} records after the header but the CSV "
+            f"parser read {parsed:,}: check its quoting (a quote character inside a field?)")
+    staged.malformed = malformed
+    # _row: the record's number in the file (blank records and refused lines counted), as a
+    # spreadsheet numbers its rows. rowid counts parsed records only; records missing from
+    # it (blank, refused) shift the ones after them.
+    gaps = sorted(set(blank) | {row for row, _, _ in malformed})
+    _row_view(con, table, ncols, f"rid + {header_line + 1}", _shifts(gaps, header_line))
+    return staged
+
+
+def _read_csv(con, source: Path, staged: Staged, ncols: int, delimiter: str
+              ) -> list[tuple[int, str, str]]:
+    """Stage the records after the header into ``<table>_raw``; the lines the parser
+    refused as (record number, raw text, reason)."""
+    table = staged.table
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols)) + "}"
     rej, scan = f"{table}_rej", f"{table}_rejscan"
     sql = f"""
         create or replace temp table {table}_raw as
         select * from read_csv($path, columns = {columns}, header = false, skip = $skip,
             delim = $delim, quote = '"', escape = '"', auto_detect = false,
-            encoding = $enc, store_rejects = true, rejects_table = '{rej}',
+            encoding = 'utf-8', store_rejects = true, rejects_table = '{rej}',
             rejects_scan = '{scan}', null_padding = false, max_line_size = 8388608)
     """
     try:
-        con.execute(sql, {"path": str(path), "skip": header_line, "delim": delimiter, "enc": encoding})
+        with duckdb_path(source) as path:
+            con.execute(sql, {"path": path, "skip": staged.header_row, "delim": delimiter})
     except duckdb.Error as exc:
-        raise DataFileError(path.name, f"cannot be read as CSV: {_first_line(exc)}") from None
+        raise DataFileError(staged.path.name, f"cannot be read as CSV: {_first_line(exc)}") from None
     # Records the CSV parser refused (wrong number of fields, bad quoting): kept as rejects.
     bad = con.execute(
         f"""select line, any_value(csv_line), string_agg(distinct error_message, '; ')
             from {rej} group by line order by line"""
     ).fetchall()
-    malformed = [(int(line), raw or "", f"malformed CSV line: {msg}") for line, raw, msg in bad]
-    # _row: physical line of the record. rowid counts good records only, so add the
-    # refused lines that come before each record (few; a small join).
-    shifts = [int(line) - header_line - 1 - i for i, (line, _, _) in enumerate(malformed)]
-    if shifts:
-        con.execute(f"create or replace temp table {table}_shift (q bigint)")
-        con.executemany(f"insert into {table}_shift values (?)", [[q] for q in shifts])
-    shift = f" + (select count(*) from {table}_shift s where s.q <= rid)" if shifts else ""
-    _row_view(con, table, ncols, f"rid + {header_line + 1}{shift}")
     con.execute(f"drop table if exists {rej}; drop table if exists {scan}")
-    return Staged(table, path, "csv", headers, header_line, malformed=malformed)
+    # csv_line may carry the blank lines before the record, and its own line break.
+    return [(int(line), (raw or "").strip("\r\n"), _malformed_reason(msg)) for line, raw, msg in bad]
 
 
-def _row_view(con, table: str, ncols: int, row_expr: str) -> None:
+def _malformed_reason(message: str) -> str:
+    if "Invalid unicode" in message:
+        return "not UTF-8 text (the rest of the file is UTF-8)"
+    return f"malformed CSV line: {message}"
+
+
+def _shifts(gaps: list[int], header_line: int) -> list[int]:
+    """For each missing record (sorted record numbers), how many parsed records precede it."""
+    return [g - header_line - 1 - i for i, g in enumerate(gaps)]
+
+
+def _row_view(con, table: str, ncols: int, row_expr: str, shifts: list[int] | None = None) -> None:
     """View ``table`` over ``table``_raw: blank rows dropped, ``_row`` numbered from rowid.
 
     rowid follows insertion order, which follows the file (preserve_insertion_order);
-    a view avoids copying the whole file a second time.
+    a view avoids copying the whole file a second time. ``shifts``: for each record
+    missing from the staged rows, how many staged rows precede it (sorted); each row's
+    number grows by the missing records before it (an ASOF join, linear in the file).
     """
     base = con.execute(f"select coalesce(min(rowid), 0) from {table}_raw").fetchone()[0]
     # Empty cells are NULL in every reader; a row of only empty cells is not a record.
     blank = f"coalesce({', '.join(f'c{i}' for i in range(max(ncols, 1)))}) is null"
+    rows = f"(select rowid - {int(base)} as rid, * from {table}_raw) r"
+    shift = ""
+    if shifts:
+        counted: dict[int, int] = {}
+        for i, q in enumerate(shifts):
+            counted[q] = i + 1  # rows from q on come after i + 1 missing records
+        con.execute(f"create or replace temp table {table}_shift as "
+                    "select unnest($q)::bigint as q, unnest($n)::bigint as n",
+                    {"q": list(counted), "n": list(counted.values())})
+        rows += f" asof left join {table}_shift s on r.rid >= s.q"
+        shift = " + coalesce(s.n, 0)"
     con.execute(
         f"""create or replace temp view {table} as
-            select r.* exclude (rid), {row_expr} as _row
-            from (select rowid - {int(base)} as rid, * from {table}_raw) r
+            select r.* exclude (rid), {row_expr}{shift} as _row
+            from {rows}
             where not ({blank})"""
     )
 
@@ -225,21 +377,24 @@ def _row_view(con, table: str, ncols: int, row_expr: str) -> None:
 def _parquet_headers(path: Path) -> list[str]:
     _sniff_parquet(path)
     try:
-        with duckdb.connect() as con:
-            rel = con.execute("describe select * from read_parquet($p)", {"p": str(path)}).fetchall()
+        with duckdb.connect() as con, duckdb_path(path) as p:
+            rel = con.execute("describe select * from read_parquet($p)", {"p": p}).fetchall()
     except duckdb.Error as exc:
         raise DataFileError(path.name, f"cannot be read as Parquet: {_first_line(exc)}") from None
     return [r[0] for r in rel]
 
 
-def _check_signature(path: Path, signature: bytes, problem: str) -> None:
-    """Refuse a file whose first bytes are not the format's signature (garbage, a renamed file)."""
+def _signature(path: Path, n: int) -> bytes:
     try:
         with path.open("rb") as fh:
-            magic = fh.read(len(signature))
+            return fh.read(n)
     except OSError as exc:
         raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
-    if magic != signature:
+
+
+def _check_signature(path: Path, signature: bytes, problem: str) -> None:
+    """Refuse a file whose first bytes are not the format's signature (garbage, a renamed file)."""
+    if _signature(path, len(signature)) != signature:
         raise DataFileError(path.name, problem)
 
 
@@ -249,29 +404,33 @@ def _sniff_parquet(path: Path) -> None:
 
 def _stage_parquet(con, path: Path, table: str) -> Staged:
     headers = _parquet_headers(path)
-    described = con.execute("describe select * from read_parquet($p)", {"p": str(path)}).fetchall()
-    selects = []
-    for i, (name, typ, *_rest) in enumerate(described):
-        q = '"' + name.replace('"', '""') + '"'
-        t = typ.upper()
-        if t == "DATE":
-            expr = f"strftime({q}, '%Y-%m-%d')"
-        elif t.startswith("TIMESTAMP"):
-            expr = f"strftime({q}, '%Y-%m-%d %H:%M:%S')"
-        else:
-            # DuckDB prints floats in their shortest round-trip form (1234.56, not
-            # 1234.5599999), decimals exactly, booleans as true/false.
-            expr = f"cast({q} as varchar)"
-        selects.append(f"{expr} as c{i}")
     try:
-        con.execute(
-            f"create or replace temp table {table}_raw as select {', '.join(selects)} from read_parquet($p)",
-            {"p": str(path)},
-        )
+        with duckdb_path(path) as p:
+            described = con.execute("describe select * from read_parquet($p)", {"p": p}).fetchall()
+            selects = [f"{_parquet_text(name, typ)} as c{i}"
+                       for i, (name, typ, *_rest) in enumerate(described)]
+            con.execute(f"create or replace temp table {table}_raw as "
+                        f"select {', '.join(selects)} from read_parquet($p)", {"p": p})
     except duckdb.Error as exc:
         raise DataFileError(path.name, f"cannot be read as Parquet: {_first_line(exc)}") from None
     _row_view(con, table, len(headers), "rid + 2")
     return Staged(table, path, "parquet", headers, 1)
+
+
+def _parquet_text(name: str, typ: str) -> str:
+    """A Parquet column as text, the same on every machine."""
+    q = '"' + name.replace('"', '""') + '"'
+    t = typ.upper()
+    if t == "DATE":
+        return f"strftime({q}, '%Y-%m-%d')"
+    if t.startswith("TIMESTAMP") and "TIME ZONE" in t:
+        # An instant: written in UTC, whatever the session's (the machine's) time zone.
+        return f"strftime(timezone('UTC', {q}), '%Y-%m-%d %H:%M:%S')"
+    if t.startswith("TIMESTAMP"):
+        return f"strftime({q}, '%Y-%m-%d %H:%M:%S')"
+    # DuckDB prints floats in their shortest round-trip form (1234.56, not 1234.5599999),
+    # decimals exactly, booleans as true/false.
+    return f"cast({q} as varchar)"
 
 
 # ---------------------------------------------------------------- XLSX
@@ -280,15 +439,42 @@ def _stage_parquet(con, path: Path, table: str) -> Staged:
 def _xlsx_reader(path: Path):
     import fastexcel
 
+    if _signature(path, 4) == b"\xd0\xcf\x11\xe0":
+        raise DataFileError(path.name, "an old .xls or a password-protected workbook: save it "
+                            "as .xlsx without a password, or as CSV")
     _check_signature(path, b"PK\x03\x04", "not an Excel .xlsx workbook")
+    _checked_workbook(path)
+    with unicode_path(path) as p:
+        return _sheet_rows(path, lambda: fastexcel.read_excel(p))
+
+
+def _checked_workbook(path: Path) -> None:
+    """workbook.check once per file version (the loader opens a workbook several times)."""
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    if key not in _CHECKED:
+        workbook.check(path)
+        _CHECKED.add(key)
+
+
+_CHECKED: set[tuple[str, int, int]] = set()
+
+
+def _sheet_rows(path: Path, load: Callable[[], object]):
+    """Run a call of the XLSX reader; its failures (its own error classes, and a panic of
+    the Rust code underneath, which is not an Exception) become one DataFileError."""
     try:
-        return fastexcel.read_excel(str(path))
-    except Exception as exc:  # fastexcel raises its own error classes
+        return load()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # pyo3's PanicException derives from BaseException
         raise DataFileError(path.name, f"cannot be read as Excel: {_first_line(exc)}") from None
 
 
 def _xlsx_head(path: Path, test: HeaderTest | None = None) -> tuple[list[list[str]], int]:
-    """First rows of the sheet to read, and its index.
+    """First rows of the sheet to read, and its index. Row i is the sheet's row i + 1
+    (empty rows above a table included), so a header found here is read from the same
+    row when the sheet is staged.
 
     That is the first sheet with a row passing ``test`` among its first rows (a report
     export may come after a cover or criteria sheet), else the first sheet.
@@ -297,11 +483,12 @@ def _xlsx_head(path: Path, test: HeaderTest | None = None) -> tuple[list[list[st
     first: list[list[str]] | None = None
     for idx in range(len(reader.sheet_names) if test else 1):
         try:
-            sheet = reader.load_sheet(idx, header_row=None, n_rows=HEADER_SCAN_ROWS, dtypes="string")
-            rows = [list(r) for r in sheet.to_polars().rows()]
-        except Exception as exc:
+            rows = _sheet_rows(path, lambda i=idx: [list(r) for r in reader.load_sheet(
+                i, header_row=None, skip_rows=0, n_rows=HEADER_SCAN_ROWS,
+                dtypes="string").to_polars().rows()])
+        except DataFileError:
             if idx == 0:
-                raise DataFileError(path.name, f"cannot be read as Excel: {_first_line(exc)}") from None
+                raise
             continue  # an empty or odd extra sheet
         if first is None:
             first = rows
@@ -316,14 +503,14 @@ def _stage_xlsx(con, path: Path, table: str, test: HeaderTest | None) -> Staged:
     rows, sheet_idx = _xlsx_head(path, test)
     headers, header_idx = _pick_header(path, rows, test)
     reader = _xlsx_reader(path)
-    try:
-        sheet = reader.load_sheet(
-            sheet_idx, header_row=None, skip_rows=header_idx + 1, dtype_coercion="coerce",
-            use_columns=list(range(len(headers))), schema_sample_rows=None,
-        )
-        df = sheet.to_polars()
-    except Exception as exc:
-        raise DataFileError(path.name, f"cannot be read as Excel: {_first_line(exc)}") from None
+    # Columns count from the first column of the sheet's used range, as in _xlsx_head (a
+    # table starting in column C has its first header in column 0); a list of column
+    # numbers would name the sheet's absolute columns instead.
+    width = len(headers)
+    df = _sheet_rows(path, lambda: reader.load_sheet(
+        sheet_idx, header_row=None, skip_rows=header_idx + 1, dtype_coercion="coerce",
+        use_columns=lambda column: column.index < width, schema_sample_rows=None,
+    ).to_polars())
     exprs = []
     for i, name in enumerate(df.columns[: len(headers)]):
         exprs.append(_xlsx_text(pl, pl.col(name), df.schema[name]).alias(f"c{i}"))

@@ -16,9 +16,9 @@ from typing import Any
 import duckdb
 
 from .. import schema as s
-from ..errors import DataFileError
-from .normalize import quote_ident, sql_str
-from .readers import Staged, file_digest, file_format, normalize_header, read_headers, stage
+from ..errors import DataFileError, shown
+from .normalize import COMMA, POINT, POINT_ONLY, quote_ident, sql_str
+from .readers import FileScan, Staged, file_format, normalize_header, read_headers, scan_file, stage
 
 
 @dataclass
@@ -34,26 +34,33 @@ class Source:
     has_reason: bool = False  # the relation carries a `_reason` column (export-level row errors)
     staged: Staged | None = None
     shared_stage_key: str | None = None  # sources split from one file share its staging table
-    _digest: tuple[str, int] | None = field(default=None, repr=False)
-    digest_future: Any = field(default=None, repr=False)  # set by the loader: hashing in a thread
+    _scan: FileScan | None = field(default=None, repr=False)
+    scan_future: Any = field(default=None, repr=False)  # set by the loader: scanning in a thread
     _stages: dict = field(default_factory=dict, repr=False)
+    decimal_comma: bool | None = None  # declared by the --mapping file, for the whole load
 
     @property
     def file_name(self) -> str:
-        return self.path.name
+        return shown(self.path.name)
 
     @property
     def format(self) -> str:
         return file_format(self.path) or "?"
 
+    def scan(self) -> FileScan:
+        """The file read end to end once: digest, size (and a CSV file's encoding and
+        records), from the loader's background thread when it started one."""
+        if self._scan is None:
+            if self.scan_future is not None:
+                self._scan = self.scan_future.result()
+            else:
+                self._scan = scan_file(self.path)
+        return self._scan
+
     @property
     def digest(self) -> tuple[str, int]:
-        if self._digest is None:
-            if self.digest_future is not None:
-                self._digest = self.digest_future.result()
-            else:
-                self._digest = file_digest(self.path)
-        return self._digest
+        scan = self.scan()
+        return scan.sha256, scan.size
 
     @property
     def malformed(self) -> list[tuple[int, str, str]]:
@@ -68,7 +75,7 @@ class Source:
             key = self._stage_key
             if key not in self._stages:
                 name = "_stage_" + str(len(self._stages) + 1) + "_" + self.table.name
-                self._stages[key] = stage(con, self.path, name, self.looks_like_header)
+                self._stages[key] = stage(con, self.path, name, self.looks_like_header, self.scan)
             self.staged = self._stages[key]
         return self.staged
 
@@ -77,6 +84,15 @@ class Source:
         st = self.ensure_staged(con)
         cols = [f"{expr} as {quote_ident(name)}" for name, expr in self.columns.items()]
         return f"select _row, {', '.join(cols)} from {st.table}"
+
+    def amount_style(self) -> str:
+        """How this file writes amounts (normalize.POINT, POINT_ONLY or COMMA): as the
+        mapping declared; else a comma only groups thousands, except in a semicolon-
+        separated file, where it may be a decimal comma (then any comma is refused)."""
+        if self.decimal_comma is not None:
+            return COMMA if self.decimal_comma else POINT
+        delimiter = self.staged.delimiter if self.staged else None
+        return POINT_ONLY if delimiter == ";" else POINT
 
     def record_expr(self, alias: str) -> str:
         """SQL expression: every cell of the original row (staging table ``alias``) as JSON."""

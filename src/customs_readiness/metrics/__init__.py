@@ -14,6 +14,7 @@ calling back into this package.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -86,7 +87,8 @@ def compute_or_load(
             write_lists(con, run, temp=False)
             con.execute("commit")
         except BaseException:
-            con.execute("rollback")
+            with contextlib.suppress(duckdb.Error):  # (refused after a fatal I/O error)
+                con.execute("rollback")
             raise
     else:
         write_lists(con, run, temp=True)

@@ -222,6 +222,8 @@ def parse_metric_file(path: Path, source: str = "catalog") -> MetricDef:
         meta = tomllib.loads("\n".join(header), parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{name}: invalid TOML in metadata header ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{name}: invalid TOML in metadata header (nested too deeply)") from None
     for key in meta:
         if key not in HEADER_KEYS and key not in OPTIONAL_KEYS:
             raise ConfigError(f"{name}: unknown header key '{key}'")

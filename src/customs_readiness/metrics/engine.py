@@ -99,6 +99,62 @@ def _ratio(num: int | Decimal | None, den: int | Decimal | None) -> Decimal | No
         return (Decimal(num) / Decimal(den)).normalize() if num else Decimal(0)
 
 
+# ------------------------------------------------------------------ user metrics, sandboxed
+# A user metric (``--metrics-dir``) is SQL the tool did not ship. It may only read the loaded
+# data: its query must parse as exactly one SELECT (so it cannot delete, insert, attach,
+# install or set anything), and before the first one runs the DuckDB instance is locked
+# down for the rest of the process: no file system access (read_csv, COPY, ATTACH,
+# read_text), no extension loading or installing (so no httpfs: no network), and the
+# configuration locked so nothing can undo that. The tool itself needs none of these
+# after the load (spilling to the temp folder still works).
+LOCKDOWN = (
+    "set enable_external_access = false",
+    "set allow_community_extensions = false",
+    "set autoinstall_known_extensions = false",
+    "set autoload_known_extensions = false",
+    "set lock_configuration = true",
+)
+
+
+def lock_down(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the DuckDB instance of ``con`` read no files, load no extensions and accept no
+    configuration change from now on (irreversible for the instance)."""
+    locked = con.execute("select current_setting('lock_configuration')").fetchone()[0]
+    if not locked:
+        for statement in LOCKDOWN:
+            con.execute(statement)
+
+
+def _user_sql(con: duckdb.DuckDBPyConnection, sql: str, where: str) -> None:
+    """Refuse user SQL that is not exactly one SELECT query, then lock the instance down."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise ConfigError(f"{where}: query failed: {str(exc).strip().splitlines()[0]}") from None
+    kinds = [st.type.name for st in statements]
+    if kinds != ["SELECT"]:
+        found = ", ".join(kinds) if kinds else "no statement"
+        raise ConfigError(f"{where}: a user metric may only read the loaded data with one SELECT "
+                          f"query (found {found})")
+    lock_down(con)
+
+
+def _run(con: duckdb.DuckDBPyConnection, d: MetricDef, sql: str, params: dict[str, Any],
+         where: str, check: str | None = None):
+    """Execute ``sql`` of metric ``d``; a user metric's SQL (``check``: the user's own text
+    when ``sql`` wraps it) runs sandboxed."""
+    if d.source != "user":
+        return execute(con, sql, params, where)
+    _user_sql(con, check if check is not None else sql, where)
+    try:
+        return execute(con, sql, params, where)
+    except ConfigError as exc:
+        if "Permission Error" in str(exc) or "disabled" in str(exc):
+            raise ConfigError(f"{where}: a user metric may not read or write files, load "
+                              f"extensions or reach the network ({exc})") from None
+        raise
+
+
 def metric_parameters(d: MetricDef, period: Period, policy: Policy,
                       base: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The parameters of ``d``'s figure and of its before-the-order baseline (None when the
@@ -123,7 +179,7 @@ def _compute(con, d: MetricDef, params: dict[str, Any]) -> tuple[Any, Any, Any, 
     """(value, numerator, denominator, missing, rows) of one metric query: ``missing`` and
     ``rows`` (the rows in scope, for "n of m not provided") only from queries of sums."""
     where = str(d.path) if d.path else d.id
-    cur = execute(con, d.sql, params, where)
+    cur = _run(con, d, d.sql, params, where)
     cols = [c[0] for c in cur.description]
     rows = cur.fetchall()
     if len(rows) != 1:
@@ -291,12 +347,13 @@ def write_lists(con: duckdb.DuckDBPyConnection, run: MetricRun, temp: bool) -> N
         if not d.exceptions_sql:
             continue
         name = exceptions_table(run.period, d.id, temp).replace('"', '""')
-        body = d.exceptions_sql.strip().rstrip(";")
+        user_text = d.exceptions_sql.strip()
+        body = user_text.rstrip(";")
         if not r.has_records:  # the columns only: DuckDB plans LIMIT 0 without reading data
-            body = f"select * from ({body}) limit 0"
-        sql = f'create or replace {kind} "{name}" as ' + body
+            body = f"select * from (\n{body}\n) limit 0"
+        sql = f'create or replace {kind} "{name}" as \n' + body
         params = metric_parameters(d, run.period, run.policy, base)[0]
-        execute(con, sql, params, f"{d.path or d.id} (exceptions)")
+        _run(con, d, sql, params, f"{d.path or d.id} (exceptions)", check=user_text)
     volume = volume_table(run.period, temp)
     con.execute(f'create or replace {kind} "{volume}" as select * from period_volume')
 
@@ -317,5 +374,5 @@ def exception_records(con: duckdb.DuckDBPyConnection, run: MetricRun,
     prepare_period(con, run.period, run.policy)
     params = metric_parameters(d, run.period, run.policy,
                                query_parameters(run.period, run.policy))[0]
-    cur = execute(con, d.exceptions_sql, params, f"{d.path or d.id} (exceptions)")
+    cur = _run(con, d, d.exceptions_sql, params, f"{d.path or d.id} (exceptions)")
     return [c[0] for c in cur.description], cur.fetchall()

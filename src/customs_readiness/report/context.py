@@ -35,6 +35,7 @@ from .benchmarks import Benchmark, load_benchmarks
 from .csvfile import arrow_to_csv
 from .format import (
     cell_text,
+    clip_text,
     fmt_change,
     fmt_count,
     fmt_date,
@@ -314,11 +315,21 @@ def _exceptions(figures: Any, limit: int
     return by_section, attachments
 
 
-def _clip(text: str) -> str:
+def _clip(text: str, limit: int = CELL_CHARS,
+          note: str = " … (in full in the attached CSV)") -> str:
     """A cell short enough for a table row; the attachment keeps the whole value."""
-    if len(text) <= CELL_CHARS:
-        return text
-    return text[:CELL_CHARS].rstrip() + " … (in full in the attached CSV)"
+    return clip_text(text, limit, note)
+
+
+def _clip_fields(rows: list[dict[str, Any]], keys: tuple[str, ...], note: str = " …") -> None:
+    """Clip the text of ``keys`` in each row (in place). Text from the data (a name, a
+    refused cell, a file name) reaches the layout only this long, so the time WeasyPrint
+    takes stays linear in the data however long one cell is (an unbreakable 100 kB name
+    costs it minutes)."""
+    for row in rows:
+        for k in keys:
+            if isinstance(row.get(k), str):
+                row[k] = _clip(row[k], CELL_CHARS, note)
 
 
 
@@ -410,6 +421,9 @@ def build_report(
 
     data_quality, rejected_attachment = facts.data_quality(con, params, provided, bookkept,
                                                       REJECTED_ROWS)
+    _clip_fields(data_quality["files"], ("file_name", "file_text", "note"))
+    _clip_fields(data_quality["first_rejected"], ("file", "column", "raw_value", "reason"),
+                 " … (in full in rejected_rows.csv)")
     if rejected_attachment is not None:
         attachments.append(rejected_attachment)
     audit_section = None
@@ -422,6 +436,8 @@ def build_report(
     # meanwhile, and the queries release the GIL).
     dhs = facts.cbp_shaped_tables(con, figures.volume, params, provided)
     manifest = facts.manifest(con, MANIFEST_ROWS)
+    _clip_fields(manifest["files"], ("source_dir", "file"))
+    _clip_fields(manifest["loads"], ("source_dir",))
     trend = facts.trend(con, params, trend_chart)
     resources = {"charts/monthly-trend.svg": trend.pop("svg")}
 
@@ -454,7 +470,7 @@ def build_report(
         "title": REPORT_TITLE,
         "subtitle": SUBTITLE,
         "period": period_d,
-        "importers": {"names": [i["importer_name"] for i in importers],
+        "importers": {"names": [_clip(str(i["importer_name"]), CELL_CHARS, " …") for i in importers],
                       "total": importers_total,
                       "more": max(0, importers_total - len(importers))},
         "score": {"value": score, "text": fmt_number(score, 1) if score is not None else "n/a",

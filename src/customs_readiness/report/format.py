@@ -147,3 +147,13 @@ def cell_text(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
+
+
+CLIP_CHARS = 120  # a longer text from the data is cut in the PDF; the attachments keep it whole
+
+
+def clip_text(value: Any, limit: int = CLIP_CHARS, note: str = " …") -> Any:
+    """Text from the data short enough for a table cell (non-text values pass through)."""
+    if not isinstance(value, str) or len(value) <= limit:
+        return value
+    return value[:limit].rstrip() + note

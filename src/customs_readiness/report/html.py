@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, ReadinessError, shown
 from ..resources import bundled_dir
-from .format import fmt_count, fmt_date, fmt_money, fmt_rate, fmt_value
+from .format import clip_text, fmt_count, fmt_date, fmt_money, fmt_rate, fmt_value
 from .model import Report, resource_bytes
 
 
@@ -62,6 +62,9 @@ def _environment(dirs: Sequence[Path]):
         "rate": fmt_rate,
         "date": fmt_date,
         "value": fmt_value,
+        # text from the data (a name, a note) reaches the layout at most this long, so the
+        # time WeasyPrint takes stays linear in the data however long one cell is
+        "clip": clip_text,
     })
     return env
 
@@ -109,7 +112,10 @@ def write_html(html: str, out: Path, report: Report | None = None,
         html = self_contained(html, report, templates_dir)
     out = Path(out)
     folder = out.parent if str(out.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise ReadinessError(f"{shown(out)}: cannot write: {exc.strerror or exc}") from None
     try:
         chmod_like_new_file(tmp_name)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:

@@ -10,16 +10,18 @@ hold the rate down (or, for ``psc_rate``, push it up).
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import ReadinessError
+from ..errors import ReadinessError, shown
 from ..values import dumps_json, json_value, round_money
-from .csvfile import arrow_to_csv
+from .csvfile import arrow_to_csv, neutralise
 from .format import unit_kind
 
 WORKBOOK_NAME = "exceptions.xlsx"
@@ -126,8 +128,39 @@ def _fit_widths(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[in
     return [min(max(w, _WIDTH_MIN), _WIDTH_MAX) for w in widths]
 
 
+CELL_CHARS_MAX = 32_767  # Excel's limit for the text of one cell
+_CUT_NOTE = " … [cut at Excel's 32,767 characters; the CSV has the whole text]"
+
+
+def _cell_string(value: object) -> tuple[str, bool]:
+    """Text as the workbook gets it: formula-like text neutralised as in every CSV
+    (csvfile.neutralise), and text beyond Excel's cell limit cut with a note saying so
+    (rather than cut silently by the writer). Returns (text, cut)."""
+    text = neutralise(str(value))
+    if len(text) <= CELL_CHARS_MAX:
+        return text, False
+    return text[: CELL_CHARS_MAX - len(_CUT_NOTE)] + _CUT_NOTE, True
+
+
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` on a temporary file next to ``path``, then put it in place: an
+    interrupted or failed write (full disk, Ctrl-C, SIGTERM) leaves no partial file."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def _write_workbook(path: Path, run: Any, lists: dict[str, tuple[list[str], list[tuple]]],
-                    totals: dict[str, int]):
+                    totals: dict[str, int], cut: dict[str, int] | None = None):
     import xlsxwriter  # only this command writes workbooks
 
     # constant_memory: rows are flushed as written, so a million-row list does not sit in memory
@@ -170,6 +203,10 @@ def _write_workbook(path: Path, run: Any, lists: dict[str, tuple[list[str], list
                     if totals[mid] > _SHEET_ROWS_MAX else "")
             if getattr(res, "not_in_force", False):
                 note = "not in force in this period" + (f"; {note}" if note else "")
+            if (cut or {}).get(mid):
+                note += ("; " if note else "") + (
+                    f"{cut[mid]:,} cell(s) cut at Excel's {CELL_CHARS_MAX:,} characters; "
+                    f"{mid}.csv holds the whole text")
             rows.append((sheets[mid], mid, res.definition.title, res.value,
                          res.definition.unit, res.status or "", totals[mid], note))
         for c, width in enumerate(_fit_widths(header, rows)):
@@ -218,10 +255,27 @@ def _write_workbook(path: Path, run: Any, lists: dict[str, tuple[list[str], list
                     elif isinstance(v, (date, datetime)):
                         ws.write_datetime(r, c, datetime(v.year, v.month, v.day), day)
                     else:
-                        # write_string: text from the data never becomes a formula or a link
-                        ws.write_string(r, c, str(v))
+                        # write_string: text from the data never becomes a formula or a link;
+                        # formula-like text neutralised as in every CSV, cut with a note
+                        ws.write_string(r, c, _cell_string(v)[0])
     finally:
         wb.close()
+
+
+def _cells_too_long(table) -> int:
+    """Text cells of an Arrow table longer than a workbook cell holds (as _cell_string
+    writes them), counted by Arrow without a Python loop."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .csvfile import _FORMULA_PATTERN
+
+    n = 0
+    for col in table.columns:
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            length = pc.add(pc.utf8_length(col), pc.cast(pc.match_substring_regex(col, _FORMULA_PATTERN), pa.int32()))
+            n += pc.sum(pc.greater(length, CELL_CHARS_MAX)).as_py() or 0
+    return n
 
 
 def write_exceptions(figures: Any, out_dir: Path) -> list[Path]:
@@ -234,7 +288,7 @@ def write_exceptions(figures: Any, out_dir: Path) -> list[Path]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ReadinessError(f"{out_dir}: cannot create output folder ({exc.strerror})") from None
+        raise ReadinessError(f"{shown(out_dir)}: cannot create output folder ({exc.strerror})") from None
     run = figures.run
     tables = {mid: figures.exceptions[mid].to_arrow_table()
               for mid in run.results if mid in figures.exceptions}
@@ -242,14 +296,18 @@ def write_exceptions(figures: Any, out_dir: Path) -> list[Path]:
     try:
         for mid, table in tables.items():
             path = out_dir / f"{mid}.csv"
-            path.write_bytes(arrow_to_csv(table))
+            data = arrow_to_csv(table)
+            write_atomically(path, lambda tmp, data=data: tmp.write_bytes(data))
             written.append(path)
         lists = {mid: (list(t.column_names),
                        [tuple(r.values()) for r in t.slice(0, _SHEET_ROWS_MAX + 1).to_pylist()])
                  for mid, t in tables.items()}
         book = out_dir / WORKBOOK_NAME
-        _write_workbook(book, run, lists, {mid: t.num_rows for mid, t in tables.items()})
+        totals = {mid: t.num_rows for mid, t in tables.items()}
+        cut = {mid: _cells_too_long(t) for mid, t in tables.items()}
+        write_atomically(book, lambda tmp: _write_workbook(tmp, run, lists, totals, cut))
         written.append(book)
     except OSError as exc:
-        raise ReadinessError(f"{out_dir}: cannot write exception files ({exc.strerror})") from None
+        raise ReadinessError(f"{shown(out_dir)}: cannot write exception files "
+                             f"({exc.strerror or exc})") from None
     return written

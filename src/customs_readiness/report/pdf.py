@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import speed
-from ..errors import ReadinessError
+from ..errors import ReadinessError, shown
 from .html import chmod_like_new_file, mime, template_dirs
 from .model import Attachment, Report, resource_bytes
 
@@ -96,7 +96,7 @@ def write_pdf(report: Report, html: str, out: Path, templates_dir: Path | None =
     out = Path(out)
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
-        raise ReadinessError(f"{out}: folder {folder} does not exist")
+        raise ReadinessError(f"{shown(out)}: folder {shown(folder)} does not exist")
     dirs = template_dirs(templates_dir)
     fetcher, base_url = make_url_fetcher(dirs, report.resources)
     # The attachments are compressed while the pages are laid out (speed.in_background);
@@ -109,7 +109,7 @@ def write_pdf(report: Report, html: str, out: Path, templates_dir: Path | None =
             fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part",
                                             dir=folder)
         except OSError as exc:
-            raise ReadinessError(f"{out}: cannot write: {exc.strerror}") from None
+            raise ReadinessError(f"{shown(out)}: cannot write: {exc.strerror}") from None
         try:
             chmod_like_new_file(tmp_name)
             with os.fdopen(fd, "wb") as fh:

@@ -1,0 +1,392 @@
+"""Text (CSV) files read byte for byte, independently of DuckDB's CSV reader.
+
+Three jobs, each over the whole file, never a sample of it:
+
+- **encoding**: UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's "Unicode text"),
+  otherwise Windows-1252 (the superset of Latin-1 that Windows spreadsheets write; its five
+  unassigned bytes read as Latin-1). A file that is UTF-8 except for a few bad bytes stays
+  UTF-8: those records are refused by the parser, row by row.
+- **records**: a streaming count of the file's records that follows the CSV grammar the
+  loader gives DuckDB (a field that starts with ``"`` is quoted until the closing ``"``,
+  ``""`` inside it is one quote, CR, LF and CRLF end a record outside quotes). It also
+  finds the empty records (their numbers keep row numbers physical), an opening quote that
+  is never closed, and a NUL byte. The loader compares the count with what the parser
+  read, so a record the parser swallowed or dropped stops the load instead of vanishing.
+- **transcoding** a file that is not UTF-8 into a UTF-8 scratch copy the parser can read.
+
+Most files take the fast path: a chunk without quotes is counted with ``bytes.count``; a
+chunk with quotes by numpy (quote parity at every line break). A file whose quotes do not
+sit at field boundaries (an inch mark: ``5" pipe``) is counted again by the exact state
+machine, which is slower but only meets such files.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import mmap
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CHUNK = 1 << 20
+UTF8, UTF16, CP1252 = "utf-8", "utf-16", "windows-1252"
+_BOMS = {codecs.BOM_UTF8: UTF8, codecs.BOM_UTF16_LE: UTF16, codecs.BOM_UTF16_BE: UTF16}
+# A UTF-8 sequence of two to four bytes (as the standard allows them): a file holding one
+# is a UTF-8 file, even when some other bytes are not.
+_UTF8_MULTI = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
+def _latin1_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+    # Windows-1252 leaves 0x81, 0x8D, 0x8F, 0x90 and 0x9D unassigned; read them as Latin-1.
+    return err.object[err.start:err.end].decode("latin-1"), err.end
+
+
+codecs.register_error("readiness-latin-1", _latin1_fallback)
+
+
+@dataclass
+class Records:
+    """The records of a text file as the CSV grammar splits them."""
+
+    count: int = 0  # records of the file, empty ones included; record 1 is the first line
+    blank: list[int] = field(default_factory=list)  # numbers of the empty records
+    open_quote: int | None = None  # record in which a quote opens that never closes
+    swallowed: int = 0  # with open_quote: line breaks after that quote (a last one aside)
+    nul: int | None = None  # first record holding a NUL byte (binary data)
+    mixed_line_ends: bool = False  # two of CRLF, LF and CR end lines
+
+
+@dataclass
+class TextScan:
+    """One pass over a text file: digest, encoding and records."""
+
+    sha256: str
+    size: int
+    encoding: str  # UTF8 (also for a file with a few bad bytes), UTF16 or CP1252
+    valid_utf8: bool  # every byte sequence is UTF-8 (with UTF8)
+    records: Records | None  # None for UTF-16: counted on the transcoded copy
+
+
+def bom_encoding(head: bytes) -> tuple[str | None, int]:
+    """(encoding, BOM length) told by a byte-order mark, or (None, 0)."""
+    for bom, enc in _BOMS.items():
+        if head.startswith(bom):
+            return enc, len(bom)
+    return None, 0
+
+
+def looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a BOM: NUL in every other byte of mostly-ASCII text."""
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    n = min(len(even), len(odd))
+    return max(even.count(0), odd.count(0)) > 0.4 * n and min(even.count(0), odd.count(0)) < 0.05 * n
+
+
+def scan(path: Path, delimiter: str) -> TextScan:
+    """Digest, encoding and records of ``path`` in one pass (records: see ``count_records``)."""
+    h = hashlib.sha256()
+    size = 0
+    counter = _Counter(delimiter)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    valid, pending = True, False
+    encoding: str | None = None
+    carry = b""
+    with path.open("rb") as fh:
+        first = True
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            h.update(chunk)
+            size += len(chunk)
+            if first:
+                first = False
+                encoding, skip = bom_encoding(chunk)
+                if encoding == UTF16 or (encoding is None and looks_utf16(chunk[:4096])):
+                    encoding = UTF16
+                    counter = None
+                chunk = chunk[skip:]
+            if valid and encoding != UTF16 and (pending or not chunk.isascii()):
+                try:
+                    decoder.decode(chunk)
+                    pending = decoder.getstate()[0] != b""
+                except UnicodeDecodeError:
+                    valid = False
+            if counter is not None:
+                carry = counter.feed(carry + chunk)
+    if counter is not None:
+        counter.feed(carry, final=True)
+    if valid and pending:
+        valid = False  # the file ends inside a multi-byte character
+    if encoding == UTF16:
+        return TextScan(h.hexdigest(), size, UTF16, False, None)
+    records = counter.result() if counter is not None else None
+    if records is None:  # quotes inside fields: the exact (slower) count
+        records = count_records(path, delimiter)
+    enc = UTF8 if valid or _has_utf8_sequences(path) else CP1252
+    return TextScan(h.hexdigest(), size, enc, valid, records)
+
+
+def count_records(path: Path, delimiter: str) -> Records:
+    """The records of a UTF-8 (or single-byte encoded) file, by the exact state machine."""
+    size = path.stat().st_size
+    if size == 0:
+        return Records()
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        start = len(codecs.BOM_UTF8) if mm[:3] == codecs.BOM_UTF8 else 0
+        return _exact(mm, start, delimiter.encode())
+
+
+def _has_utf8_sequences(path: Path) -> bool:
+    with path.open("rb") as fh:
+        tail = b""
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            if _UTF8_MULTI.search(tail + chunk):
+                return True
+            tail = chunk[-3:]
+    return False
+
+
+def transcode(path: Path, encoding: str, line_ends: bool = False) -> Path:
+    """A UTF-8 copy of ``path`` (read as ``encoding``) in the temp folder; the caller
+    deletes it. ``line_ends``: every CRLF and CR becomes LF (DuckDB's reader refuses a file
+    that mixes them). Raises UnicodeDecodeError for UTF-16 that is not."""
+    if encoding == UTF16:
+        codec, errors = "utf-16", "strict"
+    elif encoding == CP1252:
+        codec, errors = "cp1252", "readiness-latin-1"
+    else:  # UTF-8, keeping any bad byte as it is (the parser refuses its record)
+        codec, errors = "utf-8-sig", "surrogateescape"
+    fd, name = tempfile.mkstemp(prefix="readiness-", suffix=".csv")
+    try:
+        with os.fdopen(fd, "wb") as out, path.open("rb") as fh:
+            if encoding == UTF16 and not bom_encoding(fh.read(2))[0]:
+                codec = "utf-16-le"  # Excel's byte order
+            fh.seek(0)
+            decoder = codecs.getincrementaldecoder(codec)(errors)
+            held = ""
+            for chunk in iter(lambda: fh.read(CHUNK), b""):
+                text = held + decoder.decode(chunk)
+                held = ""
+                if line_ends:
+                    if text.endswith("\r"):
+                        text, held = text[:-1], "\r"
+                    text = text.replace("\r\n", "\n").replace("\r", "\n")
+                out.write(text.encode("utf-8", "surrogateescape"))
+            text = held + decoder.decode(b"", final=True)
+            if line_ends:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            out.write(text.encode("utf-8", "surrogateescape"))
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+# ---------------------------------------------------------------- the fast counter
+
+
+class _Counter:
+    """Counts records chunk by chunk. Exact while every quote sits at a field boundary
+    (opens after a delimiter or line break, closes before one); otherwise ``result()`` is
+    None and the caller counts again with the exact state machine."""
+
+    def __init__(self, delimiter: str):
+        self.delim = ord(delimiter)
+        self.records = 0
+        self.blank: list[int] = []
+        self.in_quote = False
+        self.quote_record = 0  # record where the open quote opened
+        self.lines = 0  # line breaks so far, inside quotes or not
+        self.ends = [0, 0, 0]  # line breaks so far by kind: CRLF, LF alone, CR alone
+        self.quote_lines = 0  # line breaks before the open quote
+        self.at_start = True  # nothing of the current record seen yet
+        self.prev = -1  # last byte fed (-1: start of file)
+        self.irregular = False
+        self.nul: int | None = None
+
+    def feed(self, chunk: bytes, final: bool = False) -> bytes:
+        """Count ``chunk``; returns the bytes held back for the next call (a trailing CR
+        or quote, whose meaning depends on the next byte)."""
+        if self.irregular or not chunk:
+            return b""
+        hold = b""
+        if not final and chunk[-1:] in (b"\r", b'"'):
+            chunk, hold = chunk[:-1], chunk[-1:]
+            if not chunk:
+                return hold
+        if self.nul is None and b"\x00" in chunk:
+            self.nul = self.records + 1 + self._terms_before(chunk, chunk.index(b"\x00"))
+        if not self.in_quote and b'"' not in chunk and not self._has_blank(chunk):
+            crlf, lf, cr = chunk.count(b"\r\n"), chunk.count(b"\n"), chunk.count(b"\r")
+            self._count_ends(crlf, lf, cr)
+            terms = lf + cr - crlf
+            self.records += terms
+            self.lines += terms
+            self.at_start = chunk[-1] in (10, 13)
+            self.prev = chunk[-1]
+        else:
+            self._numpy(chunk, final)
+        return hold
+
+    def _count_ends(self, crlf: int, lf: int, cr: int) -> None:
+        self.ends[0] += crlf
+        self.ends[1] += lf - crlf
+        self.ends[2] += cr - crlf
+
+    def _has_blank(self, chunk: bytes) -> bool:
+        return (b"\n\n" in chunk or b"\n\r" in chunk or b"\r\r" in chunk
+                or (self.at_start and chunk[0] in (10, 13)))
+
+    def _terms_before(self, chunk: bytes, pos: int) -> int:
+        part = chunk[:pos]
+        return part.count(b"\n") + part.count(b"\r") - part.count(b"\r\n")
+
+    def _numpy(self, chunk: bytes, final: bool) -> None:
+        import numpy as np
+
+        a = np.frombuffer(chunk, np.uint8)
+        n = len(a)
+        start = 1 if self.in_quote else 0
+        quotes = np.flatnonzero(a == 34)
+        lf = np.flatnonzero(a == 10)
+        cr = np.flatnonzero(a == 13)
+        if cr.size:
+            after = np.minimum(cr + 1, n - 1)
+            cr = cr[(cr + 1 >= n) | (a[after] != 10)]
+        terms = raw_terms = np.union1d(lf, cr) if cr.size else lf
+        if quotes.size and not self._regular(a, quotes, start, final):
+            self.irregular = True
+            return
+        lines_before, records_before = self.lines, self.records
+        self.lines += int(terms.size)
+        crlf = int(np.count_nonzero(a[lf[lf > 0] - 1] == 13)) if lf.size else 0
+        self._count_ends(crlf, int(lf.size), int(cr.size) + crlf)
+        if quotes.size or start:
+            # A line break is inside quotes when an odd number of quotes precede it.
+            terms = terms[((np.searchsorted(quotes, terms) + start) & 1) == 0]
+        # Content of record i ends where its terminator starts (before the CR of a CRLF).
+        crlf = (a[terms] == 10) & (terms > 0) & (a[np.maximum(terms - 1, 0)] == 13)
+        t_start = terms - crlf
+        r_start = np.empty_like(terms)
+        if terms.size:
+            r_start[0] = 0
+            r_start[1:] = terms[:-1] + 1
+            empty = t_start == r_start
+            if not self.at_start:
+                empty[0] = False
+            for i in np.flatnonzero(empty):
+                self.blank.append(self.records + 1 + int(i))
+        if quotes.size:
+            # Where the last quoted field opened (reported if the file ends inside it): at
+            # the last opening quote that does not follow a quote (after a quote it is the
+            # second half of a "" inside the field).
+            opening = ((np.arange(quotes.size) + start) & 1) == 0
+            before = np.where(quotes > 0, a[np.maximum(quotes - 1, 0)], self.prev)
+            starts = quotes[opening & (before != 34)]
+            if starts.size:
+                self.quote_record = records_before + 1 + int(np.searchsorted(terms, starts[-1]))
+                self.quote_lines = lines_before + int(np.searchsorted(raw_terms, starts[-1]))
+        self.records += int(terms.size)
+        self.in_quote = bool((start + quotes.size) & 1)
+        self.at_start = bool(terms[-1] == n - 1) if terms.size else False
+        self.prev = int(a[-1])
+
+    def _regular(self, a, quotes, start: int, final: bool) -> bool:
+        """Every opening quote follows a delimiter, a line break, the start of the file or
+        a closing quote (``""``); every closing quote precedes a delimiter, a line break, a
+        quote or the end of the file."""
+        import numpy as np
+
+        n = len(a)
+        ok_before = np.array([self.delim, 10, 13, 34])
+        ok_after = np.array([self.delim, 10, 13, 34])
+        opening = ((np.arange(quotes.size) + start) & 1) == 0
+        prev = np.where(quotes > 0, a[np.maximum(quotes - 1, 0)], self.prev)
+        nxt = np.where(quotes < n - 1, a[np.minimum(quotes + 1, n - 1)], -2 if final else 34)
+        good_open = np.isin(prev, ok_before) | (prev == -1)
+        good_close = np.isin(nxt, ok_after) | (nxt == -2)
+        return bool(np.all(np.where(opening, good_open, good_close)))
+
+    def result(self) -> Records | None:
+        if self.irregular:
+            return None
+        count = self.records + (0 if self.at_start else 1)
+        mixed = sum(1 for n in self.ends if n) > 1
+        if not self.in_quote:
+            return Records(count, self.blank, None, 0, self.nul, mixed)
+        swallowed = self.lines - self.quote_lines - (1 if self.prev in (10, 13) else 0)
+        return Records(count, self.blank, self.quote_record, swallowed, self.nul, mixed)
+
+
+# ---------------------------------------------------------------- the exact state machine
+
+
+def _exact(data, start: int, delim: bytes) -> Records:
+    """Records of ``data`` (bytes or mmap) from offset ``start``, one step per quote or
+    line break: a quote opens a quoted field only where a field starts (after a delimiter
+    or a line break), as DuckDB's reader does; elsewhere it is a character of the field."""
+    token = re.compile(rb'"|\r\n|\r|\n')
+    closing = re.compile(rb'"(?!")|""')
+    out = Records()
+    n = len(data)
+    nul = data.find(b"\x00", start)
+    rec_start = start  # first byte of the current record
+    pos = start
+    while pos < n:
+        m = token.search(data, pos)
+        if m is None:
+            break
+        tok, p = m.group(), m.start()
+        if tok == b'"':
+            before = data[p - 1:p] if p > start else b""
+            if before in (b"", delim, b"\n", b"\r"):
+                # A quoted field: skip to its closing quote ("" is a quote inside it).
+                q = p + 1
+                while True:
+                    c = closing.search(data, q)
+                    if c is None:
+                        out.open_quote = out.count + 1
+                        rest = data[p:]
+                        out.swallowed = (rest.count(b"\n") + rest.count(b"\r") - rest.count(b"\r\n")
+                                         - (1 if rest[-1:] in (b"\n", b"\r") else 0))
+                        _finish_nul(out, data, nul, start)
+                        out.mixed_line_ends = _mixed(data, start)
+                        out.count += 1
+                        return out
+                    if c.group() == b'""':
+                        q = c.end()
+                        continue
+                    pos = c.end()
+                    break
+            else:
+                pos = p + 1
+            continue
+        out.count += 1
+        if p == rec_start:
+            out.blank.append(out.count)
+        pos = m.end()
+        rec_start = pos
+    if rec_start < n:
+        out.count += 1
+    _finish_nul(out, data, nul, start)
+    out.mixed_line_ends = _mixed(data, start)
+    return out
+
+
+def _mixed(data, start: int) -> bool:
+    part = data[start:]
+    crlf = part.count(b"\r\n")
+    return sum(1 for n in (crlf, part.count(b"\n") - crlf, part.count(b"\r") - crlf) if n) > 1
+
+
+def _finish_nul(out: Records, data, nul: int, start: int) -> None:
+    if nul >= 0:
+        part = data[start:nul]
+        out.nul = 1 + part.count(b"\n") + part.count(b"\r") - part.count(b"\r\n")

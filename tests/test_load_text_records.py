@@ -1,0 +1,165 @@
+"""CSV records are counted byte for byte, independently of DuckDB's reader: no record is
+swallowed, dropped or renumbered silently (docs/data-contract.md, Bad input)."""
+
+from __future__ import annotations
+
+import pytest
+
+from customs_readiness.errors import DataFileError
+from customs_readiness.ingest import load_folder
+from customs_readiness.ingest.textfile import _Counter, _exact
+
+from conftest import minimal_tables, table_snapshot, write_tables
+
+IMPORTERS = "importer_number,importer_name\n"
+
+
+def _folder(tmp_path, importers: bytes):
+    folder = write_tables(tmp_path / "d", minimal_tables())
+    (folder / "importers.csv").write_bytes(importers)
+    return folder
+
+
+def _rows(con):
+    return con.execute("select importer_number, importer_name, _row from importers order by _row").fetchall()
+
+
+def _counts(con, file_name="importers.csv"):
+    return con.execute("select rows_read, rows_loaded, rows_rejected from load_files where file_name = ?",
+                       [file_name]).fetchone()
+
+
+def test_unterminated_quote_refuses_the_file_naming_its_row(con, tmp_path):
+    lines = [f"12-34567{i:02d}AB,Name {i}" for i in range(40)]
+    lines[4] = '12-3456704AB,"Name 4'
+    folder = write_tables(tmp_path / "d", minimal_tables())
+    (folder / "importers.csv").write_text(IMPORTERS + "\n".join(lines) + "\n", encoding="utf-8")
+    before = table_snapshot(con)
+    with pytest.raises(DataFileError) as err:
+        load_folder(con, folder)
+    assert str(err.value) == ("importers.csv, row 6: a quote opens a field here and never closes: "
+                              "the 35 line(s) after it would be read as one cell")
+    assert table_snapshot(con) == before
+
+
+def test_unterminated_quote_on_the_last_line_is_a_row_error(con, tmp_path):
+    load_folder(con, _folder(tmp_path, (IMPORTERS + '12-3456789AB,Acme\n260101-12345,"Over\n').encode()))
+    assert _counts(con) == (2, 1, 1)
+    assert con.execute("select row_number from rejected_rows").fetchall() == [(3,)]
+
+
+@pytest.mark.parametrize("title", ["Report\x0cof importers", "Report\x0bof importers",
+                                   "Report\u2028of importers", "Report\x1cof\x1dimporters\x85"])
+def test_title_row_with_a_line_separator_keeps_every_record(con, tmp_path, title):
+    data = f"{title},\n{IMPORTERS}12-3456789AB,Acme\n260101-12345,Overseas\n"
+    load_folder(con, _folder(tmp_path, data.encode("utf-8")))
+    assert _rows(con) == [("12-3456789AB", "Acme", 3), ("260101-12345", "Overseas", 4)]
+
+
+def test_row_numbers_count_blank_lines_and_refused_lines(con, tmp_path):
+    data = (IMPORTERS + "12-3456789AB,Acme\n\n\nX,Y,Z\n260101-12345,Overseas\r\n\r\n"
+            '33-1111111AA,"Two\nlines"\n44-2222222BB,After\n')
+    load_folder(con, _folder(tmp_path, data.encode()))
+    assert [(r[0], r[2]) for r in _rows(con)] == [
+        ("12-3456789AB", 2), ("260101-12345", 6), ("33-1111111AA", 8), ("44-2222222BB", 9)]
+    assert con.execute("select row_number, raw_value from rejected_rows").fetchall() == [(5, "X,Y,Z")]
+    assert _counts(con) == (5, 4, 1)
+
+
+def test_carriage_return_line_ends(con, tmp_path):
+    load_folder(con, _folder(tmp_path, (IMPORTERS + "12-3456789AB,Acme\r260101-12345,Overseas\r")
+                             .replace("\n", "\r").encode()))
+    assert [r[2] for r in _rows(con)] == [2, 3]
+
+
+def test_quote_inside_a_field_is_text_and_counts_agree(con, tmp_path):
+    data = IMPORTERS + '12-3456789AB,Pipes 5" wide\n,,a"\n,\n260101-12345,Overseas\n'
+    load_folder(con, _folder(tmp_path, data.encode()))
+    assert _rows(con)[0] == ("12-3456789AB", 'Pipes 5" wide', 2)
+    assert _counts(con) == (3, 2, 1)  # ",": an empty record, not counted
+
+
+def test_a_record_the_parser_drops_refuses_the_file(con, tmp_path, monkeypatch):
+    # Simulate a parser that swallows one record: the byte count disagrees, nothing loads.
+    from customs_readiness.ingest import textfile
+
+    real = textfile.scan
+
+    def one_more(path, delimiter):
+        found = real(path, delimiter)
+        if path.name == "importers.csv":
+            found.records.count += 1
+        return found
+
+    monkeypatch.setattr(textfile, "scan", one_more)
+    before = table_snapshot(con)
+    with pytest.raises(DataFileError) as err:
+        load_folder(con, _folder(tmp_path, (IMPORTERS + "12-3456789AB,Acme\n").encode()))
+    assert str(err.value) == ("importers.csv: the file holds 2 records after the header but the "
+                              "CSV parser read 1: check its quoting (a quote character inside a field?)")
+    assert table_snapshot(con) == before
+
+
+def test_mixed_line_ends_are_read(con, tmp_path):
+    data = IMPORTERS.replace("\n", "\r\n") + "12-3456789AB,Acme\n260101-12345,Overseas\r\n"
+    load_folder(con, _folder(tmp_path, data.encode()))
+    assert [r[2] for r in _rows(con)] == [2, 3]
+
+
+def test_nul_byte_beyond_the_first_block_is_binary(con, tmp_path):
+    rows = "".join(f"12-34{i:05d}AB,Name {i}\n" for i in range(5000))
+    data = (IMPORTERS + rows).encode() + b"99-9999999ZZ,bad\x00name\n"
+    with pytest.raises(DataFileError, match=r"^importers\.csv, row 5002: binary data"):
+        load_folder(con, _folder(tmp_path, data))
+
+
+def test_latin1_accents_beyond_64_kib_are_decoded(con, tmp_path):
+    filler = "".join(f"12-34{i:05d}AB,Name {i}\n" for i in range(4000))
+    assert len(filler) > 65536
+    data = (IMPORTERS + filler + "99-9999999ZZ,Société Générale – “Café”\n").encode("cp1252")
+    load_folder(con, _folder(tmp_path, data))
+    assert con.execute("select importer_name from importers where importer_number = '99-9999999ZZ'"
+                       ).fetchone() == ("Société Générale – “Café”",)
+    assert _counts(con) == (4001, 4001, 0)
+
+
+def test_windows_1252_punctuation_in_the_first_block(con, tmp_path):
+    data = (IMPORTERS + "12-3456789AB,“Acme” – Sons…\n260101-12345,Overseas\n").encode("cp1252")
+    load_folder(con, _folder(tmp_path, data))
+    assert _rows(con)[0][1] == "“Acme” – Sons…"
+
+
+def test_utf16_with_bom_from_excel(con, tmp_path):
+    text = "importer_number\timporter_name\r\n12-3456789AB\tÅcme\r\n260101-12345\tOverseas\r\n"
+    load_folder(con, _folder(tmp_path, text.encode("utf-16")))
+    assert _rows(con) == [("12-3456789AB", "Åcme", 2), ("260101-12345", "Overseas", 3)]
+
+
+def test_utf8_file_with_one_bad_byte_refuses_that_row(con, tmp_path):
+    data = (IMPORTERS + "12-3456789AB,Zürich AG\n").encode() + b"260101-12345,Over\xffseas\n"
+    load_folder(con, _folder(tmp_path, data))
+    assert _rows(con) == [("12-3456789AB", "Zürich AG", 2)]
+    assert con.execute("select row_number, reason from rejected_rows").fetchall() == [
+        (3, "not UTF-8 text (the rest of the file is UTF-8)")]
+
+
+def _fast(data: bytes, step: int):
+    c = _Counter(",")
+    carry = b""
+    for i in range(0, len(data), step):
+        carry = c.feed(carry + data[i:i + step])
+    c.feed(carry, final=True)
+    return c.result()
+
+
+@pytest.mark.parametrize("data", [
+    b"a,b\r\n\r\nc,\"d\r\ne\"\r\n", b'a,"x""y"\n\n', b'"a\n\n"\n\nb', b"\r\r\n\n", b'a,"b\nc',
+    b'x,5" pipe\ny\n',
+])
+def test_fast_counter_agrees_with_the_state_machine(data):
+    exact = _exact(data, 0, b",")
+    for step in (1, 2, 3, 5, 64):
+        fast = _fast(data, step)
+        if fast is not None:  # None: quotes inside fields, counted by the state machine
+            assert (fast.count, fast.blank, fast.open_quote, fast.swallowed) == (
+                exact.count, exact.blank, exact.open_quote, exact.swallowed)
