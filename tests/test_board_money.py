@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from customs_readiness.report.board import collect_findings, finding_id, findings_total
+from customs_readiness.report.findings import collect_findings, finding_id, findings_total
 
 from _board_fixtures import figures, loaded
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from customs_readiness.cli import app
-from customs_readiness.report.board import finding_id
+from customs_readiness.report.findings import finding_id
 from customs_readiness.report.register import COLUMNS, read_register
 
 from _board_fixtures import loaded

@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 
 from customs_readiness import report
-from customs_readiness.report.board import broker_scorecard, collect_findings, importer_scorecard
+from customs_readiness.report.findings import collect_findings
+from customs_readiness.report.scorecards import broker_scorecard, importer_scorecard
 
 from _board_fixtures import FILER_CODES, HOSTILE, IMPORTERS, figures, loaded
 from _report_fixtures import pdf_text, weasyprint_log

@@ -8,7 +8,7 @@ import pytest
 
 from customs_readiness import report
 from customs_readiness.errors import ConfigError
-from customs_readiness.report import context
+from customs_readiness.report import benchmarks
 from customs_readiness.report.benchmarks import Benchmark
 
 
@@ -34,11 +34,11 @@ def test_report_benchmarks_ratio_of_two_metrics():
     b = Benchmark(id="x", title="Duty over value", value=Decimal("0.01576"), unit="rate",
                   fiscal_year="FY2018", source="s", url="https://example.invalid",
                   metric="duty_total/entered_value_total")
-    mine = context._benchmark_metric(b, rows)
+    mine = benchmarks.benchmark_metric(b, rows)
     # 687.58 / 6000.50 = 0.11458711... -> 11.46%
     assert mine["value_text"] == "11.46%"
     rows["duty_total"]["not_provided"] = True
-    assert context._benchmark_metric(b, rows)["value_text"] == "not provided"
+    assert benchmarks.benchmark_metric(b, rows)["value_text"] == "not provided"
 
 
 def test_report_benchmarks_compare_only_like_for_like():
@@ -48,7 +48,7 @@ def test_report_benchmarks_compare_only_like_for_like():
         "trusted_trader_value_share": {"title": "Share", "value": Decimal("0.60"),
                                        "value_text": "60.00%", "not_provided": False},
     }
-    out = {b["title"]: b for b in context._benchmarks(rows)}
+    out = {b["title"]: b for b in benchmarks.benchmark_rows(rows)}
     tcr = out["Imports compliant with U.S. trade laws (CBP trade compliance measurement)"]
     # CBP samples lines; the indicator counts recorded events: shown beside, never compared
     assert (tcr["mine_text"], tcr["comparison"], tcr["like_for_like"]) == ("99.00%", "", False)

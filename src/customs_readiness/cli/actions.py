@@ -26,8 +26,8 @@ def actions(
     importer of record's records) with its stable id, suggested action, legal basis, money
     at stake and priority, and empty owner, due-date and status columns (the database is
     only read)."""
-    from ..report.board import collect_findings
     from ..report.facts import provided_tables
+    from ..report.findings import collect_findings
     from ..report.register import write_register
 
     db = setting("database", db)

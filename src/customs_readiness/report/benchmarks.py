@@ -7,8 +7,11 @@ import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from ..errors import ConfigError
+from ..values import to_decimal as _dec
+from .format import fmt_value
 
 
 @dataclass(frozen=True)
@@ -63,4 +66,47 @@ def load_benchmarks(path: Path = BENCHMARKS_FILE) -> list[Benchmark]:
                              note=item.get("note", ""),
                              comparison=item.get("comparison", "context"),
                              measures=item.get("measures", "")))
+    return out
+
+
+def benchmark_metric(b: Benchmark, rows_by_id: dict[str, dict[str, Any]]
+                      ) -> dict[str, Any] | None:
+    """The importer's figure a benchmark compares with: a metric, or "a/b" of two metrics
+    (divided exactly, shown in the benchmark's unit)."""
+    if not b.metric:
+        return None
+    if "/" not in b.metric:
+        return rows_by_id.get(b.metric)
+    num_id, den_id = (part.strip() for part in b.metric.split("/", 1))
+    num, den = rows_by_id.get(num_id), rows_by_id.get(den_id)
+    if num is None or den is None:
+        return None
+    missing = num["not_provided"] or den["not_provided"]
+    n, d = _dec(num["value"]), _dec(den["value"])
+    value = None if missing or n is None or not d else n / d
+    return {"title": f"{num['title']} / {den['title']}", "value": value,
+            "not_provided": missing,
+            "value_text": "not provided" if missing else fmt_value(value, b.unit)}
+
+
+def benchmark_rows(rows_by_id: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each published figure beside the importer's (compared only like for like)."""
+    out = []
+    for b in load_benchmarks():
+        mine = benchmark_metric(b, rows_by_id)
+        comparison = ""
+        if (b.comparison == "like_for_like" and mine and not mine["not_provided"]
+                and mine["value"] is not None):
+            v = _dec(mine["value"])
+            comparison = "above" if v > b.value else ("below" if v < b.value else "equal to")
+        out.append({
+            "title": b.title, "cbp_text": fmt_value(b.value, b.unit),
+            "goal_text": fmt_value(b.goal, b.unit) if b.goal is not None else "",
+            "fiscal_year": b.fiscal_year, "source": b.source, "url": b.url, "note": b.note,
+            "metric_title": mine["title"] if mine else "",
+            "like_for_like": b.comparison == "like_for_like",
+            "measures": b.measures,
+            "mine_text": mine["value_text"] if mine else "not comparable",
+            "comparison": comparison,
+        })
     return out

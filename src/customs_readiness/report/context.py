@@ -31,7 +31,7 @@ from ..vocabulary import (
     STATUS_ORDER,
 )
 from . import board, facts
-from .benchmarks import Benchmark, load_benchmarks
+from .benchmarks import benchmark_rows
 from .csvfile import arrow_to_csv
 from .format import (
     cell_text,
@@ -207,50 +207,6 @@ def _period_dict(period: Any) -> dict[str, Any]:
         "year": period.year,
         "fiscal_start_month": period.fiscal_start_month,
     }
-
-
-
-
-def _benchmark_metric(b: Benchmark, rows_by_id: dict[str, dict[str, Any]]
-                      ) -> dict[str, Any] | None:
-    """The importer's figure a benchmark compares with: a metric, or "a/b" of two metrics
-    (divided exactly, shown in the benchmark's unit)."""
-    if not b.metric:
-        return None
-    if "/" not in b.metric:
-        return rows_by_id.get(b.metric)
-    num_id, den_id = (part.strip() for part in b.metric.split("/", 1))
-    num, den = rows_by_id.get(num_id), rows_by_id.get(den_id)
-    if num is None or den is None:
-        return None
-    missing = num["not_provided"] or den["not_provided"]
-    n, d = _dec(num["value"]), _dec(den["value"])
-    value = None if missing or n is None or not d else n / d
-    return {"title": f"{num['title']} / {den['title']}", "value": value,
-            "not_provided": missing,
-            "value_text": "not provided" if missing else fmt_value(value, b.unit)}
-
-
-def _benchmarks(rows_by_id: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for b in load_benchmarks():
-        mine = _benchmark_metric(b, rows_by_id)
-        comparison = ""
-        if (b.comparison == "like_for_like" and mine and not mine["not_provided"]
-                and mine["value"] is not None):
-            v = _dec(mine["value"])
-            comparison = "above" if v > b.value else ("below" if v < b.value else "equal to")
-        out.append({
-            "title": b.title, "cbp_text": fmt_value(b.value, b.unit),
-            "goal_text": fmt_value(b.goal, b.unit) if b.goal is not None else "",
-            "fiscal_year": b.fiscal_year, "source": b.source, "url": b.url, "note": b.note,
-            "metric_title": mine["title"] if mine else "",
-            "like_for_like": b.comparison == "like_for_like",
-            "measures": b.measures,
-            "mine_text": mine["value_text"] if mine else "not comparable",
-            "comparison": comparison,
-        })
-    return out
 
 
 
@@ -505,7 +461,7 @@ def build_report(
         "no_entries": trend["total"] == 0,
         "trend": trend,
         "dhs": dhs,
-        "benchmarks": _benchmarks(rows_by_id),
+        "benchmarks": benchmark_rows(rows_by_id),
         "data_quality": data_quality,
         "missing_tables": sorted(missing),
         "metrics": rows_by_id,

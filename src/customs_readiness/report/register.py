@@ -1,7 +1,7 @@
 """The remediation register: one row per finding as an XLSX workbook the team fills in
 (owner, due date, status), and the same workbook read back for the report.
 
-``write_register`` writes the findings of ``board.collect_findings`` (ranked, each with its
+``write_register`` writes the findings of ``findings.collect_findings`` (ranked, each with its
 stable id, suggested action, legal basis, authority, money at stake and priority) with empty
 owner, due-date and status columns; status has a drop-down (open, in progress, closed) and
 due date a date check. ``read_register`` reads a filled-in register back; anything it cannot
@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import ReadinessError
 from ..values import round_money
-from .board import FINDING_COLUMNS, Findings, finding_values
+from .findings import FINDING_COLUMNS, Findings, finding_values
 
 REGISTER_SHEET = "Register"
 ABOUT_SHEET = "About"
