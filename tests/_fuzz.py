@@ -19,6 +19,15 @@ from customs_readiness.ingest import load_folder
 
 LONG = os.environ.get("READINESS_FUZZ", "").lower() == "long"
 
+# What the loader trims from a cell (DuckDB's trim(): the Unicode space separators, not
+# tabs or line breaks).
+SPACES = "\u0020\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+
+
+def stored_text(text: str) -> str | None:
+    """A text cell as the loader stores it: spaces trimmed, empty = NULL."""
+    return text.strip(SPACES) or None
+
 FUZZ = settings(
     max_examples=400 if LONG else 15,
     deadline=None,  # a load takes tens of milliseconds, and more on a busy CI machine

@@ -11,14 +11,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from customs_readiness.db import connect
 from customs_readiness.ingest import load_folder
 from customs_readiness.ingest.textfile import _UTF8_MULTI
 
-from _fuzz import FUZZ, load_checked
+from _fuzz import FUZZ, load_checked, stored_text
 from conftest import minimal_tables, write_tables
 
 HOSTILE = ["=1+2", "+1", "-1", "@SUM(A1)", '"', '""', '"quoted"', ",", ";", "|", "\t", "\n",
@@ -34,8 +34,7 @@ def _expected(name: str, mixed: bool) -> str | None:
     """The stored importer_name of a written cell (spaces trimmed, empty = NULL)."""
     if mixed:  # read through a copy whose lines all end in LF (docs/data-contract.md)
         name = name.replace("\r\n", "\n").replace("\r", "\n")
-    name = name.strip(" ")
-    return name or None
+    return stored_text(name)
 
 
 def _mixed_line_ends(text: str) -> bool:
@@ -83,6 +82,8 @@ def csv_files(draw):
 
 @FUZZ
 @given(csv_files())
+@example((b"importer_number,importer_name\n12-3400000AB,\xc2\xa0\n",
+          [("12-3400000AB", "\xa0", 2)], False, ","))  # a no-break space alone is blank
 def test_every_record_is_loaded_as_written_or_refused_with_a_reason(template, generated):
     data, rows, mixed, _delimiter = generated
     with tempfile.TemporaryDirectory() as tmp:

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from customs_readiness.db import connect
 from customs_readiness.ingest import load_folder
 
-from _fuzz import FUZZ, load_checked
+from _fuzz import FUZZ, load_checked, stored_text
 from conftest import minimal_tables, write_tables
 
 # openpyxl refuses the control characters XML 1.0 cannot hold.
@@ -54,8 +54,7 @@ def _text(cell, value) -> None:
 
 
 def _expected_text(value) -> str | None:
-    text = value.strip(" ") if isinstance(value, str) else value
-    return text or None
+    return stored_text(value) if isinstance(value, str) else value
 
 
 def _expected_sheet_text(value: str) -> str | None:

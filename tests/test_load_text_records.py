@@ -163,3 +163,35 @@ def test_fast_counter_agrees_with_the_state_machine(data):
         if fast is not None:  # None: quotes inside fields, counted by the state machine
             assert (fast.count, fast.blank, fast.open_quote, fast.swallowed) == (
                 exact.count, exact.blank, exact.open_quote, exact.swallowed)
+
+
+def test_a_large_file_is_counted_in_chunks_the_same_way(con, tmp_path):
+    # Over 1 MiB: counted chunk by chunk (numpy), blank lines, CRLF, quoted line breaks and a
+    # quoted delimiter included; the row numbers and counts match the small-file counter's.
+    lines = []
+    for i in range(30_000):
+        name = f'"Name {i}, ""quoted""\r\nsecond line"' if i % 7 == 0 else f"Name {i} {'x' * 20}"
+        lines.append(f"12-{i:07d}AB,{name}")
+        if i % 1000 == 999:
+            lines.append("")
+    data = ("importer_number,importer_name\r\n" + "\r\n".join(lines) + "\r\n").encode()
+    assert len(data) > 1 << 20
+    load_folder(con, _folder(tmp_path, data))
+    assert _counts(con) == (30_000, 30_000, 0)
+    rows = dict(con.execute("select importer_number, _row from importers").fetchall())
+    # record i is on row i + 2, plus one blank line after every 1,000 records
+    assert rows["12-0000000AB"] == 2 and rows["12-0000999AB"] == 1001
+    assert rows["12-0001000AB"] == 1003 and rows["12-0029999AB"] == 30_000 + 1 + 29
+    name = con.execute("select importer_name from importers where importer_number = '12-0000007AB'"
+                       ).fetchone()[0]
+    assert name == 'Name 7, "quoted"\r\nsecond line'
+
+
+def test_a_large_file_with_an_unterminated_quote(con, tmp_path):
+    lines = [f"12-{i:07d}AB,Name {i}" for i in range(60_000)]
+    lines[40_000] = '12-0040000AB,"Name'
+    data = ("importer_number,importer_name\n" + "\n".join(lines) + "\n").encode()
+    assert len(data) > 1 << 20
+    with pytest.raises(DataFileError, match=r"^importers\.csv, row 40002: a quote opens a field here "
+                                            r"and never closes: the 19,999 line\(s\) after it"):
+        load_folder(con, _folder(tmp_path, data))
