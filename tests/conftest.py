@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
+import socket
 from pathlib import Path
 
 import duckdb
@@ -69,3 +71,35 @@ def table_snapshot(c: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
     """Every stored row of every table, sorted: to prove a failed load changed nothing."""
     names = [r[0] for r in c.execute("select table_name from duckdb_tables() where not temporary").fetchall()]
     return {n: sorted(map(repr, c.execute(f'select * from "{n}"').fetchall())) for n in sorted(names)}
+
+
+@contextlib.contextmanager
+def local_listener():
+    """A TCP socket on 127.0.0.1 that would see any fetch of a URL from the data."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.setblocking(False)
+    try:
+        yield sock
+    finally:
+        sock.close()
+
+
+def connections(sock: socket.socket) -> int:
+    """How many connections reached ``sock`` (each accepted and closed)."""
+    count = 0
+    while True:
+        try:
+            conn, _ = sock.accept()
+        except BlockingIOError:
+            return count
+        conn.close()
+        count += 1
+
+
+@pytest.fixture
+def listener():
+    """A local socket a fetch of a URL from the data would reach (see ``connections``)."""
+    with local_listener() as sock:
+        yield sock

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import socket
 from decimal import Decimal
 
 import pytest
@@ -17,6 +16,7 @@ from customs_readiness.report.scorecards import broker_scorecard, importer_score
 
 from _board_fixtures import FILER_CODES, HOSTILE, IMPORTERS, figures, loaded
 from _report_fixtures import pdf_text, weasyprint_log
+from conftest import connections
 
 
 @pytest.fixture(scope="module")
@@ -124,28 +124,6 @@ def test_board_scorecard_status_is_the_metric_engines_on_the_sample(tmp_path):
     assert listed == entries == 2000
 
 
-@pytest.fixture
-def listener():
-    """A TCP socket on 127.0.0.1 that would see any fetch of a URL from the data."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    sock.setblocking(False)
-    yield sock
-    sock.close()
-
-
-def _connections(sock: socket.socket) -> int:
-    count = 0
-    while True:
-        try:
-            conn, _ = sock.accept()
-        except BlockingIOError:
-            return count
-        conn.close()
-        count += 1
-
-
 def test_board_scorecards_in_the_pdf_every_number_and_a_hostile_name(tmp_path, listener):
     from pypdf import PdfReader
 
@@ -162,7 +140,7 @@ def test_board_scorecards_in_the_pdf_every_number_and_a_hostile_name(tmp_path, l
         report.write_pdf(rep, html, out)
     con.close()
     assert log.messages == []
-    assert _connections(listener) == 0
+    assert connections(listener) == 0
     pages = pdf_text(out)
     text = " ".join(" ".join(pages).split())
     start = text.index("Importers of record 5 importers of record")

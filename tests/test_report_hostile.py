@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
-import pytest
-
 from customs_readiness import report
 
 from _report_fixtures import (
@@ -15,28 +11,7 @@ from _report_fixtures import (
     pdf_text,
     weasyprint_log,
 )
-
-
-@pytest.fixture
-def listener():
-    """A TCP socket on 127.0.0.1 that would see any fetch of a URL from the data."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    sock.setblocking(False)
-    yield sock
-    sock.close()
-
-
-def _connections(sock: socket.socket) -> int:
-    count = 0
-    while True:
-        try:
-            conn, _ = sock.accept()
-        except BlockingIOError:
-            return count
-        conn.close()
-        count += 1
+from conftest import connections
 
 
 def test_report_hostile_names_print_literally_without_fetching(tmp_path, listener):
@@ -53,7 +28,7 @@ def test_report_hostile_names_print_literally_without_fetching(tmp_path, listene
     with weasyprint_log() as log:
         report.write_pdf(rep, html, out)
     assert log.messages == []
-    assert _connections(listener) == 0
+    assert connections(listener) == 0
     cover = " ".join(pdf_text(out)[0].split())
     assert f"<img src=http://127.0.0.1:{port}/x>" in cover
     assert "<script>alert(1)</script>" in cover

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from pypdf import PdfReader
 from customs_readiness import report
 
 from _report_fixtures import HOSTILE_NAME, loaded_db, metric_figures
+from conftest import connections, local_listener
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 
@@ -34,26 +34,12 @@ def _browser() -> str:
                 ".ci/run does) - this test does not skip")
 
 
+
 @pytest.fixture(scope="module")
 def listener():
-    """A TCP socket on 127.0.0.1 that would see any fetch of a URL from the data."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    sock.setblocking(False)
-    yield sock
-    sock.close()
-
-
-def _connections(sock: socket.socket) -> int:
-    count = 0
-    while True:
-        try:
-            conn, _ = sock.accept()
-        except BlockingIOError:
-            return count
-        conn.close()
-        count += 1
+    """One local socket for the module's page (conftest.local_listener)."""
+    with local_listener() as sock:
+        yield sock
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +106,7 @@ def test_report_html_standalone_renders_in_chromium(page, tmp_path, listener):
     assert dom.count("<table") >= 10
     assert "Executive summary" in dom and "Controls needing attention" in dom
     assert "<script" not in dom  # the hostile name stayed text
-    assert _connections(listener) == 0  # nothing fetched from the data's URLs
+    assert connections(listener) == 0  # nothing fetched from the data's URLs
 
 
 def test_report_html_standalone_tables_print_from_chromium(page, tmp_path):

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from customs_readiness.errors import ReadinessError
+from customs_readiness.xlsxread import open_workbook
 
 from ..version import __version__
 from .draw import ALLOCATION, METHOD, RANDOM_NUMBERS, AuditSample
@@ -463,18 +464,8 @@ def read_worksheet(path: Path) -> Worksheet:
 
 
 def _load_sheets(path: Path) -> dict[str, list[tuple[int, tuple]]]:
-    import zipfile
-
-    import openpyxl
-
     name = str(path)
-    if not path.is_file():
-        raise ReadinessError(f"{name}: no such file")
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ReadinessError(f"{name}: not an XLSX workbook ({first})") from None
+    wb = open_workbook(path, name)
     try:
         out = {}
         for sheet in (SAMPLE, STRATA, PLAN):

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import ReadinessError
 from ..values import round_money
+from ..xlsxread import open_workbook
 from .findings import FINDING_COLUMNS, Findings, finding_values
 
 REGISTER_SHEET = "Register"
@@ -195,17 +196,7 @@ def _date(v: Any) -> dt.date | None:
 
 
 def _sheet_rows(name: str, path: Path) -> dict[str, list[tuple]]:
-    import zipfile
-
-    import openpyxl
-
-    if not path.is_file():
-        raise ReadinessError(f"{name}: no such file")
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ReadinessError(f"{name}: not an XLSX workbook ({first})") from None
+    wb = open_workbook(path, name)
     try:
         out = {}
         for sheet in (REGISTER_SHEET, ABOUT_SHEET):
