@@ -46,6 +46,14 @@ _UTF8_MULTI = re.compile(
 )
 
 
+def add_blank(runs: list[tuple[int, int]], first: int, n: int) -> None:
+    """Add ``n`` empty records from number ``first`` to ``runs``, extending the last run."""
+    if runs and runs[-1][0] + runs[-1][1] == first:
+        runs[-1] = (runs[-1][0], runs[-1][1] + n)
+    else:
+        runs.append((first, n))
+
+
 def _latin1_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
     # Windows-1252 leaves 0x81, 0x8D, 0x8F, 0x90 and 0x9D unassigned; read them as Latin-1.
     return err.object[err.start:err.end].decode("latin-1"), err.end
@@ -59,7 +67,9 @@ class Records:
     """The records of a text file as the CSV grammar splits them."""
 
     count: int = 0  # records of the file, empty ones included; record 1 is the first line
-    blank: list[int] = field(default_factory=list)  # numbers of the empty records
+    # The empty records as runs (number of the first, how many): a file of a million
+    # blank lines costs one pair, not a million numbers.
+    blank: list[tuple[int, int]] = field(default_factory=list)
     open_quote: int | None = None  # record in which a quote opens that never closes
     swallowed: int = 0  # with open_quote: line breaks after that quote (a last one aside)
     nul: int | None = None  # first record holding a NUL byte (binary data)
@@ -217,7 +227,7 @@ class _Counter:
     def __init__(self, delimiter: str):
         self.delim = ord(delimiter)
         self.records = 0
-        self.blank: list[int] = []
+        self.blank: list[tuple[int, int]] = []
         self.in_quote = False
         self.quote_record = 0  # record where the open quote opened
         self.lines = 0  # line breaks so far, inside quotes or not
@@ -303,8 +313,12 @@ class _Counter:
             empty = t_start == r_start
             if not self.at_start:
                 empty[0] = False
-            for i in np.flatnonzero(empty):
-                self.blank.append(self.records + 1 + int(i))
+            found = np.flatnonzero(empty) + (self.records + 1)
+            if found.size:
+                # runs of consecutive numbers: where the step is not 1, a new run starts
+                cuts = np.flatnonzero(np.diff(found) != 1) + 1
+                for run in np.split(found, cuts):
+                    add_blank(self.blank, int(run[0]), int(run.size))
         if quotes.size:
             # Where the last quoted field opened (reported if the file ends inside it): at
             # the last opening quote that does not follow a quote (after a quote it is the
@@ -392,7 +406,7 @@ def _exact(data, start: int, delim: bytes) -> Records:
             continue
         out.count += 1
         if p == rec_start:
-            out.blank.append(out.count)
+            add_blank(out.blank, out.count, 1)
         pos = m.end()
         rec_start = pos
     if rec_start < n:
