@@ -236,14 +236,14 @@ def csv_head(path: Path) -> CsvHead:
     return CsvHead(rows, delimiter, encoding)
 
 
-def scan_file(path: Path) -> FileScan:
+def scan_file(path: Path, use_numpy: bool = True) -> FileScan:
     """Digest and size of any data file, plus the encoding and record count of a CSV file
     (textfile.scan); run in a background thread by the loader."""
     try:
         if file_format(path) != "csv":
             return FileScan(*file_digest(path), None)
         delimiter = csv_head(path).delimiter
-        text = textfile.scan(path, delimiter)
+        text = textfile.scan(path, delimiter, use_numpy)
     except OSError as exc:
         raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
     return FileScan(text.sha256, text.size, text)
