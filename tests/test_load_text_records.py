@@ -199,3 +199,16 @@ def test_a_large_file_with_an_unterminated_quote(con, tmp_path):
     with pytest.raises(DataFileError, match=r"^importers\.csv, row 40002: a quote opens a field here "
                                             r"and never closes: the 19,999 line\(s\) after it"):
         load_folder(con, _folder(tmp_path, data))
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\u2028"])
+def test_es003_title_row_with_a_line_separator_keeps_every_record(tmp_path, separator):
+    from _es003_fixtures import DUTY, ENTERED_VALUE, counts, load, totals, write_es003_csv
+
+    path = write_es003_csv(tmp_path / "data" / "ES-003 export.csv",
+                           title_rows=[[f"ES-003 Entry Summary Line Tariff Details{separator}page 1"],
+                                       [f"Run date{separator}03/31/2026"]])
+    con, _ = load(path.parent, tmp_path / "db.duckdb")
+    assert totals(con) == (2, 4, ENTERED_VALUE, DUTY)
+    assert counts(con)["entry_lines"] == (4, 4, 0)
+    assert con.execute("select min(_row) from entry_lines").fetchone() == (4,)
