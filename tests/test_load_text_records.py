@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from customs_readiness.errors import DataFileError
-from customs_readiness.ingest import load_folder
+from customs_readiness.ingest import load_folder, textfile
 from customs_readiness.ingest.textfile import _Counter, _exact
 
 from conftest import minimal_tables, table_snapshot, write_tables
@@ -85,8 +85,8 @@ def test_a_record_the_parser_drops_refuses_the_file(con, tmp_path, monkeypatch):
 
     real = textfile.scan
 
-    def one_more(path, delimiter):
-        found = real(path, delimiter)
+    def one_more(path, delimiter, use_numpy=True):
+        found = real(path, delimiter, use_numpy)
         if path.name == "importers.csv":
             found.records.count += 1
         return found
@@ -143,8 +143,8 @@ def test_utf8_file_with_one_bad_byte_refuses_that_row(con, tmp_path):
         (3, "not UTF-8 text (the rest of the file is UTF-8)")]
 
 
-def _fast(data: bytes, step: int):
-    c = _Counter(",")
+def _fast(data: bytes, step: int, use_numpy: bool):
+    c = _Counter(",", use_numpy)
     carry = b""
     for i in range(0, len(data), step):
         carry = c.feed(carry + data[i:i + step])
@@ -154,12 +154,13 @@ def _fast(data: bytes, step: int):
 
 @pytest.mark.parametrize("data", [
     b"a,b\r\n\r\nc,\"d\r\ne\"\r\n", b'a,"x""y"\n\n', b'"a\n\n"\n\nb', b"\r\r\n\n", b'a,"b\nc',
-    b'x,5" pipe\ny\n',
+    b'x,5" pipe\ny\n', b"a\r\nb\nc\r\n\r\nd\n\ne\r\n", b"\na\r\n",
 ])
-def test_fast_counter_agrees_with_the_state_machine(data):
+@pytest.mark.parametrize("use_numpy", [True, False])
+def test_fast_counter_agrees_with_the_state_machine(data, use_numpy):
     exact = _exact(data, 0, b",")
     for step in (1, 2, 3, 5, 64):
-        fast = _fast(data, step)
+        fast = _fast(data, step, use_numpy)
         if fast is not None:  # None: quotes inside fields, counted by the state machine
             assert (fast.count, fast.blank, fast.open_quote, fast.swallowed) == (
                 exact.count, exact.blank, exact.open_quote, exact.swallowed)
@@ -185,6 +186,9 @@ def test_a_large_file_is_counted_in_chunks_the_same_way(con, tmp_path):
     name = con.execute("select importer_name from importers where importer_number = '12-0000007AB'"
                        ).fetchone()[0]
     assert name == 'Name 7, "quoted"\r\nsecond line'
+    # numpy (large loads) and bytes (smaller ones) count the chunks alike
+    path = tmp_path / "d" / "importers.csv"
+    assert textfile.scan(path, ",", use_numpy=True) == textfile.scan(path, ",", use_numpy=False)
 
 
 def test_a_large_file_with_an_unterminated_quote(con, tmp_path):
@@ -195,3 +199,16 @@ def test_a_large_file_with_an_unterminated_quote(con, tmp_path):
     with pytest.raises(DataFileError, match=r"^importers\.csv, row 40002: a quote opens a field here "
                                             r"and never closes: the 19,999 line\(s\) after it"):
         load_folder(con, _folder(tmp_path, data))
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\u2028"])
+def test_es003_title_row_with_a_line_separator_keeps_every_record(tmp_path, separator):
+    from _es003_fixtures import DUTY, ENTERED_VALUE, counts, load, totals, write_es003_csv
+
+    path = write_es003_csv(tmp_path / "data" / "ES-003 export.csv",
+                           title_rows=[[f"ES-003 Entry Summary Line Tariff Details{separator}page 1"],
+                                       [f"Run date{separator}03/31/2026"]])
+    con, _ = load(path.parent, tmp_path / "db.duckdb")
+    assert totals(con) == (2, 4, ENTERED_VALUE, DUTY)
+    assert counts(con)["entry_lines"] == (4, 4, 0)
+    assert con.execute("select min(_row) from entry_lines").fetchone() == (4,)

@@ -5,9 +5,11 @@ The pipeline, for each file of the folder:
 1. **read** (readers, discover, sources, exports, mapping): the file's headers say
    which contract table(s) it provides: a file named after its table, or an export
    (ACE ES-003, or a layout described by a mapping file) split into several tables.
-2. **stage** (readers): every cell goes into a DuckDB temp table as text, exactly as
-   written (nothing inferred from a sample); each source is a SQL relation over it with
-   contract column names.
+2. **stage** (readers, textfile, workbook): every cell goes into a DuckDB temp table as
+   text, exactly as written (nothing inferred from a sample); each source is a SQL
+   relation over it with contract column names. A text file is also read byte for byte
+   (textfile: encoding, record count) and its records checked against what the parser
+   read; a workbook's zip container is checked before the XLSX reader opens it.
 3. **normalise** (normalize): one SQL rule per column kind types each cell or says why
    the row is refused; the rules run over the whole staged table at once.
 4. **load** (loader): good rows go into the contract tables, refused rows verbatim into
@@ -19,10 +21,10 @@ row can be kept as it was written.
 Import order (each module imports only modules listed before it):
     textfile, workbook, readers, normalize, mapping, sources, exports, discover, loader
 
-``textfile``, ``workbook`` and ``normalize`` import nothing of ingest (``readers`` only the
-first two); ``discover`` is the only module
-that knows both table files (``sources``) and exports (``exports``). Outside this
-package the modules import only the shared ``schema``, ``errors`` and ``resources``.
+``textfile``, ``workbook`` and ``normalize`` import nothing of ingest (``readers`` only
+the first two); ``discover`` is the only module that knows both table files
+(``sources``) and exports (``exports``). Outside this package the modules import only
+the shared ``schema``, ``errors`` and ``resources``.
 Other layers use the names below; the modules stay importable for tests of one rule.
 """
 

@@ -32,8 +32,9 @@ from .. import schema as s
 from ..errors import DataFileError, ReadinessError, row_error, shown
 from .discover import find_sources
 from .normalize import canonical, quote_ident, rule, sql_str
-from .readers import scan_file
+from .readers import file_format, scan_file
 from .sources import Source
+from .textfile import NUMPY_FROM
 
 # Tables are loaded in this order so that lines can be checked against their entries.
 LOAD_ORDER = ("importers", "brokers", "entries", "entry_lines", "penalties", "disposals")
@@ -123,10 +124,13 @@ def load_folder(
     hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan")
     # Files are scanned in the order they are loaded, so no load waits for a later file.
     ordered = [src for table in LOAD_ORDER for src in by_table.get(table, [])]
+    paths = {src.path for src in ordered}
+    text_bytes = sum(p.stat().st_size for p in paths if file_format(p) == "csv")
+    use_numpy = text_bytes >= NUMPY_FROM  # (its import pays off on large loads only)
     scans: dict[Path, Future] = {}
     for src in ordered:
         if src.path not in scans:
-            scans[src.path] = hasher.submit(scan_file, src.path)
+            scans[src.path] = hasher.submit(scan_file, src.path, use_numpy)
         src.scan_future = scans[src.path]
     con.execute("begin transaction")
     try:

@@ -236,14 +236,14 @@ def csv_head(path: Path) -> CsvHead:
     return CsvHead(rows, delimiter, encoding)
 
 
-def scan_file(path: Path) -> FileScan:
+def scan_file(path: Path, use_numpy: bool = True) -> FileScan:
     """Digest and size of any data file, plus the encoding and record count of a CSV file
     (textfile.scan); run in a background thread by the loader."""
     try:
         if file_format(path) != "csv":
             return FileScan(*file_digest(path), None)
         delimiter = csv_head(path).delimiter
-        text = textfile.scan(path, delimiter)
+        text = textfile.scan(path, delimiter, use_numpy)
     except OSError as exc:
         raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
     return FileScan(text.sha256, text.size, text)
@@ -285,8 +285,9 @@ def _stage_csv(con, path: Path, table: str, test: HeaderTest | None,
             source.unlink(missing_ok=True)
     # Count check: every record after the header is a row or a refused line, or the parser
     # dropped or merged records (irregular quoting): then nothing of the file is loaded.
-    blank = [b for b in records.blank if b > header_line]
-    expected = records.count - header_line - len(blank)
+    blank = [(max(first, header_line + 1), first + n - max(first, header_line + 1))
+             for first, n in records.blank if first + n - 1 > header_line]
+    expected = records.count - header_line - sum(n for _, n in blank)
     parsed = con.execute(f"select count(*) from {table}_raw").fetchone()[0] + len(malformed)
     if parsed != expected:
         raise DataFileError(
@@ -296,7 +297,7 @@ def _stage_csv(con, path: Path, table: str, test: HeaderTest | None,
     # _row: the record's number in the file (blank records and refused lines counted), as a
     # spreadsheet numbers its rows. rowid counts parsed records only; records missing from
     # it (blank, refused) shift the ones after them.
-    gaps = sorted(set(blank) | {row for row, _, _ in malformed})
+    gaps = sorted(blank + [(row, 1) for row, _, _ in malformed])
     _row_view(con, table, ncols, f"rid + {header_line + 1}", _shifts(gaps, header_line))
     return staged
 
@@ -336,18 +337,29 @@ def _malformed_reason(message: str) -> str:
     return f"malformed CSV line: {message}"
 
 
-def _shifts(gaps: list[int], header_line: int) -> list[int]:
-    """For each missing record (sorted record numbers), how many parsed records precede it."""
-    return [g - header_line - 1 - i for i, g in enumerate(gaps)]
+def _shifts(gaps: list[tuple[int, int]], header_line: int) -> list[tuple[int, int]]:
+    """Runs of missing records (first record number, how many; sorted) as (q, n): the rows
+    staged from rowid q on come after n missing records."""
+    out: list[tuple[int, int]] = []
+    missing = 0
+    for first, n in gaps:
+        q = first - header_line - 1 - missing  # staged rows before this run
+        missing += n
+        if out and out[-1][0] == q:
+            out[-1] = (q, missing)
+        else:
+            out.append((q, missing))
+    return out
 
 
-def _row_view(con, table: str, ncols: int, row_expr: str, shifts: list[int] | None = None) -> None:
+def _row_view(con, table: str, ncols: int, row_expr: str,
+              shifts: list[tuple[int, int]] | None = None) -> None:
     """View ``table`` over ``table``_raw: blank rows dropped, ``_row`` numbered from rowid.
 
     rowid follows insertion order, which follows the file (preserve_insertion_order);
-    a view avoids copying the whole file a second time. ``shifts``: for each record
-    missing from the staged rows, how many staged rows precede it (sorted); each row's
-    number grows by the missing records before it (an ASOF join, linear in the file).
+    a view avoids copying the whole file a second time. ``shifts``: (q, n) pairs from
+    ``_shifts``; each row's number grows by the records missing before it (an ASOF join,
+    linear in the file).
     """
     base = con.execute(f"select coalesce(min(rowid), 0) from {table}_raw").fetchone()[0]
     # Empty cells are NULL in every reader; a row of only empty cells is not a record.
@@ -355,12 +367,9 @@ def _row_view(con, table: str, ncols: int, row_expr: str, shifts: list[int] | No
     rows = f"(select rowid - {int(base)} as rid, * from {table}_raw) r"
     shift = ""
     if shifts:
-        counted: dict[int, int] = {}
-        for i, q in enumerate(shifts):
-            counted[q] = i + 1  # rows from q on come after i + 1 missing records
         con.execute(f"create or replace temp table {table}_shift as "
                     "select unnest($q)::bigint as q, unnest($n)::bigint as n",
-                    {"q": list(counted), "n": list(counted.values())})
+                    {"q": [q for q, _ in shifts], "n": [n for _, n in shifts]})
         rows += f" asof left join {table}_shift s on r.rid >= s.q"
         shift = " + coalesce(s.n, 0)"
     con.execute(

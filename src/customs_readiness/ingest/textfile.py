@@ -35,6 +35,7 @@ from pathlib import Path
 
 CHUNK = 1 << 20
 SMALL = 1 << 20  # up to this size a file is counted by the exact state machine at once
+NUMPY_FROM = 48 << 20  # text in a load from which numpy counts faster than its import costs
 UTF8, UTF16, CP1252 = "utf-8", "utf-16", "windows-1252"
 _BOMS = {codecs.BOM_UTF8: UTF8, codecs.BOM_UTF16_LE: UTF16, codecs.BOM_UTF16_BE: UTF16}
 # A UTF-8 sequence of two to four bytes (as the standard allows them): a file holding one
@@ -44,6 +45,14 @@ _UTF8_MULTI = re.compile(
     rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
     rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
 )
+
+
+def add_blank(runs: list[tuple[int, int]], first: int, n: int) -> None:
+    """Add ``n`` empty records from number ``first`` to ``runs``, extending the last run."""
+    if runs and runs[-1][0] + runs[-1][1] == first:
+        runs[-1] = (runs[-1][0], runs[-1][1] + n)
+    else:
+        runs.append((first, n))
 
 
 def _latin1_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
@@ -59,7 +68,9 @@ class Records:
     """The records of a text file as the CSV grammar splits them."""
 
     count: int = 0  # records of the file, empty ones included; record 1 is the first line
-    blank: list[int] = field(default_factory=list)  # numbers of the empty records
+    # The empty records as runs (number of the first, how many): a file of a million
+    # blank lines costs one pair, not a million numbers.
+    blank: list[tuple[int, int]] = field(default_factory=list)
     open_quote: int | None = None  # record in which a quote opens that never closes
     swallowed: int = 0  # with open_quote: line breaks after that quote (a last one aside)
     nul: int | None = None  # first record holding a NUL byte (binary data)
@@ -94,16 +105,18 @@ def looks_utf16(head: bytes) -> bool:
     return max(even.count(0), odd.count(0)) > 0.4 * n and min(even.count(0), odd.count(0)) < 0.05 * n
 
 
-def scan(path: Path, delimiter: str) -> TextScan:
+def scan(path: Path, delimiter: str, use_numpy: bool = True) -> TextScan:
     """Digest, encoding and records of ``path`` in one pass (records: see ``count_records``).
 
     A file up to ``SMALL`` bytes is counted by the exact state machine at once; a larger one
-    chunk by chunk by numpy (tens of milliseconds for 70 MB, where ``bytes.count`` and
-    ``in`` take ten times as long).
+    chunk by chunk. ``use_numpy``: plain chunks (no quotes) by numpy, 15 ms for 70 MB, where
+    ``bytes.count`` and ``in`` take 150 ms; numpy's import costs about 100 ms, so the loader
+    asks for it on large loads only (``NUMPY_FROM``).
     """
     h = hashlib.sha256()
     size = 0
-    counter: _Counter | None = _Counter(delimiter) if path.stat().st_size > SMALL else None
+    counter: _Counter | None = (_Counter(delimiter, use_numpy) if path.stat().st_size > SMALL
+                                else None)
     parts: list[bytes] = []
     decoder = codecs.getincrementaldecoder("utf-8")()
     valid, pending = True, False
@@ -214,10 +227,11 @@ class _Counter:
     (opens after a delimiter or line break, closes before one); otherwise ``result()`` is
     None and the caller counts again with the exact state machine."""
 
-    def __init__(self, delimiter: str):
+    def __init__(self, delimiter: str, use_numpy: bool = True):
         self.delim = ord(delimiter)
+        self.use_numpy = use_numpy
         self.records = 0
-        self.blank: list[int] = []
+        self.blank: list[tuple[int, int]] = []
         self.in_quote = False
         self.quote_record = 0  # record where the open quote opened
         self.lines = 0  # line breaks so far, inside quotes or not
@@ -240,26 +254,50 @@ class _Counter:
                 return hold
         if self.nul is None and b"\x00" in chunk:
             self.nul = self.lines + 1 + self._terms_before(chunk, chunk.index(b"\x00"))
-        if not self.in_quote and b'"' not in chunk and b"\r" not in chunk and self._plain(chunk):
-            return hold
+        if not self.in_quote and b'"' not in chunk:
+            plain = self._plain_numpy if self.use_numpy else self._plain_bytes
+            if plain(chunk):
+                return hold
         self._numpy(chunk, final)
         return hold
 
-    def _plain(self, chunk: bytes) -> bool:
+    def _plain_numpy(self, chunk: bytes) -> bool:
         """Count a chunk without quotes and CRs and return True, unless it holds an empty
         record (then the general count finds where)."""
+        if b"\r" in chunk:
+            return False
         import numpy as np
 
         lf = np.frombuffer(chunk, np.uint8) == 10
         if (self.at_start and lf[0]) or bool((lf[1:] & lf[:-1]).any()):
             return False
         terms = int(np.count_nonzero(lf))
+        self._plain_done(chunk, terms, 0)
+        return True
+
+    def _plain_bytes(self, chunk: bytes) -> bool:
+        """The same without numpy (for smaller loads, which its import would cost more than
+        it saves): LF or CRLF line ends, no lone CR, no empty record."""
+        if self.at_start and chunk[0] in (10, 13):
+            return False
+        lf = chunk.count(b"\n")
+        crlf = 0
+        if b"\r" in chunk:
+            crlf = chunk.count(b"\r\n")
+            if chunk.count(b"\r") != crlf or b"\n\r\n" in chunk:
+                return False
+        if b"\n\n" in chunk:
+            return False
+        self._plain_done(chunk, lf, crlf)
+        return True
+
+    def _plain_done(self, chunk: bytes, terms: int, crlf: int) -> None:
         self.records += terms
         self.lines += terms
-        self.ends[1] += terms
-        self.at_start = bool(lf[-1])
+        self.ends[0] += crlf
+        self.ends[1] += terms - crlf
+        self.at_start = chunk[-1] == 10
         self.prev = chunk[-1]
-        return True
 
     def _count_ends(self, crlf: int, lf: int, cr: int) -> None:
         self.ends[0] += crlf
@@ -303,8 +341,12 @@ class _Counter:
             empty = t_start == r_start
             if not self.at_start:
                 empty[0] = False
-            for i in np.flatnonzero(empty):
-                self.blank.append(self.records + 1 + int(i))
+            found = np.flatnonzero(empty) + (self.records + 1)
+            if found.size:
+                # runs of consecutive numbers: where the step is not 1, a new run starts
+                cuts = np.flatnonzero(np.diff(found) != 1) + 1
+                for run in np.split(found, cuts):
+                    add_blank(self.blank, int(run[0]), int(run.size))
         if quotes.size:
             # Where the last quoted field opened (reported if the file ends inside it): at
             # the last opening quote that does not follow a quote (after a quote it is the
@@ -392,7 +434,7 @@ def _exact(data, start: int, delim: bytes) -> Records:
             continue
         out.count += 1
         if p == rec_start:
-            out.blank.append(out.count)
+            add_blank(out.blank, out.count, 1)
         pos = m.end()
         rec_start = pos
     if rec_start < n:
