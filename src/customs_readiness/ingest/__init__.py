@@ -5,21 +5,27 @@ The pipeline, for each file of the folder:
 1. **read** (readers, discover, sources, exports, mapping): the file's headers say
    which contract table(s) it provides: a file named after its table, or an export
    (ACE ES-003, or a layout described by a mapping file) split into several tables.
-2. **stage** (readers, textfile, workbook): every cell goes into a DuckDB temp table as
+2. **direct read** (direct): a CSV or Parquet table file's canonical rows (every cell
+   already written as it is stored) go straight from the file into their table, typed
+   by plain casts and numbered by their place in the file, without a staging copy.
+   A file that needs more (an irregular file, a cell that is not canonical, an export
+   or a workbook) is staged for those rows.
+3. **stage** (readers, textfile, workbook): every cell goes into a DuckDB temp table as
    text, exactly as written (nothing inferred from a sample); each source is a SQL
    relation over it with contract column names. A text file is also read byte for byte
    (textfile: encoding, record count) and its records checked against what the parser
    read; a workbook's zip container is checked before the XLSX reader opens it.
-3. **normalise** (normalize): one SQL rule per column kind types each cell or says why
+4. **normalise** (normalize): one SQL rule per column kind types each cell or says why
    the row is refused; the rules run over the whole staged table at once.
-4. **load** (loader): good rows go into the contract tables, refused rows verbatim into
+5. **load** (loader): good rows go into the contract tables, refused rows verbatim into
    ``rejected_rows``; the manifest (``loads``, ``load_files``) records each file.
 
 Staging comes before normalising: the rules are SQL over the staged text, so a refused
-row can be kept as it was written.
+row can be kept as it was written. The direct read inserts only rows that no rule
+refuses, so it never needs their text.
 
 Import order (each module imports only modules listed before it):
-    textfile, workbook, readers, normalize, mapping, sources, exports, discover, loader
+    textfile, workbook, readers, normalize, mapping, sources, direct, exports, discover, loader
 
 ``textfile``, ``workbook`` and ``normalize`` import nothing of ingest (``readers`` only
 the first two); ``discover`` is the only module that knows both table files

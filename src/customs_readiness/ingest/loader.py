@@ -30,8 +30,9 @@ import duckdb
 
 from .. import schema as s
 from ..errors import DataFileError, ReadinessError, row_error, shown
+from . import direct
 from .discover import find_sources
-from .normalize import canonical, quote_ident, rule, sql_str
+from .normalize import quote_ident, rule, sql_str
 from .readers import file_format, scan_file
 from .sources import Source
 from .textfile import NUMPY_FROM
@@ -214,10 +215,13 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                  fast_path: bool = True) -> FileStats:
     table = src.table
     st = FileStats(src.file_name, table.name, src.format, "", 0, note=src.note)
-    rel = src.relation(con)  # canonical raw columns (VARCHAR) + _row, + optional _reason
     amounts = src.amount_style()
+    # 1. The file's canonical rows straight into the table (direct.py); a file that needs
+    # its text (or every file, with fast_path=False) is staged: canonical raw columns
+    # (VARCHAR) + _row, + optional _reason.
+    straight = direct.insert(con, src, load_id, amounts) if fast_path and direct.eligible(src) else None
 
-    # 1. Type every column; a refused cell leaves its reason in column __r_<name>.
+    # 2. Type every column; a refused cell leaves its reason in column __r_<name>.
     values, reasons, preps = [], [], []
     for c in table.columns:
         prep, v, why = rule(c, quote_ident(c.name), amounts)
@@ -240,28 +244,37 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                 from ({prepped}) src
             ),
             defaulted as (
-                select * {_DEFAULTS.get(table.name, '')} from typed
+                select * {direct.DEFAULTS.get(table.name, '')} from typed
             )
             select *, coalesce({', '.join(reason_cols)}) is not null as _bad from defaulted"""
 
     key = ", ".join(quote_ident(k) for k in table.key)
     key_label = " + ".join(table.key)
-    # 2. Optimistic insert. Rows whose every cell is already canonical go straight in as
-    # plain casts; the other rows are typed by the full rules, and those whose every cell
-    # passed go in too (one typing pass each). What fails a whole-file check afterwards (a
-    # repeated key, a line without its entry) is taken out again; rows with a refused cell
-    # were never inserted.
+    # 3. Optimistic insert. Rows whose every cell is already canonical go straight in as
+    # plain casts (from the file itself when it could be read directly); the other rows
+    # are typed by the full rules, and those whose every cell passed go in too (one typing
+    # pass each). What fails a whole-file check afterwards (a repeated key, a line without
+    # its entry) is taken out again; rows with a refused cell were never inserted.
     cols = ", ".join(quote_ident(c) for c in table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}
-    fast = _canonical_rows(table, src, rel, amounts) if fast_path else None
-    rows_fast = 0
-    if fast is not None:
-        rows_fast = con.execute(
-            f"""insert into {table.name} ({cols}, _load_id, _file, _row)
-                select {cols}, $load_id, $file, _row from ({fast})""",
-            mine,
-        ).fetchone()[0]
-    rows_staged = con.execute(f"select count(*) from ({rel})").fetchone()[0]
+    rel = ""  # the staged relation, once the file is staged
+    if straight is not None and not straight.left:
+        rows_fast = rows_staged = straight.inserted
+        fast = "direct"
+    else:
+        rel = src.relation(con)
+        if straight is not None:
+            rows_fast, fast = straight.inserted, "direct"
+        elif fast_path:
+            fast = direct.canonical_select(table, src, rel, amounts)
+            rows_fast = con.execute(
+                f"""insert into {table.name} ({cols}, _load_id, _file, _row)
+                    select {cols}, $load_id, $file, _row from ({fast})""",
+                mine,
+            ).fetchone()[0]
+        else:
+            fast, rows_fast = None, 0
+        rows_staged = con.execute(f"select count(*) from ({rel})").fetchone()[0]
     inserted = rows_fast
     if rows_fast < rows_staged:
         rest = rel if fast is None else (
@@ -428,30 +441,6 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     )
     con.execute(";".join(f"drop table if exists {tmp}" for tmp in ("_inserted", "_dups", "_orphans", "_flags")))
     return st
-
-
-# Defaults the contract gives to empty optional columns (a `replace` clause per table).
-_DEFAULTS = {
-    "entries": "replace (coalesce(filer_code, left(entry_number, 3)) as filer_code)",
-    "entry_lines": "replace (coalesce(tariff_ordinal, 1) as tariff_ordinal)",
-    "brokers": "replace (case when license_status is null and license_number is not null "
-               "then 'active' else license_status end as license_status)",
-}
-
-
-def _canonical_rows(table: s.Table, src: Source, rel: str, amounts: str) -> str:
-    """SQL of the staged rows whose every cell is canonical (normalize.canonical), typed
-    by plain casts, with the table's defaults applied."""
-    conds, values = [], []
-    for c in table.columns:
-        x = quote_ident(c.name) if c.name in src.columns else "cast(null as varchar)"
-        ok, value = canonical(c, x, amounts)
-        conds.append(ok)
-        values.append(f"{value} as {quote_ident(c.name)}")
-    if src.has_reason:
-        conds.insert(0, "_reason is null")
-    return (f"select * {_DEFAULTS.get(table.name, '')} from ("
-            f"select _row, {', '.join(values)} from ({rel}) where {' and '.join(conds)})")
 
 
 def _raw_cell(name: str, src: Source, prefix: str = "") -> str:

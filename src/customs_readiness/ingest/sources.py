@@ -18,7 +18,16 @@ import duckdb
 from .. import schema as s
 from ..errors import DataFileError, shown
 from .normalize import COMMA, POINT, POINT_ONLY, quote_ident, sql_str
-from .readers import FileScan, Staged, file_format, normalize_header, read_headers, scan_file, stage
+from .readers import (
+    FileScan,
+    Staged,
+    csv_head,
+    file_format,
+    normalize_header,
+    read_headers,
+    scan_file,
+    stage,
+)
 
 
 @dataclass
@@ -91,7 +100,10 @@ class Source:
         separated file, where it may be a decimal comma (then any comma is refused)."""
         if self.decimal_comma is not None:
             return COMMA if self.decimal_comma else POINT
-        delimiter = self.staged.delimiter if self.staged else None
+        if self.staged is not None:
+            delimiter = self.staged.delimiter
+        else:  # (not staged: the direct read)
+            delimiter = csv_head(self.path).delimiter if self.format == "csv" else None
         return POINT_ONLY if delimiter == ";" else POINT
 
     def record_expr(self, alias: str) -> str:

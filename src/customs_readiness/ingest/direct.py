@@ -1,0 +1,167 @@
+"""The direct read: a table file's canonical rows go from the file into their table in
+one pass, with no staging table of text.
+
+Staging a whole file as text first (readers.stage) keeps every cell verbatim for a refused
+row, but it costs a second copy of the file in memory and a second scan of it: on a
+10M-line year it was the largest single cost of ``load`` after the typing itself. Most
+files are clean, so the loader first tries this path and stages a file only when it
+needs the text:
+
+- **CSV.** Every record goes into the table in one ``insert ... select ... from
+  read_csv(...)``, typed by the plain casts of normalize.canonical, with a flag in
+  ``_row`` saying whether all its cells were canonical. DuckDB keeps the file's order
+  (``preserve_insertion_order``) and gives the rows appended by one statement
+  consecutive row ids, so the k-th row of the file is the k-th row id of the statement:
+  ``_row`` is then set from it. This is valid only for a file whose records the parser
+  reads one for one: UTF-8, one kind of line end, no empty record after the header, no
+  NUL byte or open quote (all known from the byte scan, textfile.py), and, after the
+  read, no record the parser refused and as many rows as the scan counted records. Any
+  other file is taken out again and staged (readers.stage), so its errors and row
+  numbers come from the one place that handles them.
+- **Parquet.** ``file_row_number`` numbers the rows, so only the canonical rows are
+  inserted; the others are staged and typed by the full rules.
+
+The rows not inserted here (a cell that is not canonical) are staged and typed by the
+full rules in loader.py, exactly as before, and the whole-file checks (repeated keys,
+lines without their entry) run on the table afterwards in either case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from .. import schema as s
+from . import textfile
+from .normalize import canonical, quote_ident
+from .readers import _parquet_text, _pick_header, csv_head, duckdb_path
+from .sources import Source
+
+DEFAULTS = {
+    "entries": "replace (coalesce(filer_code, left(entry_number, 3)) as filer_code)",
+    "entry_lines": "replace (coalesce(tariff_ordinal, 1) as tariff_ordinal)",
+    "brokers": "replace (case when license_status is null and license_number is not null "
+               "then 'active' else license_status end as license_status)",
+}
+
+
+@dataclass
+class Direct:
+    """What the direct read did with one file."""
+
+    inserted: int  # rows now in the table (every cell canonical), numbered
+    left: int  # rows of the file not inserted: they need the full rules (staging)
+
+
+def canonical_select(table: s.Table, src: Source, rel: str, amounts: str,
+                     flag: bool = False) -> str:
+    """SQL over ``rel`` (contract columns as raw text, plus ``_row`` unless ``flag``): the
+    rows whose every cell is canonical, typed by plain casts with the table's defaults.
+    With ``flag`` every row is kept and ``_row`` is 0 for a canonical row, -1 otherwise."""
+    conds, values = [], []
+    for c in table.columns:
+        x = quote_ident(c.name) if c.name in src.columns else "cast(null as varchar)"
+        ok, value = canonical(c, x, amounts)
+        conds.append(ok)
+        values.append(f"{value} as {quote_ident(c.name)}")
+    if src.has_reason:
+        conds.insert(0, "_reason is null")
+    every = " and ".join(conds)
+    if flag:
+        inner = (f"select {', '.join(values)}, "
+                 f"case when coalesce({every}, false) then 0 else -1 end as _row from ({rel})")
+    else:
+        inner = f"select _row, {', '.join(values)} from ({rel}) where {every}"
+    return f"select * {DEFAULTS.get(table.name, '')} from ({inner})"
+
+
+def eligible(src: Source) -> bool:
+    """A table file (not an export) in CSV or Parquet whose columns are read as they are."""
+    return (not src.is_export and src.shared_stage_key is None and not src.has_reason
+            and src.format in ("csv", "parquet") and src.staged is None
+            and all(expr.startswith("c") and expr[1:].isdigit() for expr in src.columns.values()))
+
+
+def insert(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, amounts: str) -> Direct | None:
+    """Insert ``src``'s canonical rows straight from its file into its table. Returns None
+    when the file must be staged instead (nothing of it is then left in the table)."""
+    if src.format == "parquet":
+        return _parquet(con, src, load_id, amounts)
+    return _csv(con, src, load_id, amounts)
+
+
+def _renamed(src: Source, extra: str = "") -> str:
+    """The contract columns of ``src`` (raw text) from a relation of c0, c1, ..."""
+    cols = [f"{expr} as {quote_ident(name)}" for name, expr in src.columns.items()]
+    return ", ".join(cols + ([extra] if extra else []))
+
+
+def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
+    head = csv_head(src.path)
+    headers, header_idx = _pick_header(src.path, head.rows, src.looks_like_header)
+    header_line = header_idx + 1
+    scan = src.scan().text
+    records = scan.records if scan is not None else None
+    if (scan is None or records is None or scan.encoding != textfile.UTF8 or not scan.valid_utf8
+            or records.mixed_line_ends or records.nul is not None or records.open_quote is not None
+            or any(first + n - 1 > header_line for first, n in records.blank)):
+        return None
+    ncols = max(len(headers), 1)
+    expected = records.count - header_line
+    table = src.table.name
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols)) + "}"
+    rej, rejscan = f"_direct_{table}_rej", f"_direct_{table}_rejscan"
+    raw = f"""select {_renamed(src)} from read_csv($path, columns = {columns}, header = false,
+                  skip = $skip, delim = $delim, quote = '"', escape = '"', auto_detect = false,
+                  encoding = 'utf-8', store_rejects = true, rejects_table = '{rej}',
+                  rejects_scan = '{rejscan}', null_padding = false, max_line_size = 8388608)"""
+    cols = ", ".join(quote_ident(c) for c in src.table.column_names)
+    mine = {"load_id": load_id, "file": src.file_name}
+    with duckdb_path(src.path) as path:
+        read = con.execute(
+            f"""insert into {table} ({cols}, _load_id, _file, _row)
+                select {cols}, $load_id, $file, _row
+                from ({canonical_select(src.table, src, raw, amounts, flag=True)})""",
+            {**mine, "path": path, "skip": header_line, "delim": head.delimiter},
+        ).fetchone()[0]
+    refused_by_parser = con.execute(f"select count(*) from {rej}").fetchone()[0]
+    con.execute(f"drop table if exists {rej}; drop table if exists {rejscan}")
+    if refused_by_parser or read != expected:
+        # Records the parser refused, or a count that does not match the file's records:
+        # the staged read handles (and reports) those.
+        con.execute(f"delete from {table} where _load_id = $load_id and _file = $file", mine)
+        return None
+    # Rows appended by one statement have consecutive row ids in the file's order: the
+    # first is the record after the header. Rows with a cell that is not canonical are
+    # taken out again (numbered negative first) and typed by the full rules later.
+    con.execute(
+        f"""update {table} set _row = (case when _row = 0 then 1 else -1 end)
+                * (rowid - (select min(rowid) from {table} where _load_id = $load_id and _file = $file)
+                   + $first)
+            where _load_id = $load_id and _file = $file""",
+        {**mine, "first": header_line + 1},
+    )
+    left = con.execute(
+        f"delete from {table} where _load_id = $load_id and _file = $file and _row < 0", mine,
+    ).fetchone()[0]
+    return Direct(read - left, left)
+
+
+def _parquet(con, src: Source, load_id: int, amounts: str) -> Direct | None:
+    table = src.table.name
+    with duckdb_path(src.path) as path:
+        described = con.execute("describe select * from read_parquet($p)", {"p": path}).fetchall()
+        texts = ", ".join(f"{_parquet_text(name, typ)} as c{i}"
+                          for i, (name, typ, *_rest) in enumerate(described))
+        raw = (f"select file_row_number + 2 as _row, {_renamed(src)} from "
+               f"(select file_row_number, {texts} from read_parquet($p, file_row_number = true))")
+        cols = ", ".join(quote_ident(c) for c in src.table.column_names)
+        inserted = con.execute(
+            f"""insert into {table} ({cols}, _load_id, _file, _row)
+                select {cols}, $load_id, $file, _row
+                from ({canonical_select(src.table, src, raw, amounts)})""",
+            {"load_id": load_id, "file": src.file_name, "p": path},
+        ).fetchone()[0]
+        total = con.execute("select count(*) from read_parquet($p)", {"p": path}).fetchone()[0]
+    return Direct(inserted, total - inserted)

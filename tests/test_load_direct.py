@@ -1,0 +1,200 @@
+"""The direct read (ingest/direct.py): clean CSV and Parquet table files go from the file
+into their tables without a staging copy, and every row keeps its number in the file.
+
+Each test checks the stored ``_row`` (and refused rows' numbers) by hand against the file
+as written, and whether the file was staged: a clean file must not be, an irregular one
+must be (its rows are then numbered by the staged read, as before).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from customs_readiness.ingest import load_folder
+from customs_readiness.ingest import sources as sources_module
+
+from conftest import ENTRY_HEADER
+
+IMPORTERS = "importer_number,importer_name\n12-3456789AB,Acme Inc\n"
+
+
+@pytest.fixture
+def staged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files the loader staged as text."""
+    names: list[str] = []
+    real = sources_module.stage
+
+    def spy(con, path, *args, **kwargs):
+        names.append(path.name)
+        return real(con, path, *args, **kwargs)
+
+    monkeypatch.setattr(sources_module, "stage", spy)
+    return names
+
+
+def _folder(tmp_path: Path, entries: str, name: str = "data") -> Path:
+    folder = tmp_path / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "importers.csv").write_text(IMPORTERS, encoding="utf-8")
+    (folder / "entries.csv").write_bytes(entries.encode("utf-8"))
+    return folder
+
+
+def _rows(con, table: str = "entries") -> list[tuple[str, int]]:
+    return con.execute(f"select entry_number, _row from {table} order by _row").fetchall()
+
+
+def _refused(con) -> list[tuple[int, str | None, str]]:
+    return con.execute(
+        "select row_number, column_name, reason from rejected_rows order by row_number").fetchall()
+
+
+HEADER = ",".join(ENTRY_HEADER) + "\n"
+
+
+def test_clean_csv_is_not_staged_and_rows_keep_their_numbers(con, tmp_path, staged):
+    # A title row and an empty line above the header: the header is record 3, so the
+    # data rows are rows 4, 5 and 6 of the file.
+    text = ("Entry summary export\n\n" + HEADER
+            + "ABC12345671,01,12-3456789AB,2026-01-15\n"
+            + "ABC12345682,11,12-3456789AB,2026-02-01\n"
+            + "ABC12345693,01,12-3456789AB,2026-03-31\n")
+    result = load_folder(con, _folder(tmp_path, text))
+    assert staged == []
+    assert _rows(con) == [("ABC12345671", 4), ("ABC12345682", 5), ("ABC12345693", 6)]
+    assert [(f.file_name, f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files] == [
+        ("importers.csv", 1, 1, 0), ("entries.csv", 3, 3, 0)]
+    # the values are typed as the full rules type them
+    assert con.execute("select entry_type, entry_date::varchar, filer_code from entries "
+                       "order by _row limit 1").fetchone() == ("01", "2026-01-15", "ABC")
+
+
+def test_cells_that_are_not_canonical_are_typed_by_the_full_rules(con, tmp_path, staged):
+    # Row 3 writes its date the US way (accepted), row 4 an impossible date (refused):
+    # only the file with such cells is staged, and every number is the file's.
+    text = (HEADER
+            + "ABC12345671,01,12-3456789AB,2026-01-15\n"
+            + "abc-1234568-2,1,12-3456789AB,03/01/2026\n"
+            + "ABC12345693,01,12-3456789AB,2026-02-30\n"
+            + "ABC12345704,01,12-3456789AB,2026-04-01\n")
+    result = load_folder(con, _folder(tmp_path, text))
+    assert staged == ["entries.csv"]
+    assert _rows(con) == [("ABC12345671", 2), ("ABC12345682", 3), ("ABC12345704", 5)]
+    assert con.execute("select entry_type, entry_date::varchar from entries where _row = 3"
+                       ).fetchone() == ("01", "2026-03-01")
+    assert _refused(con) == [(4, "entry_date", "not a date: use YYYY-MM-DD or MM/DD/YYYY")]
+    entries = result.files[1]
+    assert (entries.rows_read, entries.rows_loaded, entries.rows_rejected) == (4, 3, 1)
+
+
+def test_blank_line_between_rows_is_read_the_staged_way(con, tmp_path, staged):
+    text = (HEADER + "ABC12345671,01,12-3456789AB,2026-01-15\n\n\n"
+            + "ABC12345682,01,12-3456789AB,2026-01-16\n")
+    load_folder(con, _folder(tmp_path, text))
+    assert staged == ["entries.csv"]
+    assert _rows(con) == [("ABC12345671", 2), ("ABC12345682", 5)]
+
+
+def test_line_the_parser_refuses_is_kept_with_its_number(con, tmp_path, staged):
+    # Row 3 has one field too many: the direct read sees the parser refuse it and
+    # leaves the file to the staged read, which keeps the line verbatim.
+    text = (HEADER + "ABC12345671,01,12-3456789AB,2026-01-15\n"
+            + "ABC12345682,01,12-3456789AB,2026-01-16,extra\n"
+            + "ABC12345693,01,12-3456789AB,2026-01-17\n")
+    result = load_folder(con, _folder(tmp_path, text))
+    assert staged == ["entries.csv"]
+    assert _rows(con) == [("ABC12345671", 2), ("ABC12345693", 4)]
+    (row, column, reason), = _refused(con)
+    assert (row, column) == (3, None) and reason.startswith("malformed CSV line")
+    assert con.execute("select record from rejected_rows").fetchone()[0] == (
+        "ABC12345682,01,12-3456789AB,2026-01-16,extra")
+    assert (result.files[1].rows_read, result.files[1].rows_rejected) == (3, 1)
+
+
+def test_repeated_key_in_a_clean_file_names_the_first_row(con, tmp_path, staged):
+    text = (HEADER + "ABC12345671,01,12-3456789AB,2026-01-15\n"
+            + "ABC12345682,01,12-3456789AB,2026-01-16\n"
+            + "ABC12345671,11,12-3456789AB,2026-01-17\n")
+    load_folder(con, _folder(tmp_path, text))
+    assert _rows(con) == [("ABC12345671", 2), ("ABC12345682", 3)]
+    assert _refused(con) == [(4, "entry_number", "duplicate key entry_number (first at row 2)")]
+    # the refused row is kept verbatim: the file was staged for it, after the direct read
+    assert staged == ["entries.csv"]
+    assert "2026-01-17" in con.execute("select record from rejected_rows").fetchone()[0]
+
+
+def test_reloads_number_each_file_from_its_own_first_row(con, tmp_path, staged):
+    first = _folder(tmp_path, HEADER + "ABC12345671,01,12-3456789AB,2026-01-15\n"
+                    + "ABC12345682,01,12-3456789AB,2026-01-16\n", "a")
+    second = _folder(tmp_path, HEADER + "ABC12345693,01,12-3456789AB,2026-02-15\n"
+                     + "ABC12345704,01,12-3456789AB,2026-02-16\n"
+                     + "ABC12345715,01,12-3456789AB,2026-02-17\n", "b")
+    load_folder(con, first)
+    load_folder(con, second)
+    load_folder(con, first)  # the same folder again: replaces its previous load
+    assert staged == []
+    assert con.execute("select entry_number, _row from entries order by entry_number").fetchall() == [
+        ("ABC12345671", 2), ("ABC12345682", 3), ("ABC12345693", 2), ("ABC12345704", 3),
+        ("ABC12345715", 4)]
+
+
+def test_crlf_line_ends_and_a_quoted_field(con, tmp_path, staged):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "importers.csv").write_bytes(
+        b'importer_number,importer_name\r\n12-3456789AB,"Acme, Inc"\r\n'
+        b'12-3456789AC,"Line ""two"" Ltd"\r\n')
+    (folder / "entries.csv").write_bytes(
+        (HEADER + "ABC12345671,01,12-3456789AB,2026-01-15\n").replace("\n", "\r\n").encode())
+    load_folder(con, folder)
+    assert staged == []
+    assert con.execute("select importer_name, _row from importers order by _row").fetchall() == [
+        ("Acme, Inc", 2), ('Line "two" Ltd', 3)]
+
+
+def _parquet_folder(tmp_path: Path, rows: list[list[str | None]]) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "importers.csv").write_text(IMPORTERS, encoding="utf-8")
+    frame = pl.DataFrame(rows, schema=ENTRY_HEADER, orient="row")
+    frame.write_parquet(folder / "entries.parquet")
+    return folder
+
+
+def test_clean_parquet_is_not_staged(con, tmp_path, staged):
+    load_folder(con, _parquet_folder(tmp_path, [
+        ["ABC12345671", "01", "12-3456789AB", "2026-01-15"],
+        ["ABC12345682", "11", "12-3456789AB", "2026-01-16"]]))
+    assert staged == []
+    assert _rows(con) == [("ABC12345671", 2), ("ABC12345682", 3)]
+
+
+def test_parquet_rows_that_need_the_full_rules(con, tmp_path, staged):
+    # row 3: lower case and dashes (accepted); row 4: no entry type (refused); row 5: a
+    # row of empty cells (not a record)
+    load_folder(con, _parquet_folder(tmp_path, [
+        ["ABC12345671", "01", "12-3456789AB", "2026-01-15"],
+        ["abc-1234568-2", "1", "12-3456789AB", "2026-01-16"],
+        ["ABC12345693", None, "12-3456789AB", "2026-01-17"],
+        [None, None, None, None],
+        ["ABC12345704", "01", "12-3456789AB", "2026-01-18"]]))
+    assert staged == ["entries.parquet"]
+    assert _rows(con) == [("ABC12345671", 2), ("ABC12345682", 3), ("ABC12345704", 6)]
+    assert _refused(con) == [(4, "entry_type", "missing required value")]
+
+
+def test_a_larger_clean_file_numbers_every_row(con, tmp_path, staged):
+    # Enough rows for DuckDB to read the file in parallel (several row groups): the
+    # numbering must still follow the file, row by row.
+    n = 150_000
+    lines = [f"A{i:010d},01,12-3456789AB,2026-01-{1 + i % 28:02d}" for i in range(n)]
+    load_folder(con, _folder(tmp_path, HEADER + "\n".join(lines) + "\n"))
+    assert staged == []
+    mismatched = con.execute(
+        "select count(*) from entries where _row <> cast(substr(entry_number, 2) as bigint) + 2"
+    ).fetchone()[0]
+    assert mismatched == 0
+    assert con.execute("select count(*), min(_row), max(_row) from entries").fetchone() == (n, 2, n + 1)
