@@ -291,38 +291,42 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         # whole-file check below refuses a row (it is then staged again from the file);
         # freeing it now keeps a large file's checks in memory.
         src.release(con)
-    con.execute(
-        f"""create or replace temp table _inserted as
-            select _row, {key} from {table.name} where _load_id = $load_id and _file = $file""",
-        mine,
-    )
-    # 3. Repeated keys (the first good occurrence in the file is kept). Grouping by a 64-bit
-    # hash of the key is cheap; only rows whose hash repeats are then compared exactly.
-    con.execute(
-        f"""create or replace temp table _dups as
-            with hashed as (
-                select _row, hash({key}) as h from _inserted
-            ),
-            candidates as (
-                select i.* from _inserted i
-                semi join (select h from hashed group by h having count(*) > 1) r
-                    on hash({', '.join('i.' + quote_ident(k) for k in table.key)}) = r.h
-            ),
-            repeated as (
-                select {key}, min(_row) as first_row from candidates
-                group by all having count(*) > 1
-            )
-            select t._row, r.first_row from candidates t join repeated r using ({key})
-            where t._row <> r.first_row"""
-    )
+    # This file's rows now in the table (before any whole-file refusal below).
+    mine_rows = f"(select _row, {key} from {table.name} where _load_id = $load_id and _file = $file)"
+    # 3. Repeated keys (the first good occurrence in the file is kept). As many distinct
+    # 64-bit hashes of the key as rows proves that no key repeats (equal keys hash alike);
+    # otherwise only rows whose hash repeats are compared exactly.
+    con.execute("create or replace temp table _dups (_row bigint, first_row bigint)")
+    if con.execute(f"select count(*) - count(distinct hash({key})) from {mine_rows}", mine).fetchone()[0]:
+        con.execute(
+            f"""insert into _dups
+                with hashed as (
+                    select _row, hash({key}) as h from {mine_rows}
+                ),
+                candidates as (
+                    select i.* from {mine_rows} i
+                    semi join (select h from hashed group by h having count(*) > 1) r
+                        on hash({', '.join('i.' + quote_ident(k) for k in table.key)}) = r.h
+                ),
+                repeated as (
+                    select {key}, min(_row) as first_row from candidates
+                    group by all having count(*) > 1
+                )
+                select t._row, r.first_row from candidates t join repeated r using ({key})
+                where t._row <> r.first_row""",
+            mine,
+        )
     # 4. A line must belong to an entry (of this load or of the database).
     con.execute("create or replace temp table _orphans (_row bigint)")
-    if table.name == "entry_lines":
+    if table.name == "entry_lines" and con.execute(
+        f"select count(*) from {mine_rows} t anti join entries e using (entry_number)", mine,
+    ).fetchone()[0]:
         con.execute(
-            """insert into _orphans
-               select _row from _inserted t
-               where _row not in (select _row from _dups)
-                 and not exists (select 1 from entries e where e.entry_number = t.entry_number)"""
+            f"""insert into _orphans
+                select _row from {mine_rows} t
+                where _row not in (select _row from _dups)
+                  and not exists (select 1 from entries e where e.entry_number = t.entry_number)""",
+            mine,
         )
     # fetchall: staging an XLSX file again (below) needs no pending result on the connection
     repeated, orphaned = con.execute(
@@ -331,7 +335,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     refused = rows_staged - inserted + repeated + orphaned
     if refused:
         never_inserted = (
-            f"select _row from ({rel}) where _row not in (select _row from _inserted)"
+            f"select _row from ({rel}) where _row not in (select _row from {mine_rows})"
             if inserted < rows_staged else "select cast(null as bigint) as _row where false"
         )
         con.execute(
@@ -342,7 +346,8 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                     union select _row from _orphans
                 )
                 select f._row, d.first_row as _dup_of, o._row is not null as _orphan
-                from flagged f left join _dups d using (_row) left join _orphans o using (_row)"""
+                from flagged f left join _dups d using (_row) left join _orphans o using (_row)""",
+            mine if inserted < rows_staged else {},
         )
         con.execute(
             f"""delete from {table.name} where _load_id = $load_id and _file = $file
@@ -411,13 +416,12 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         raise DataFileError(src.file_name, f"{st.rows_rejected} row(s) refused under --strict; first: {first}")
 
     # 6. Supersede earlier loads' copies of the same records.
-    good_keys = ("(select * from _inserted where _row not in (select _row from _flags))"
-                 if refused else "_inserted")
+    good_keys = mine_rows  # (the refused rows are out of the table by now)
     superseded = 0
     if con.execute(f"select count(*) from {table.name} where _load_id <> ?", [load_id]).fetchone()[0]:
         superseded = con.execute(
             f"delete from {table.name} where _load_id <> $load_id and ({key}) in (select ({key}) from {good_keys})",
-            {"load_id": load_id},
+            mine,
         ).fetchone()[0]
     if table.name == "entries" and con.execute(
         "select count(*) from entry_lines where _load_id <> ?", [load_id]
@@ -425,7 +429,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         # Lines of a re-delivered entry come from the new delivery only.
         superseded += con.execute(
             f"delete from entry_lines where _load_id <> $load_id and entry_number in (select entry_number from {good_keys})",
-            {"load_id": load_id},
+            mine,
         ).fetchone()[0]
     st.rows_superseded = superseded
     st.rows_loaded = st.rows_read - st.rows_rejected
@@ -439,7 +443,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
          st.rows_rejected, st.rows_superseded, st.note or None,
          ",".join(c for c in table.column_names if c in src.columns)],
     )
-    con.execute(";".join(f"drop table if exists {tmp}" for tmp in ("_inserted", "_dups", "_orphans", "_flags")))
+    con.execute(";".join(f"drop table if exists {tmp}" for tmp in ("_dups", "_orphans", "_flags")))
     return st
 
 
