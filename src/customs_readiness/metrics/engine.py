@@ -72,8 +72,15 @@ def prepare_period(
     if row == (period.start, period.end, key):
         return
     params = query_parameters(period, policy)
-    for path in base_files():
-        execute(con, read_sql(path), params, str(path))
+    # The working sets are sets: every reader orders what it shows. Not keeping the
+    # tables' insertion order lets DuckDB join and copy 10M lines in parallel without
+    # reordering them (period_lines 3.2 -> 2.5 s at 10M lines).
+    con.execute("set preserve_insertion_order = false")
+    try:
+        for path in base_files():
+            execute(con, read_sql(path), params, str(path))
+    finally:
+        con.execute("set preserve_insertion_order = true")
     con.execute(
         "create or replace temp table metric_working_set as "
         "select $start::date as period_start, $end::date as period_end, $key as policy_key",
