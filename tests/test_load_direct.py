@@ -198,3 +198,65 @@ def test_a_larger_clean_file_numbers_every_row(con, tmp_path, staged):
     ).fetchone()[0]
     assert mismatched == 0
     assert con.execute("select count(*), min(_row), max(_row) from entries").fetchone() == (n, 2, n + 1)
+
+
+def test_typed_parquet_columns_load_as_the_full_rules_load_them(tmp_path):
+    # Typed Parquet columns (dates, integers, decimals of several scales, floats, booleans)
+    # skip printing and parsing where their type already makes them canonical; every
+    # table and refusal must equal what the full rules store from the same file.
+    from datetime import date
+    from decimal import Decimal
+
+    from customs_readiness.db import connect
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "importers.csv").write_text(IMPORTERS, encoding="utf-8")
+    pl.DataFrame(
+        [["ABC12345671", "01", "12-3456789AB", date(2026, 1, 15), True],
+         ["ABC12345682", "01", "12-3456789AB", date(999, 12, 31), None],
+         ["ABC12345693", "01", "12-3456789AB", None, False]],
+        schema={"entry_number": pl.String, "entry_type": pl.String, "importer_number": pl.String,
+                "entry_date": pl.Date, "psc_filed": pl.Boolean}, orient="row",
+    ).write_parquet(folder / "entries.parquet")
+    # each row but the first has one cell that only the full rules may judge
+    pl.DataFrame(
+        [["ABC12345671", 1, 1, "8471300100", Decimal("100.50"), Decimal("1.2500"), 12.5],
+         ["ABC12345671", 2, None, "8471300100", Decimal("0.05"), Decimal("1.2550"), 0.5],
+         ["ABC12345671", -3, 1, "8471300100", Decimal("4.00"), None, None],
+         ["ABC12345682", 1_000_000_000, 1, "8471300100", Decimal("1.00"), Decimal("0"), 0.1],
+         ["ABC12345682", 2, 1, "8471300100", Decimal("1.00"), Decimal("0"), 1e20],
+         ["ABC12345682", 3, 1, "8471300100", Decimal("-4.00"), Decimal("0"), 0.1],
+         ["ABC12345682", 4, 1, "8471300100", Decimal("9999999999999999.99"), Decimal("0"), 0.1],
+         ["ABC12345682", 5, 1, "8471300100", Decimal("12345678901234567.00"), None, 0.1]],
+        schema={"entry_number": pl.String, "line_number": pl.Int64, "tariff_ordinal": pl.Int32,
+                "hts_number": pl.String, "entered_value": pl.Decimal(20, 2),
+                "duty_amount": pl.Decimal(18, 4), "mpf_amount": pl.Float64}, orient="row",
+    ).write_parquet(folder / "entry_lines.parquet")
+    stored = []
+    for fast in (True, False):
+        con = connect(tmp_path / f"typed-{fast}.duckdb")
+        load_folder(con, folder, fast_path=fast)
+        stored.append({t: con.execute(f"select * exclude (_load_id) from {t} order by _row").fetchall()
+                       for t in ("entries", "entry_lines")}
+                      | {"rejected": con.execute(
+                          "select table_name, row_number, column_name, reason from rejected_rows "
+                          "order by all").fetchall()})
+        con.close()
+    assert stored[0] == stored[1]
+    entries, lines, rejected = stored[0]["entries"], stored[0]["entry_lines"], stored[0]["rejected"]
+    assert [(r[0], r[3], r[10], r[-1]) for r in entries] == [
+        ("ABC12345671", date(2026, 1, 15), True, 2), ("ABC12345682", date(999, 12, 31), None, 3)]
+    # 1.2500 at scale 4 is $1.25; 12.5 as a float is $12.50
+    assert [(r[1], r[6], r[7], r[8], r[-1]) for r in lines] == [
+        (1, Decimal("100.50"), Decimal("1.25"), Decimal("12.50"), 2),
+        (4, Decimal("9999999999999999.99"), Decimal("0.00"), Decimal("0.10"), 8)]
+    assert rejected == [
+        ("entries", 4, "entry_date", "missing required value"),
+        ("entry_lines", 3, "duty_amount", "amount has fractions of a cent"),
+        ("entry_lines", 4, "line_number", "not a whole number"),
+        ("entry_lines", 5, "line_number", "not a whole number"),
+        ("entry_lines", 6, "mpf_amount",
+         "not an amount: use plain decimals such as 1234.56 or $1,234.56"),
+        ("entry_lines", 7, "entered_value", "negative amount"),
+        ("entry_lines", 9, "entered_value", "amount too large")]

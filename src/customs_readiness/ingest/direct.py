@@ -34,7 +34,7 @@ import duckdb
 
 from .. import schema as s
 from . import textfile
-from .normalize import canonical, quote_ident
+from .normalize import COMMA, canonical, quote_ident
 from .readers import _parquet_text, _pick_header, csv_head, duckdb_path
 from .sources import Source
 
@@ -149,19 +149,62 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
 
 
 def _parquet(con, src: Source, load_id: int, amounts: str) -> Direct | None:
-    table = src.table.name
+    table = src.table
     with duckdb_path(src.path) as path:
         described = con.execute("describe select * from read_parquet($p)", {"p": path}).fetchall()
-        texts = ", ".join(f"{_parquet_text(name, typ)} as c{i}"
-                          for i, (name, typ, *_rest) in enumerate(described))
-        raw = (f"select file_row_number + 2 as _row, {_renamed(src)} from "
-               f"(select file_row_number, {texts} from read_parquet($p, file_row_number = true))")
-        cols = ", ".join(quote_ident(c) for c in src.table.column_names)
+        conds, values = [], []
+        for c in table.columns:
+            expr = src.columns.get(c.name)
+            if expr is None:
+                ok, value = canonical(c, "cast(null as varchar)", amounts)
+            else:
+                name, typ = described[int(expr[1:])][:2]
+                ok, value = typed_canonical(c, quote_ident(name), str(typ), amounts) or canonical(
+                    c, _parquet_text(name, typ), amounts)
+            conds.append(ok)
+            values.append(f"{value} as {quote_ident(c.name)}")
+        cols = ", ".join(quote_ident(c) for c in table.column_names)
+        rows = (f"select * {DEFAULTS.get(table.name, '')} from ("
+                f"select file_row_number + 2 as _row, {', '.join(values)} "
+                f"from read_parquet($p, file_row_number = true) where {' and '.join(conds)})")
         inserted = con.execute(
-            f"""insert into {table} ({cols}, _load_id, _file, _row)
-                select {cols}, $load_id, $file, _row
-                from ({canonical_select(src.table, src, raw, amounts)})""",
+            f"""insert into {table.name} ({cols}, _load_id, _file, _row)
+                select {cols}, $load_id, $file, _row from ({rows})""",
             {"load_id": load_id, "file": src.file_name, "p": path},
         ).fetchone()[0]
         total = con.execute("select count(*) from read_parquet($p)", {"p": path}).fetchone()[0]
     return Direct(inserted, total - inserted)
+
+
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER",
+             "UBIGINT", "HUGEINT")
+
+
+def typed_canonical(col: s.Column, x: str, typ: str, amounts: str) -> tuple[str, str] | None:
+    """(condition, value) for a Parquet column ``x`` of type ``typ`` already holding the
+    contract's type: the same rows and values as normalize.canonical over its text
+    (readers._parquet_text), without printing and parsing it again. None: no such shortcut
+    for this type (the text is checked instead).
+
+    A DATE prints as YYYY-MM-DD for the years 1000-9999; an integer is canonical from 0 to
+    999,999,999; a DECIMAL prints its scale's digits, canonical when the scale is 2 or less
+    and the amount is not negative and has at most 16 integer digits; a BOOLEAN prints
+    true or false."""
+    t = typ.upper()
+    kind = col.kind
+    if kind == s.DATE and t == "DATE":
+        ok, value = f"(isfinite({x}) and year({x}) between 1000 and 9999)", x
+    elif kind == s.INT and t in _INTEGERS:
+        ok, value = f"({x} between 0 and 999999999)", f"cast({x} as integer)"
+    elif kind == s.AMOUNT and t.startswith("DECIMAL(") and amounts != COMMA:
+        scale = int(t[len("DECIMAL("):-1].split(",")[1])
+        if scale > 2:
+            return None
+        ok, value = f"({x} >= 0 and {x} < 10000000000000000)", f"cast({x} as decimal(18,2))"
+    elif kind == s.BOOL and t == "BOOLEAN":
+        ok, value = f"({x} is not null)", x
+    else:
+        return None
+    if not col.required:
+        ok = f"({x} is null or {ok})"
+    return ok, value
