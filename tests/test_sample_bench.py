@@ -25,21 +25,64 @@ def test_sample_bench_parse_size(text: str, lines: int) -> None:
 
 def test_sample_bench_targets_verdicts() -> None:
     m = bench.Measure
-    # 10M lines: load 20 + metrics 7 = 27 s against ingest 10 s -> 2.70 x (met);
-    # report 6 s (missed); run 44 s at 2,100 MB (RSS over 2,048 MB -> missed).
-    res = {"ingest": m(10.0, 500), "load": m(20.0, 1500), "metrics": m(7.0, 900),
-           "report": m(6.0, 800), "run": m(44.0, 2100)}
-    lines = bench.target_lines([(10_000_000, 3_333_333, res)])
-    assert "2.70 x (27.00 s vs 10.00 s) | yes |" in lines[2]
-    assert lines[3].endswith("| 6.00 s | NO |")
-    assert lines[4].endswith("| 44.00 s, 2,100 MB | NO |")
+    # 10M lines against a bare ingest of 10 s: load 14 s -> 1.40 x (met); load + metrics
+    # 14 + 7 = 21 s -> 2.10 x (missed); run 24 s -> 2.40 x but 2,100 MB (RSS missed).
+    res = {"ingest": m(10.0, 500), "floor": m(12.0, 500), "load": m(14.0, 1500),
+           "metrics": m(7.0, 900), "report": m(6.0, 800), "run": m(24.0, 2100)}
+    lines = bench.target_lines([(10_000_000, 3_333_333, "csv", res)])
+    assert lines[2] == "| 10,000,000 | csv | load <= 1.5 x ingest | 1.40 x (14.00 s vs 10.00 s) | yes |"
+    assert lines[3].endswith("| 2.10 x (21.00 s vs 10.00 s) | NO |")
+    assert lines[4] == ("| 10,000,000 | csv | run <= 2.5 x ingest, peak RSS <= 2,048 MB | "
+                        "2.40 x (24.00 s vs 10.00 s); 2,100 MB | NO |")
+    assert bench.floor_lines([(10_000_000, 3_333_333, "csv", res)]) == [
+        "- 10,000,000 lines, csv: validating floor 12.00 s = 1.20 x ingest; load 14.00 s = "
+        "1.17 x the floor"]
+
+
+def test_sample_bench_parquet_is_held_to_the_csv_load() -> None:
+    m = bench.Measure
+
+    def res(load: float) -> dict:
+        return {"ingest": m(1.0), "floor": m(1.2), "load": m(load), "metrics": m(0.5),
+                "report": m(3.0), "run": m(5.0)}
+
+    rows = [(1_000_000, 333_333, "csv", res(2.0)), (1_000_000, 333_333, "parquet", res(2.1))]
+    assert bench.target_lines(rows)[-1] == (
+        "| 1,000,000 | parquet | load no slower than from CSV | 2.10 s vs 2.00 s | NO |")
+    rows[1] = (1_000_000, 333_333, "parquet", res(1.5))
+    assert bench.target_lines(rows)[-1].endswith("| 1.50 s vs 2.00 s | yes |")
 
 
 def test_sample_bench_skipped_step_has_no_verdict() -> None:
     m = bench.Measure
-    res = {"ingest": m(1.0, 100), "load": m(2.0, 200), "metrics": m(note="skipped"),
-           "report": m(note="skipped"), "run": m(note="skipped")}
-    assert bench.target_lines([(1_000_000, 333_333, res)])[2:] == []
+    res = {"ingest": m(1.0, 100), "floor": m(1.1, 100), "load": m(2.0, 200),
+           "metrics": m(note="skipped"), "report": m(note="skipped"), "run": m(note="skipped")}
+    lines = bench.target_lines([(1_000_000, 333_333, "csv", res)])
+    assert lines[3] == "| 1,000,000 | csv | load + metrics <= 2 x ingest | not measured | - |"
+    # no target below 1M lines
+    assert bench.target_lines([(100_000, 33_333, "csv", res)])[2:] == []
+
+
+def test_sample_bench_compares_with_the_previous_results(tmp_path: Path) -> None:
+    # The committed file of the previous round had no format column (it was CSV).
+    old = tmp_path / "old.md"
+    old.write_text("| lines | entries | step | seconds | peak RSS MB | note |\n"
+                   "|---:|---:|---|---:|---:|---|\n"
+                   "| 1,000,505 | 333,333 | load | 2.55 | 495 |  |\n"
+                   "| 1,000,505 | 333,333 | metrics | 1.03 | 395 |  |\n", encoding="utf-8")
+    previous = bench.read_results(old)
+    assert previous == {(333_333, "csv", "load"): 2.55, (333_333, "csv", "metrics"): 1.03}
+    m = bench.Measure
+    res = {s: m() for s in bench.STEPS} | {"load": m(1.91), "metrics": m(1.10)}
+    rows = [(1_000_464, 333_333, "csv", res)]
+    assert bench.comparison_lines(rows, previous) == [
+        "- 1M lines, csv, load: 2.55 s -> 1.91 s (-25 %)",
+        "- 1M lines, csv, metrics: 1.03 s -> 1.10 s (+7 %)"]
+    # and a file in this round's layout reads back the same way
+    new = tmp_path / "new.md"
+    new.write_text("\n".join(bench.table_lines(rows)) + "\n", encoding="utf-8")
+    assert bench.read_results(new) == {(333_333, "csv", "load"): 1.91,
+                                       (333_333, "csv", "metrics"): 1.10}
 
 
 def test_sample_bench_results_go_to_a_new_file_unless_asked(tmp_path: Path) -> None:
@@ -51,3 +94,20 @@ def test_sample_bench_results_go_to_a_new_file_unless_asked(tmp_path: Path) -> N
     assert bench.results_path(tmp_path / "mine.md", False, tmp_path) == tmp_path / "mine.md"
     with pytest.raises(SystemExit):  # --results and --update-results exclude each other
         bench.main(["--results", "x.md", "--update-results"])
+
+
+def test_profile_script_times_every_statement_of_a_load(tmp_path: Path) -> None:
+    import subprocess
+
+    from conftest import minimal_tables, write_tables
+
+    folder = write_tables(tmp_path / "data", minimal_tables())
+    script = _PATH.with_name("profile.py")
+    done = subprocess.run([sys.executable, str(script), "load", str(folder), "--db",
+                           str(tmp_path / "p.duckdb"), "--top", "40"],
+                          capture_output=True, text=True, check=True)
+    first, header, *rows = done.stdout.splitlines()
+    assert first.startswith("load: ") and "DuckDB statements" in first
+    assert header.split() == ["seconds", "share", "statement"]
+    assert any("insert into entries" in r for r in rows)
+    assert any(r.split()[-1] == "commit" for r in rows)
