@@ -118,6 +118,8 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
                   rejects_scan = '{rejscan}', null_padding = false, max_line_size = 8388608)"""
     cols = ", ".join(quote_ident(c) for c in src.table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}
+    # Problems of the file come back as rejects (store_rejects), not as an error; an error
+    # here is about writing the table (a full disk) and stops the load as it is.
     with duckdb_path(src.path) as path:
         read = con.execute(
             f"""insert into {table} ({cols}, _load_id, _file, _row)
