@@ -8,8 +8,9 @@ time and peak RSS (from os.wait4's rusage of that child alone):
   ingest   DuckDB's bare ingest of the same files: read_csv / read_parquet with explicit
            column types into tables of a new database - the yardstick of every target
   floor    the validating floor: DuckDB alone doing what no validating load can skip -
-           every cell read as text, proved canonical and cast, every row numbered, in one
-           transaction (the direct read's SQL without the loader around it)
+           every cell read as text, proved canonical and cast, every row numbered, no key
+           repeated and no line without its entry, in one transaction (the direct read's
+           SQL and the checks without the loader around them)
   load     readiness load DIR --db NEW.duckdb
   metrics  readiness metrics --year Y --db ... --format json
   report   readiness report --year Y --db ... --out X.pdf
@@ -145,9 +146,10 @@ con.close()
 """
 
 # The validating floor: each file read as text, every cell proved canonical and cast by the
-# loader's own expressions (normalize.canonical), every row numbered from its row id, all
-# in one transaction - the direct read (ingest/direct.py) without the loader around it: no
-# byte scan, no repeated-key or orphan checks, no bookkeeping.
+# loader's own expressions (normalize.canonical), every row numbered from its row id, the
+# repeated-key and orphan-line checks, all in one transaction - the direct read
+# (ingest/direct.py) and the checks without the loader around them: no byte scan (digest,
+# record count), no bookkeeping, no Python beyond issuing the statements.
 FLOOR_SCRIPT = r"""
 import sys, duckdb
 from customs_readiness.schema import TABLES
@@ -181,6 +183,12 @@ for t in TABLES.values():
         every = " and ".join(ok for ok, _v in checks)
         con.execute(f"insert into {t.name} select {values}, file_row_number + 2 "
                     f"from read_parquet('{path}', file_row_number = true) where {every}")
+# The whole-file checks no load may skip, in their cheapest exact form: no key repeats
+# (as many distinct key hashes as rows), no line without its entry.
+for t in TABLES.values():
+    key = ", ".join(t.key)
+    con.execute(f"select count(*) - count(distinct hash({key})) from {t.name}").fetchall()
+con.execute("select count(*) from entry_lines anti join entries using (entry_number)").fetchall()
 con.execute("commit")
 con.close()
 """
@@ -520,7 +528,8 @@ def main(argv: list[str] | None = None) -> int:
     md += [("Steps: `sample` = generating the files; `ingest` = DuckDB's bare read_csv / "
             "read_parquet with explicit types into tables (the yardstick); `floor` = the "
             "validating floor: DuckDB alone reading every cell as text, proving it canonical, "
-            "casting it and numbering every row, in one transaction; `load`, `metrics` "
+            "casting it, numbering every row and checking that no key repeats and no line "
+            "lacks its entry, in one transaction; `load`, `metrics` "
             "(JSON), `report` (PDF) on the loaded database; `run` = load + metrics + report in "
             "one command on a fresh database. `x ingest` = seconds / bare ingest seconds."),
            "", "## Targets (issue 16)", "", *target_lines(rows), "",
