@@ -20,6 +20,7 @@ import itertools
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -386,11 +387,27 @@ def _row_view(con, table: str, ncols: int, row_expr: str,
 def _parquet_headers(path: Path) -> list[str]:
     _sniff_parquet(path)
     try:
-        with duckdb.connect() as con, duckdb_path(path) as p:
-            rel = con.execute("describe select * from read_parquet($p)", {"p": p}).fetchall()
+        with _HEADERS_LOCK, duckdb_path(path) as p:
+            rel = _headers_connection().execute(
+                "describe select * from read_parquet($p)", {"p": p}).fetchall()
     except duckdb.Error as exc:
         raise DataFileError(path.name, f"cannot be read as Parquet: {_first_line(exc)}") from None
     return [r[0] for r in rel]
+
+
+# One in-memory connection reads every Parquet file's schema: opening one per file cost
+# about 15 ms each (90 ms of a 0.7 s load of six Parquet files).
+_HEADERS: list[duckdb.DuckDBPyConnection] = []
+_HEADERS_LOCK = threading.Lock()
+
+
+def _headers_connection() -> duckdb.DuckDBPyConnection:
+    if not _HEADERS:
+        con = duckdb.connect()
+        con.execute("set autoinstall_known_extensions = false")
+        con.execute("set autoload_known_extensions = false")
+        _HEADERS.append(con)
+    return _HEADERS[0]
 
 
 def _signature(path: Path, n: int) -> bytes:
