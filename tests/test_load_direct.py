@@ -260,3 +260,19 @@ def test_typed_parquet_columns_load_as_the_full_rules_load_them(tmp_path):
          "not an amount: use plain decimals such as 1234.56 or $1,234.56"),
         ("entry_lines", 7, "entered_value", "negative amount"),
         ("entry_lines", 9, "entered_value", "amount too large")]
+
+
+def test_quoted_line_break_and_byte_order_mark_keep_record_numbers(con, tmp_path, staged):
+    # A UTF-8 byte-order mark before the header, and a quoted name running over two
+    # lines: rows are numbered by record, as a spreadsheet shows them, without staging.
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "importers.csv").write_bytes(
+        b"\xef\xbb\xbfimporter_number,importer_name\n12-3456789AB,\"Acme\nGlobal\"\n"
+        b"12-3456789AC,After\n")
+    (folder / "entries.csv").write_text(HEADER + "ABC12345671,01,12-3456789AB,2026-01-15\n",
+                                        encoding="utf-8")
+    load_folder(con, folder)
+    assert staged == []
+    assert con.execute("select importer_name, _row from importers order by _row").fetchall() == [
+        ("Acme\nGlobal", 2), ("After", 3)]
