@@ -35,7 +35,7 @@ import duckdb
 from .. import schema as s
 from . import textfile
 from .normalize import COMMA, canonical, quote_ident
-from .readers import _parquet_text, _pick_header, csv_head, duckdb_path
+from .readers import _parquet_text, _pick_header, csv_head, csv_reader, duckdb_path
 from .sources import Source
 
 DEFAULTS = {
@@ -107,15 +107,10 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
             or records.mixed_line_ends or records.nul is not None or records.open_quote is not None
             or any(first + n - 1 > header_line for first, n in records.blank)):
         return None
-    ncols = max(len(headers), 1)
     expected = records.count - header_line
     table = src.table.name
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols)) + "}"
     rej, rejscan = f"_direct_{table}_rej", f"_direct_{table}_rejscan"
-    raw = f"""select {_renamed(src)} from read_csv($path, columns = {columns}, header = false,
-                  skip = $skip, delim = $delim, quote = '"', escape = '"', auto_detect = false,
-                  encoding = 'utf-8', store_rejects = true, rejects_table = '{rej}',
-                  rejects_scan = '{rejscan}', null_padding = false, max_line_size = 8388608)"""
+    raw = f"select {_renamed(src)} from {csv_reader(len(headers), rej, rejscan)}"
     cols = ", ".join(quote_ident(c) for c in src.table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}
     # Problems of the file come back as rejects (store_rejects), not as an error; an error

@@ -303,20 +303,25 @@ def _stage_csv(con, path: Path, table: str, test: HeaderTest | None,
     return staged
 
 
+def csv_reader(ncols: int, rejects: str, rejects_scan: str) -> str:
+    """SQL of DuckDB's CSV reader as the loader reads every text file: columns c0..c<n-1>
+    as text, the records after the header (parameters $path, $skip, $delim), the records
+    it cannot split kept in temp table ``rejects`` instead of stopping the read. The staged
+    read and the direct read (direct.py) must read a file identically."""
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(max(ncols, 1))) + "}"
+    return f"""read_csv($path, columns = {columns}, header = false, skip = $skip,
+            delim = $delim, quote = '"', escape = '"', auto_detect = false,
+            encoding = 'utf-8', store_rejects = true, rejects_table = '{rejects}',
+            rejects_scan = '{rejects_scan}', null_padding = false, max_line_size = 8388608)"""
+
+
 def _read_csv(con, source: Path, staged: Staged, ncols: int, delimiter: str
               ) -> list[tuple[int, str, str]]:
     """Stage the records after the header into ``<table>_raw``; the lines the parser
     refused as (record number, raw text, reason)."""
     table = staged.table
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols)) + "}"
     rej, scan = f"{table}_rej", f"{table}_rejscan"
-    sql = f"""
-        create or replace temp table {table}_raw as
-        select * from read_csv($path, columns = {columns}, header = false, skip = $skip,
-            delim = $delim, quote = '"', escape = '"', auto_detect = false,
-            encoding = 'utf-8', store_rejects = true, rejects_table = '{rej}',
-            rejects_scan = '{scan}', null_padding = false, max_line_size = 8388608)
-    """
+    sql = f"create or replace temp table {table}_raw as select * from {csv_reader(ncols, rej, scan)}"
     try:
         with duckdb_path(source) as path:
             con.execute(sql, {"path": path, "skip": staged.header_row, "delim": delimiter})
