@@ -28,6 +28,7 @@ lines without their entry) run on the table afterwards in either case.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -35,7 +36,7 @@ import duckdb
 from .. import schema as s
 from . import textfile
 from .normalize import COMMA, canonical, quote_ident
-from .readers import _parquet_text, _pick_header, csv_head, csv_reader, duckdb_path
+from .readers import _parquet_text, _pick_header, csv_reader, duckdb_path
 from .sources import Source
 
 DEFAULTS = {
@@ -54,26 +55,34 @@ class Direct:
     left: int  # rows of the file not inserted: they need the full rules (staging)
 
 
+def _typed(table: s.Table, check: Callable[[s.Column], tuple[str, str]]) -> tuple[str, str]:
+    """(condition that every cell is canonical, typed values as contract columns) from
+    ``check``: a column's (condition, value) pair."""
+    conds, values = [], []
+    for c in table.columns:
+        ok, value = check(c)
+        conds.append(ok)
+        values.append(f"{value} as {quote_ident(c.name)}")
+    return " and ".join(conds), ", ".join(values)
+
+
+def _with_defaults(table: s.Table, rows: str) -> str:
+    return f"select * {DEFAULTS.get(table.name, '')} from ({rows})"
+
+
 def canonical_select(table: s.Table, src: Source, rel: str, amounts: str,
                      flag: bool = False) -> str:
     """SQL over ``rel`` (contract columns as raw text, plus ``_row`` unless ``flag``): the
     rows whose every cell is canonical, typed by plain casts with the table's defaults.
     With ``flag`` every row is kept and ``_row`` is 0 for a canonical row, -1 otherwise."""
-    conds, values = [], []
-    for c in table.columns:
-        x = quote_ident(c.name) if c.name in src.columns else "cast(null as varchar)"
-        ok, value = canonical(c, x, amounts)
-        conds.append(ok)
-        values.append(f"{value} as {quote_ident(c.name)}")
+    every, values = _typed(table, lambda c: canonical(
+        c, quote_ident(c.name) if c.name in src.columns else "cast(null as varchar)", amounts))
     if src.has_reason:
-        conds.insert(0, "_reason is null")
-    every = " and ".join(conds)
+        every = f"_reason is null and {every}"
     if flag:
-        inner = (f"select {', '.join(values)}, "
-                 f"case when coalesce({every}, false) then 0 else -1 end as _row from ({rel})")
-    else:
-        inner = f"select _row, {', '.join(values)} from ({rel}) where {every}"
-    return f"select * {DEFAULTS.get(table.name, '')} from ({inner})"
+        return _with_defaults(table, f"select {values}, case when coalesce({every}, false) "
+                                     f"then 0 else -1 end as _row from ({rel})")
+    return _with_defaults(table, f"select _row, {values} from ({rel}) where {every}")
 
 
 def eligible(src: Source) -> bool:
@@ -91,14 +100,13 @@ def insert(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, amounts: s
     return _csv(con, src, load_id, amounts)
 
 
-def _renamed(src: Source, extra: str = "") -> str:
+def _renamed(src: Source) -> str:
     """The contract columns of ``src`` (raw text) from a relation of c0, c1, ..."""
-    cols = [f"{expr} as {quote_ident(name)}" for name, expr in src.columns.items()]
-    return ", ".join(cols + ([extra] if extra else []))
+    return ", ".join(f"{expr} as {quote_ident(name)}" for name, expr in src.columns.items())
 
 
 def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
-    head = csv_head(src.path)
+    head = src.csv_head()
     headers, header_idx = _pick_header(src.path, head.rows, src.looks_like_header)
     header_line = header_idx + 1
     scan = src.scan().text
@@ -149,21 +157,19 @@ def _parquet(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     table = src.table
     with duckdb_path(src.path) as path:
         described = con.execute("describe select * from read_parquet($p)", {"p": path}).fetchall()
-        conds, values = [], []
-        for c in table.columns:
+
+        def check(c: s.Column) -> tuple[str, str]:
             expr = src.columns.get(c.name)
             if expr is None:
-                ok, value = canonical(c, "cast(null as varchar)", amounts)
-            else:
-                name, typ = described[int(expr[1:])][:2]
-                ok, value = typed_canonical(c, quote_ident(name), str(typ), amounts) or canonical(
-                    c, _parquet_text(name, typ), amounts)
-            conds.append(ok)
-            values.append(f"{value} as {quote_ident(c.name)}")
+                return canonical(c, "cast(null as varchar)", amounts)
+            name, typ = described[int(expr[1:])][:2]
+            return (typed_canonical(c, quote_ident(name), str(typ), amounts)
+                    or canonical(c, _parquet_text(name, typ), amounts))
+
+        every, values = _typed(table, check)
         cols = ", ".join(quote_ident(c) for c in table.column_names)
-        rows = (f"select * {DEFAULTS.get(table.name, '')} from ("
-                f"select file_row_number + 2 as _row, {', '.join(values)} "
-                f"from read_parquet($p, file_row_number = true) where {' and '.join(conds)})")
+        rows = _with_defaults(table, f"select file_row_number + 2 as _row, {values} "
+                                     f"from read_parquet($p, file_row_number = true) where {every}")
         inserted = con.execute(
             f"""insert into {table.name} ({cols}, _load_id, _file, _row)
                 select {cols}, $load_id, $file, _row from ({rows})""",

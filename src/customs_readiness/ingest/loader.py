@@ -260,24 +260,23 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     rel = ""  # the staged relation, once the file is staged
     if straight is not None and not straight.left:
         rows_fast = rows_staged = straight.inserted
-        fast = "direct"
     else:
         rel = src.relation(con)
         if straight is not None:
-            rows_fast, fast = straight.inserted, "direct"
+            rows_fast = straight.inserted
         elif fast_path:
-            fast = direct.canonical_select(table, src, rel, amounts)
             rows_fast = con.execute(
                 f"""insert into {table.name} ({cols}, _load_id, _file, _row)
-                    select {cols}, $load_id, $file, _row from ({fast})""",
+                    select {cols}, $load_id, $file, _row
+                    from ({direct.canonical_select(table, src, rel, amounts)})""",
                 mine,
             ).fetchone()[0]
         else:
-            fast, rows_fast = None, 0
+            rows_fast = 0
         rows_staged = con.execute(f"select count(*) from ({rel})").fetchone()[0]
     inserted = rows_fast
     if rows_fast < rows_staged:
-        rest = rel if fast is None else (
+        rest = rel if not fast_path else (
             f"select * from ({rel}) where _row not in (select _row from {table.name} "
             "where _load_id = $load_id and _file = $file)")
         inserted += con.execute(
@@ -286,14 +285,14 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
             mine,
         ).fetchone()[0]
     malformed = src.malformed
-    if fast is not None and rows_fast == rows_staged and src.shared_stage_key is None and not malformed:
+    if fast_path and rows_fast == rows_staged and src.shared_stage_key is None and not malformed:
         # Every row went in as it was written. The staged text is needed again only if a
         # whole-file check below refuses a row (it is then staged again from the file);
         # freeing it now keeps a large file's checks in memory.
         src.release(con)
     # This file's rows now in the table (before any whole-file refusal below).
     mine_rows = f"(select _row, {key} from {table.name} where _load_id = $load_id and _file = $file)"
-    # 3. Repeated keys (the first good occurrence in the file is kept). As many distinct
+    # 4. Repeated keys (the first good occurrence in the file is kept). As many distinct
     # 64-bit hashes of the key as rows proves that no key repeats (equal keys hash alike);
     # otherwise only rows whose hash repeats are compared exactly.
     con.execute("create or replace temp table _dups (_row bigint, first_row bigint)")
@@ -316,7 +315,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                 where t._row <> r.first_row""",
             mine,
         )
-    # 4. A line must belong to an entry (of this load or of the database).
+    # 5. A line must belong to an entry (of this load or of the database).
     con.execute("create or replace temp table _orphans (_row bigint)")
     if table.name == "entry_lines" and con.execute(
         f"select count(*) from {mine_rows} t anti join entries e using (entry_number)", mine,
@@ -354,7 +353,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                 and _row in (select _row from _flags)""",
             mine,
         )
-    # 5. Refused rows, verbatim, with the first reason and the others after it. The typed
+    # 6. Refused rows, verbatim, with the first reason and the others after it. The typed
     # rows of the whole file are evaluated again only here, and only when a row is refused.
     st.rows_read = rows_staged + len(malformed)
     structs = [
@@ -415,12 +414,12 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         first = st.first_reasons[0]
         raise DataFileError(src.file_name, f"{st.rows_rejected} row(s) refused under --strict; first: {first}")
 
-    # 6. Supersede earlier loads' copies of the same records.
-    good_keys = mine_rows  # (the refused rows are out of the table by now)
+    # 7. Supersede earlier loads' copies of the same records (this file's refused rows are
+    # out of the table by now: mine_rows holds its good keys).
     superseded = 0
     if con.execute(f"select count(*) from {table.name} where _load_id <> ?", [load_id]).fetchone()[0]:
         superseded = con.execute(
-            f"delete from {table.name} where _load_id <> $load_id and ({key}) in (select ({key}) from {good_keys})",
+            f"delete from {table.name} where _load_id <> $load_id and ({key}) in (select ({key}) from {mine_rows})",
             mine,
         ).fetchone()[0]
     if table.name == "entries" and con.execute(
@@ -428,7 +427,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     ).fetchone()[0]:
         # Lines of a re-delivered entry come from the new delivery only.
         superseded += con.execute(
-            f"delete from entry_lines where _load_id <> $load_id and entry_number in (select entry_number from {good_keys})",
+            f"delete from entry_lines where _load_id <> $load_id and entry_number in (select entry_number from {mine_rows})",
             mine,
         ).fetchone()[0]
     st.rows_superseded = superseded

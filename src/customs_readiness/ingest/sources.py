@@ -19,6 +19,7 @@ from .. import schema as s
 from ..errors import DataFileError, shown
 from .normalize import COMMA, POINT, POINT_ONLY, quote_ident, sql_str
 from .readers import (
+    CsvHead,
     FileScan,
     Staged,
     csv_head,
@@ -47,6 +48,7 @@ class Source:
     scan_future: Any = field(default=None, repr=False)  # set by the loader: scanning in a thread
     _stages: dict = field(default_factory=dict, repr=False)
     decimal_comma: bool | None = None  # declared by the --mapping file, for the whole load
+    _head: CsvHead | None = field(default=None, repr=False)
 
     @property
     def file_name(self) -> str:
@@ -103,8 +105,14 @@ class Source:
         if self.staged is not None:
             delimiter = self.staged.delimiter
         else:  # (not staged: the direct read)
-            delimiter = csv_head(self.path).delimiter if self.format == "csv" else None
+            delimiter = self.csv_head().delimiter if self.format == "csv" else None
         return POINT_ONLY if delimiter == ";" else POINT
+
+    def csv_head(self) -> CsvHead:
+        """The first records of this CSV file (read once: its delimiter, header rows)."""
+        if self._head is None:
+            self._head = csv_head(self.path)
+        return self._head
 
     def record_expr(self, alias: str) -> str:
         """SQL expression: every cell of the original row (staging table ``alias``) as JSON."""

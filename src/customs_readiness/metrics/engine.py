@@ -1,7 +1,8 @@
 """Execution of the metric catalog for one period.
 
 The period working sets (temp tables such as ``period_entries``, and views such as
-``period_lines`` over them) are built once per run from ``queries/_base/*.sql``; every metric's value query then reads them.
+``period_lines`` over them) are built once per run from ``queries/_base/*.sql``; every
+metric's value query then reads them.
 A value query returns exactly one row with either a ``value`` column, or ``numerator`` and
 ``denominator`` columns (a rate: value = numerator / denominator, computed here exactly in
 ``Decimal`` because DuckDB divides decimals in binary floating point; null when the
