@@ -34,6 +34,21 @@ class DataFileError(ReadinessError):
         super().__init__(f"{where}: {problem}")
 
 
+class WorkbookError(ReadinessError):
+    """A workbook the tool wrote and reads back (an audit worksheet, a remediation register)
+    that cannot be used; the message names file, sheet, row and column."""
+
+    def __init__(self, file: str, sheet: str, problem: str, row: int | None = None,
+                 column: str | None = None):
+        self.file, self.sheet, self.row, self.column = file, sheet, row, column
+        where = f"{file}, sheet '{sheet}'"
+        if row is not None:
+            where += f", row {row}"
+        if column:
+            where += f", column '{column}'"
+        super().__init__(f"{where}: {problem}")
+
+
 class ConfigError(ReadinessError):
     """A policy, mapping or metric-header file is invalid; the message names file and key."""
 

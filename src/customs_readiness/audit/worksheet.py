@@ -30,7 +30,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from customs_readiness.errors import ReadinessError
+from customs_readiness.errors import ReadinessError, WorkbookError
 from customs_readiness.xlsxread import open_workbook
 
 from ..version import __version__
@@ -68,18 +68,8 @@ SAMPLE_BLOCK = "cell checksums: Sample"
 STRATA_BLOCK = "cell checksums: Strata"
 
 
-class WorksheetError(ReadinessError):
+class WorksheetError(WorkbookError):
     """A worksheet that cannot be scored; the message names file, sheet, row and column."""
-
-    def __init__(self, file: str, sheet: str, problem: str, row: int | None = None,
-                 column: str | None = None):
-        self.file, self.sheet, self.row, self.column = file, sheet, row, column
-        where = f"{file}, sheet '{sheet}'"
-        if row is not None:
-            where += f", row {row}"
-        if column:
-            where += f", column '{column}'"
-        super().__init__(f"{where}: {problem}")
 
 
 # --------------------------------------------------------------------------- canonical form

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import ReadinessError
+from ..errors import ReadinessError, WorkbookError
 from ..values import round_money
 from ..xlsxread import open_workbook
 from .findings import FINDING_COLUMNS, Findings, finding_values
@@ -33,18 +33,9 @@ _MONEY_COLUMNS = {"entered_value", "duty"}
 VALIDATION_ROWS = 1000  # rows below the findings that still get the status drop-down
 
 
-class RegisterError(ReadinessError):
+class RegisterError(WorkbookError):
     """A remediation register the report cannot read; the message names file, sheet, row
     and column."""
-
-    def __init__(self, file: str, sheet: str, problem: str, row: int | None = None,
-                 column: str | None = None):
-        where = f"{file}, sheet '{sheet}'"
-        if row is not None:
-            where += f", row {row}"
-        if column:
-            where += f", column '{column}'"
-        super().__init__(f"{where}: {problem}")
 
 
 # --------------------------------------------------------------------------- write
