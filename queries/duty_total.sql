@@ -13,9 +13,10 @@
 -- status = "informational"
 
 -- a sum over no lines is 0; over lines none of which carries the amount, not provided
+-- (L summed by attribute: period_line_totals)
 select
-    case when count(*) > 0 and count(duty_amount) = 0 then null
-         else coalesce(sum(duty_amount), 0) end as value,
-    count(*) - count(duty_amount) as missing,
-    count(*) as rows
-from period_lines
+    case when sum(rows) > 0 and sum(duty_rows) = 0 then null
+         else coalesce(sum(duty), 0) end as value,
+    coalesce(sum(rows) - sum(duty_rows), 0) as missing,
+    coalesce(sum(rows), 0) as rows
+from period_line_totals

@@ -13,9 +13,11 @@
 -- status = "informational"
 
 -- a sum over no lines is 0; over lines none of which carries the amount, not provided
+-- (L' summed by attribute: period_line_totals)
 select
-    case when count(*) > 0 and count(entered_value) = 0 then null
+    case when sum(rows) > 0 and sum(entered_value_rows) = 0 then null
          else coalesce(sum(entered_value), 0) end as value,
-    count(*) - count(entered_value) as missing,
-    count(*) as rows
-from period_value_lines
+    coalesce(sum(rows) - sum(entered_value_rows), 0) as missing,
+    coalesce(sum(rows), 0) as rows
+from period_line_totals
+where not is_chapter_99

@@ -9,7 +9,9 @@
 -- authority = "indicator"
 -- status = "informational"
 
+-- L' summed by attribute (period_line_totals)
 select
     coalesce(sum(entered_value) filter (where ior_status = 'foreign'), 0) as numerator,
     coalesce(sum(entered_value), 0) as denominator
-from period_value_lines
+from period_line_totals
+where not is_chapter_99

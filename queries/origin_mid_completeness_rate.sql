@@ -13,12 +13,10 @@
 -- status = { better = "higher", green = "thresholds.origin_mid_completeness_rate.green", amber = "thresholds.origin_mid_completeness_rate.amber" }
 
 select
-    count(*) filter (
-        where country_of_origin is not null
-          and manufacturer_id is not null
-    ) as numerator,
-    count(*) as denominator
-from period_value_lines
+    coalesce(sum(rows) filter (where has_origin_and_mid), 0) as numerator,
+    coalesce(sum(rows), 0) as denominator
+from period_line_totals  -- L' summed by attribute
+where not is_chapter_99
 
 -- exceptions
 -- the lines that hold the rate down: origin or manufacturer ID missing

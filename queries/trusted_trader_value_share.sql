@@ -18,4 +18,5 @@
 select
     coalesce(sum(entered_value) filter (where importer_ctpat_cover), 0) as numerator,
     coalesce(sum(entered_value), 0) as denominator
-from period_value_lines
+from period_line_totals  -- L' summed by attribute
+where not is_chapter_99

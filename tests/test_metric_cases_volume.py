@@ -56,7 +56,8 @@ NORMAL = {
     ],
     "entry_lines": [
         line("AAA00000011", 1, 1, entered_value=D("1000.00"), duty_amount=D("25.00")),
-        line("AAA00000011", 1, 2, hts_number="9903880301", entered_value=D("0.00"),
+        # a Chapter 99 ordinal carrying a value: left out of every entered-value figure
+        line("AAA00000011", 1, 2, hts_number="9903880301", entered_value=D("7.00"),
              duty_amount=D("250.00")),
         line("AAA00000011", 2, 1, entered_value=D("500.50"), duty_amount=None),
         line("AAA00000012", 1, 1, entered_value=D("200.00"), duty_amount=D("4.00")),

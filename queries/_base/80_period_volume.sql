@@ -3,7 +3,7 @@
 -- the tariff ordinals of one line count once), entered value (Chapter 99 ordinals left out:
 -- they carry no value of their own), duty, and MPF + HMF fees (every ordinal). The
 -- entry-lines metric and the report's "As DHS would report it" table both read it, so the
--- distinct lines are counted once per run.
+-- distinct lines are counted once per run; the amounts come from period_line_totals.
 create or replace temp table period_volume as
 with entries_per_group as (
     select type_group, count(*) as entries
@@ -19,14 +19,15 @@ lines_per_group as (
 ),
 
 amounts_per_group as (
+    -- from the lines summed by attribute (period_line_totals), not the lines again
     select
         type_group,
-        sum(case when is_chapter_99 then 0 else entered_value end) as entered_value,
+        coalesce(sum(entered_value) filter (where not is_chapter_99), 0) as entered_value,
         -- null when no line of the group carries a duty amount: not provided, never $0.00
-        case when count(duty_amount) = 0 then null else sum(duty_amount) end as duty,
-        count(*) - count(duty_amount) as duty_missing,
-        sum(coalesce(mpf_amount, 0) + coalesce(hmf_amount, 0)) as fees
-    from period_lines
+        case when sum(duty_rows) = 0 then null else sum(duty) end as duty,
+        cast(sum(rows) - sum(duty_rows) as bigint) as duty_missing,
+        sum(fees) as fees
+    from period_line_totals
     group by type_group
 )
 

@@ -59,7 +59,7 @@ SUBTITLE = "Self-assessment under Executive Order 14411, Strengthening Customs E
 # included), to tell "not provided" from a true zero.
 _TABLE_ALIASES = {
     "entries": ("entries", "period_entries"),
-    "entry_lines": ("entry_lines", "period_lines", "period_value_lines"),
+    "entry_lines": ("entry_lines", "period_lines", "period_value_lines", "period_line_totals"),
     "penalties": ("penalties", "period_penalties", "open_cases_at_end", "repeat_offenders"),
     "disposals": ("disposals", "period_disposals"),
     "importers": ("importers",),
