@@ -155,6 +155,8 @@ def _fast(data: bytes, step: int, use_numpy: bool):
 @pytest.mark.parametrize("data", [
     b"a,b\r\n\r\nc,\"d\r\ne\"\r\n", b'a,"x""y"\n\n', b'"a\n\n"\n\nb', b"\r\r\n\n", b'a,"b\nc',
     b'x,5" pipe\ny\n', b"a\r\nb\nc\r\n\r\nd\n\ne\r\n", b"\na\r\n",
+    # plain chunks (no quote, no CR) of growing and shrinking sizes, with empty records
+    b"a,b\nc\n\nd,e\n", b"\nab\ncd\n\n\nef", b"abc\ndefgh\nij\n",
 ])
 @pytest.mark.parametrize("use_numpy", [True, False])
 def test_fast_counter_agrees_with_the_state_machine(data, use_numpy):

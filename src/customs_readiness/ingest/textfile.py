@@ -241,6 +241,7 @@ class _Counter:
         self.prev = -1  # last byte fed (-1: start of file)
         self.irregular = False
         self.nul: int | None = None
+        self._lf = self._pair = None  # numpy buffers of _plain_numpy, reused
 
     def feed(self, chunk: bytes, final: bool = False) -> bytes:
         """Count ``chunk``; returns the bytes held back for the next call (a trailing CR
@@ -268,8 +269,14 @@ class _Counter:
             return False
         import numpy as np
 
-        lf = np.frombuffer(chunk, np.uint8) == 10
-        if (self.at_start and lf[0]) or bool((lf[1:] & lf[:-1]).any()):
+        # Into buffers kept from chunk to chunk: a fresh 1 MiB array per chunk costs its
+        # page faults, which took most of this function's time (10M lines: 0.5 -> 0.1 s).
+        n = len(chunk)
+        if self._lf is None or len(self._lf) < n:
+            self._lf, self._pair = np.empty(n, np.bool_), np.empty(n, np.bool_)
+        lf, pair = self._lf[:n], self._pair[:n - 1]
+        np.equal(np.frombuffer(chunk, np.uint8), 10, out=lf)
+        if (self.at_start and lf[0]) or (n > 1 and np.logical_and(lf[1:], lf[:-1], out=pair).any()):
             return False
         terms = int(np.count_nonzero(lf))
         self._plain_done(chunk, terms, 0)
