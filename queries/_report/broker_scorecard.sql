@@ -42,16 +42,15 @@ entries_per_filer as (
 ),
 
 money_per_filer as (
+    -- the lines' money per importer and filer code (money_by_importer_filer.sql), summed
     select
-        e.effective_filer_code as filer_code,
-        coalesce(sum(l.entered_value) filter (where not starts_with(l.hts_number, '99')), 0)
-            as entered_value,
-        sum(l.duty_amount) as duty,
-        count(l.entry_number) - count(l.duty_amount) as duty_missing,
-        count(l.entry_number) as lines
-    from entries_in_period as e
-    join entry_lines as l on l.entry_number = e.entry_number
-    group by e.effective_filer_code
+        filer_code,
+        sum(entered_value) as entered_value,
+        sum(duty) as duty,
+        sum(duty_missing) as duty_missing,
+        sum(lines) as lines
+    from board_money_by_importer_filer
+    group by filer_code
 ),
 
 filer_codes as (

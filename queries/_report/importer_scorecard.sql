@@ -8,6 +8,9 @@
 -- importer foreign, four passed tests domestic, anything else unknown. status_reason says
 -- which of those made it so.
 --
+-- Its money (entered value, duty) is summed from board_money_by_importer_filer
+-- (money_by_importer_filer.sql), built once for both scorecards.
+--
 -- Money at stake: the entries behind any red or amber finding on its records, each entry
 -- once (temp table of board_finding_entries.sql). Entered value leaves Chapter 99 ordinals
 -- out (L'); duty counts every ordinal, with the lines that carried no amount.
@@ -32,16 +35,15 @@ entries_per_importer as (
 ),
 
 money_per_importer as (
+    -- the lines' money per importer and filer code (money_by_importer_filer.sql), summed
     select
-        e.importer_number,
-        coalesce(sum(l.entered_value) filter (where not starts_with(l.hts_number, '99')), 0)
-            as entered_value,
-        sum(l.duty_amount) as duty,
-        count(l.entry_number) - count(l.duty_amount) as duty_missing,
-        count(l.entry_number) as lines
-    from entries_in_period as e
-    join entry_lines as l on l.entry_number = e.entry_number
-    group by e.importer_number
+        importer_number,
+        sum(entered_value) as entered_value,
+        sum(duty) as duty,
+        sum(duty_missing) as duty_missing,
+        sum(lines) as lines
+    from board_money_by_importer_filer
+    group by importer_number
 ),
 
 entries_at_stake as (

@@ -345,8 +345,9 @@ def collect_findings(con, figures: Any, lines_provided: bool = True) -> Findings
     """Every red or amber control of ``figures`` traced to its records: the money behind it
     (per control and per control and importer of record), its penalty range, ranked.
 
-    Registers the findings' keys as an Arrow view and builds the temp table
-    ``board_finding_entries`` on ``con`` (read by the scorecards); writes nothing else.
+    Registers the findings' keys as an Arrow view and builds the temp tables
+    ``board_finding_entries`` and ``board_money_by_importer_filer`` on ``con`` (read by the
+    scorecards); writes nothing else.
     """
     run = figures.run
     period = run.period
@@ -359,6 +360,7 @@ def collect_findings(con, figures: Any, lines_provided: bool = True) -> Findings
     con.register("board_floor_cases", _floor_cases(figures))
     params = {"period_start": period.start, "period_end": period.end}
     _run_report_sql(con, "board_finding_entries", params)
+    _run_report_sql(con, "money_by_importer_filer", params)
 
     money = {r["metric_id"]: r for r in _dicts(*report_query(con, "findings_money", params))}
     per_importer = _dicts(*report_query(con, "finding_importers", params))
