@@ -19,7 +19,8 @@ needs the text:
   other file is taken out again and staged (readers.stage), so its errors and row
   numbers come from the one place that handles them.
 - **Parquet.** ``file_row_number`` numbers the rows, so only the canonical rows are
-  inserted; the others are staged and typed by the full rules.
+  inserted (in any order, which keeps the table's row groups full); the others are staged
+  and typed by the full rules.
 
 The rows not inserted here (a cell that is not canonical) are staged and typed by the
 full rules in loader.py, exactly as before, and the whole-file checks (repeated keys,
@@ -170,11 +171,19 @@ def _parquet(con, src: Source, load_id: int, amounts: str) -> Direct | None:
         cols = ", ".join(quote_ident(c) for c in table.column_names)
         rows = _with_defaults(table, f"select file_row_number + 2 as _row, {values} "
                                      f"from read_parquet($p, file_row_number = true) where {every}")
-        inserted = con.execute(
-            f"""insert into {table.name} ({cols}, _load_id, _file, _row)
-                select {cols}, $load_id, $file, _row from ({rows})""",
-            {"load_id": load_id, "file": src.file_name, "p": path},
-        ).fetchone()[0]
+        # file_row_number numbers the rows, so their order in the table does not matter:
+        # kept in the file's order, each Parquet row group would end in a part-filled row
+        # group of the table, which the next checkpoint rewrites (10M lines written in row
+        # groups of 250,000: the checkpoint 0.85 s -> 0.01 s without it).
+        con.execute("set preserve_insertion_order = false")
+        try:
+            inserted = con.execute(
+                f"""insert into {table.name} ({cols}, _load_id, _file, _row)
+                    select {cols}, $load_id, $file, _row from ({rows})""",
+                {"load_id": load_id, "file": src.file_name, "p": path},
+            ).fetchone()[0]
+        finally:
+            con.execute("set preserve_insertion_order = true")
         total = con.execute("select count(*) from read_parquet($p)", {"p": path}).fetchone()[0]
     return Direct(inserted, total - inserted)
 
