@@ -200,6 +200,28 @@ def test_a_larger_clean_file_numbers_every_row(con, tmp_path, staged):
     assert con.execute("select count(*), min(_row), max(_row) from entries").fetchone() == (n, 2, n + 1)
 
 
+def test_a_parquet_file_of_many_row_groups_numbers_every_row(con, tmp_path, staged):
+    # 40 row groups of 5,000 rows: DuckDB reads them in parallel and, since file_row_number
+    # numbers the rows, inserts them in any order; each row must keep its own number.
+    n = 200_000
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "importers.csv").write_text(IMPORTERS, encoding="utf-8")
+    pl.DataFrame({
+        "entry_number": [f"A{i:010d}" for i in range(n)],
+        "entry_type": ["01"] * n,
+        "importer_number": ["12-3456789AB"] * n,
+        "entry_date": ["2026-01-15"] * n,
+    }).write_parquet(folder / "entries.parquet", row_group_size=5_000)
+    load_folder(con, folder)
+    assert staged == []
+    mismatched = con.execute(
+        "select count(*) from entries where _row <> cast(substr(entry_number, 2) as bigint) + 2"
+    ).fetchone()[0]
+    assert mismatched == 0
+    assert con.execute("select count(*), min(_row), max(_row) from entries").fetchone() == (n, 2, n + 1)
+
+
 def test_typed_parquet_columns_load_as_the_full_rules_load_them(tmp_path):
     # Typed Parquet columns (dates, integers, decimals of several scales, floats, booleans)
     # skip printing and parsing where their type already makes them canonical; every
