@@ -155,6 +155,21 @@ def test_crlf_line_ends_and_a_quoted_field(con, tmp_path, staged):
         ("Acme, Inc", 2), ('Line "two" Ltd', 3)]
 
 
+def test_a_record_of_several_mebibytes_loads_as_one_row(con, tmp_path, staged):
+    # 3 MiB in one quoted field, across 30,000 line breaks: over DuckDB's default limit of
+    # 2 MiB a record, within the loader's 8 MiB. It is one record: the next is row 3.
+    name = ("x" * 99 + "\n") * 30_000 + "end"
+    folder = _folder(tmp_path, HEADER + "ABC12345671,01,12-3456789AB,2026-01-15\n")
+    (folder / "importers.csv").write_text(
+        f'importer_number,importer_name\n12-3456789AB,"{name}"\n99-0000000AB,Second\n',
+        encoding="utf-8")
+    load_folder(con, folder)
+    assert con.execute("select importer_number, length(importer_name), _row from importers "
+                       "order by _row").fetchall() == [
+        ("12-3456789AB", len(name), 2), ("99-0000000AB", 6, 3)]
+    assert _refused(con) == []
+
+
 def _parquet_folder(tmp_path: Path, rows: list[list[str | None]]) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
