@@ -35,10 +35,11 @@ def staged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
-def _folder(tmp_path: Path, entries: str, name: str = "data") -> Path:
+def _folder(tmp_path: Path, entries: str, name: str = "data",
+            importers: bytes = IMPORTERS.encode()) -> Path:
     folder = tmp_path / name
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "importers.csv").write_text(IMPORTERS, encoding="utf-8")
+    (folder / "importers.csv").write_bytes(importers)
     (folder / "entries.csv").write_bytes(entries.encode("utf-8"))
     return folder
 
@@ -53,6 +54,11 @@ def _refused(con) -> list[tuple[int, str | None, str]]:
 
 
 HEADER = ",".join(ENTRY_HEADER) + "\n"
+ONE_ENTRY = HEADER + "ABC12345671,01,12-3456789AB,2026-01-15\n"
+
+
+def _importers(con) -> list[tuple[str, int]]:
+    return con.execute("select importer_name, _row from importers order by _row").fetchall()
 
 
 def test_clean_csv_is_not_staged_and_rows_keep_their_numbers(con, tmp_path, staged):
@@ -142,28 +148,19 @@ def test_reloads_number_each_file_from_its_own_first_row(con, tmp_path, staged):
 
 
 def test_crlf_line_ends_and_a_quoted_field(con, tmp_path, staged):
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "importers.csv").write_bytes(
+    load_folder(con, _folder(tmp_path, ONE_ENTRY.replace("\n", "\r\n"), importers=(
         b'importer_number,importer_name\r\n12-3456789AB,"Acme, Inc"\r\n'
-        b'12-3456789AC,"Line ""two"" Ltd"\r\n')
-    (folder / "entries.csv").write_bytes(
-        (HEADER + "ABC12345671,01,12-3456789AB,2026-01-15\n").replace("\n", "\r\n").encode())
-    load_folder(con, folder)
+        b'12-3456789AC,"Line ""two"" Ltd"\r\n')))
     assert staged == []
-    assert con.execute("select importer_name, _row from importers order by _row").fetchall() == [
-        ("Acme, Inc", 2), ('Line "two" Ltd', 3)]
+    assert _importers(con) == [("Acme, Inc", 2), ('Line "two" Ltd', 3)]
 
 
 def test_a_record_of_several_mebibytes_loads_as_one_row(con, tmp_path, staged):
     # 3 MiB in one quoted field, across 30,000 line breaks: over DuckDB's default limit of
     # 2 MiB a record, within the loader's 8 MiB. It is one record: the next is row 3.
     name = ("x" * 99 + "\n") * 30_000 + "end"
-    folder = _folder(tmp_path, HEADER + "ABC12345671,01,12-3456789AB,2026-01-15\n")
-    (folder / "importers.csv").write_text(
-        f'importer_number,importer_name\n12-3456789AB,"{name}"\n99-0000000AB,Second\n',
-        encoding="utf-8")
-    load_folder(con, folder)
+    load_folder(con, _folder(tmp_path, ONE_ENTRY, importers=(
+        f'importer_number,importer_name\n12-3456789AB,"{name}"\n99-0000000AB,Second\n'.encode())))
     assert con.execute("select importer_number, length(importer_name), _row from importers "
                        "order by _row").fetchall() == [
         ("12-3456789AB", len(name), 2), ("99-0000000AB", 6, 3)]
@@ -302,14 +299,8 @@ def test_typed_parquet_columns_load_as_the_full_rules_load_them(tmp_path):
 def test_quoted_line_break_and_byte_order_mark_keep_record_numbers(con, tmp_path, staged):
     # A UTF-8 byte-order mark before the header, and a quoted name running over two
     # lines: rows are numbered by record, as a spreadsheet shows them, without staging.
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "importers.csv").write_bytes(
+    load_folder(con, _folder(tmp_path, ONE_ENTRY, importers=(
         b"\xef\xbb\xbfimporter_number,importer_name\n12-3456789AB,\"Acme\nGlobal\"\n"
-        b"12-3456789AC,After\n")
-    (folder / "entries.csv").write_text(HEADER + "ABC12345671,01,12-3456789AB,2026-01-15\n",
-                                        encoding="utf-8")
-    load_folder(con, folder)
+        b"12-3456789AC,After\n")))
     assert staged == []
-    assert con.execute("select importer_name, _row from importers order by _row").fetchall() == [
-        ("Acme\nGlobal", 2), ("After", 3)]
+    assert _importers(con) == [("Acme\nGlobal", 2), ("After", 3)]

@@ -11,6 +11,8 @@ The database holds the contract tables (see schema.py) plus bookkeeping:
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -76,6 +78,18 @@ def is_readiness_database(con: duckdb.DuckDBPyConnection) -> bool:
     names = {r[0] for r in con.execute(
         "select table_name from duckdb_tables() where not temporary").fetchall()}
     return {*TABLES, "loads", "load_files", "rejected_rows"} <= names
+
+
+@contextlib.contextmanager
+def unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Statements in this block need not keep insertion order (DuckDB may then write and
+    join in parallel without reordering); ``connect`` keeps it everywhere else, which the
+    loader's CSV row numbering relies on."""
+    con.execute("set preserve_insertion_order = false")
+    try:
+        yield
+    finally:
+        con.execute("set preserve_insertion_order = true")
 
 
 def connect(
