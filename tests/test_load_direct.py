@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from customs_readiness.ingest import load_folder
+from customs_readiness.ingest import load_folder, normalize
 from customs_readiness.ingest import sources as sources_module
 
 from conftest import ENTRY_HEADER
@@ -210,6 +210,67 @@ def test_a_larger_clean_file_numbers_every_row(con, tmp_path, staged):
     ).fetchone()[0]
     assert mismatched == 0
     assert con.execute("select count(*), min(_row), max(_row) from entries").fetchone() == (n, 2, n + 1)
+
+
+FULL_HEADER = ("entry_number,entry_type,importer_number,entry_date,filer_code,port_code,"
+               "entry_summary_date,bond_type,certification,disclosure_complete,psc_filed,"
+               "prior_disclosure,liquidation_status,liquidation_date\n")
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["line read", "CSV parser"])
+def test_a_file_read_in_parallel_with_listed_values_numbers_every_row(con, tmp_path, staged, quoted):
+    # 400,000 entries with every column (about 43 MB): DuckDB reads the file in parallel
+    # in 16 MiB buffers. The yes/no and listed columns once made DuckDB join each cell to
+    # its list of values, and the join handed the rows on out of the file's order: the
+    # numbers of about three rows in four were wrong. With a quote somewhere the file is
+    # split by the CSV parser, without one it is read line by line: both must number
+    # every row as the file does.
+    n = 400_000
+    flags = ("true", "false", "yes", "no", "y", "n", "1", "0", "t", "f")
+    statuses = ("unliquidated", "liquidated", "extended", "suspended", "deemed", "")
+    lines = [f"A{i:010d},01,12-3456789AB,2026-01-{1 + i % 28:02d},A{i % 7:02d},2704,"
+             f"2026-02-{1 + i % 28:02d},8,yes,no,{flags[i % 10]},{flags[(i + 3) % 10]},"
+             f"{statuses[i % 6]},{'2026-11-20' if i % 6 == 1 else ''}" for i in range(n)]
+    if quoted:
+        lines[5] = lines[5].replace(",01,", ',"01",', 1)
+    load_folder(con, _folder(tmp_path, FULL_HEADER + "\n".join(lines) + "\n"))
+    assert staged == []
+    mismatched = con.execute(
+        "select count(*) from entries where _row <> cast(substr(entry_number, 2) as bigint) + 2"
+    ).fetchone()[0]
+    assert mismatched == 0
+    assert con.execute("select count(*), min(_row), max(_row) from entries").fetchone() == (n, 2, n + 1)
+    # The listed values are typed as the file has them: a true flag at every even i (psc)
+    # and every odd i (prior disclosure); a status where i % 6 != 5 (333,334 rows), a
+    # liquidation date where i % 6 == 1 (66,667 rows).
+    assert con.execute(
+        "select count(*) filter (where psc_filed), count(*) filter (where prior_disclosure), "
+        "count(liquidation_status), count(liquidation_date) from entries").fetchone() == (
+        200_000, 200_000, 333_334, 66_667)
+    assert con.execute("select _row, entry_type, psc_filed, prior_disclosure, liquidation_status "
+                       "from entries where _row in (6, 7) order by _row").fetchall() == [
+        (6, "01", True, False, "deemed"), (7, "01", False, True, None)]
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["line read", "CSV parser"])
+def test_a_plan_that_would_reorder_rows_is_not_run(con, tmp_path, staged, monkeypatch, quoted):
+    # Were the direct read's SQL planned with an operator that hands rows on out of order
+    # (here: `in (...)` lists again, which DuckDB turns into joins), its row numbers could
+    # not be trusted: the file is staged instead, and numbered by the staged read.
+    monkeypatch.setattr(normalize, "_in_list", lambda expr, values: (
+        f"{expr} in ({', '.join(normalize.sql_str(v) for v in values)})"))
+    rows = ["ABC12345671,01,12-3456789AB,2026-01-15,,,,,yes,,true,f,,",
+            "ABC12345682,01,12-3456789AB,2026-01-16,,,,,no,,n,yes,deemed,",
+            "ABC12345693,01,12-3456789AB,2026-01-17,,,,,,,,,,"]
+    if quoted:
+        rows[1] = rows[1].replace(",no,", ',"no",')
+    load_folder(con, _folder(tmp_path, FULL_HEADER + "\n".join(rows) + "\n"))
+    assert staged == ["entries.csv"]
+    assert con.execute("select entry_number, _row, certification, psc_filed, prior_disclosure, "
+                       "liquidation_status from entries order by _row").fetchall() == [
+        ("ABC12345671", 2, "yes", True, False, None),
+        ("ABC12345682", 3, "no", False, True, "deemed"),
+        ("ABC12345693", 4, "unknown", None, None, None)]
 
 
 def test_a_parquet_file_of_many_row_groups_numbers_every_row(con, tmp_path, staged):

@@ -29,6 +29,7 @@ lines without their entry) run on the table afterwards in either case.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -107,6 +108,27 @@ def _renamed(src: Source) -> str:
     return ", ".join(f"{expr} as {quote_ident(name)}" for name, expr in src.columns.items())
 
 
+# Operators that pass rows on in the order they read them. BATCH_INSERT is DuckDB's
+# insert that keeps that order (preserve_insertion_order); it plans a plain INSERT,
+# which appends rows as threads finish them, when the rows below come out of order.
+ORDER_KEEPING = frozenset({"BATCH_INSERT", "PROJECTION", "FILTER", "READ_CSV"})
+
+
+def keeps_order(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> bool:
+    """Whether DuckDB's plan for the insert ``sql`` is made only of operators that keep
+    the rows' order. The CSV read numbers rows by the order they are inserted in; a join,
+    say, would shuffle them (DuckDB makes one of an ``in (...)`` list), so a plan with
+    anything else is not run and the file is staged instead: slower, never misnumbered."""
+    plan = json.loads(con.execute(f"explain (format json) {sql}", params).fetchone()[1])
+    todo = list(plan)
+    while todo:
+        node = todo.pop()
+        if node.get("name") not in ORDER_KEEPING:
+            return False
+        todo.extend(node.get("children", []))
+    return True
+
+
 def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     head = src.csv_head()
     headers, header_idx = _pick_header(src.path, head.rows, src.looks_like_header)
@@ -121,17 +143,18 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     table = src.table.name
     rej, rejscan = f"_direct_{table}_rej", f"_direct_{table}_rejscan"
     raw = f"select {_renamed(src)} from {csv_reader(len(headers), rej, rejscan)}"
+    rows = canonical_select(src.table, src, raw, amounts, flag=True)
     cols = ", ".join(quote_ident(c) for c in src.table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}
-    # Problems of the file come back as rejects (store_rejects), not as an error; an error
-    # here is about writing the table (a full disk) and stops the load as it is.
+    insert = f"""insert into {table} ({cols}, _load_id, _file, _row)
+                 select {cols}, $load_id, $file, _row from ({rows})"""
     with duckdb_path(src.path) as path:
-        read = con.execute(
-            f"""insert into {table} ({cols}, _load_id, _file, _row)
-                select {cols}, $load_id, $file, _row
-                from ({canonical_select(src.table, src, raw, amounts, flag=True)})""",
-            {**mine, "path": path, "skip": header_line, "delim": head.delimiter},
-        ).fetchone()[0]
+        params = {**mine, "path": path, "skip": header_line, "delim": head.delimiter}
+        if not keeps_order(con, insert, params):
+            return None
+        # Problems of the file come back as rejects (store_rejects), not as an error; an
+        # error here is about writing the table (a full disk) and stops the load as it is.
+        read = con.execute(insert, params).fetchone()[0]
     refused_by_parser = con.execute(f"select count(*) from {rej}").fetchone()[0]
     con.execute(f"drop table if exists {rej}; drop table if exists {rejscan}")
     if refused_by_parser or read != expected:

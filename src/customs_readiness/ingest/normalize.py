@@ -55,7 +55,11 @@ def _enum_key(x: str) -> str:
 
 
 def _in_list(expr: str, values: tuple[str, ...] | list[str]) -> str:
-    return f"{expr} in ({', '.join(sql_str(v) for v in values)})"
+    """``expr`` is one of ``values`` (NULL when it is NULL), written as comparisons joined
+    by ``or``: DuckDB turns an ``in (...)`` list (five values or more) into a join, whose
+    output does not keep the order of the rows it reads, and the direct CSV read numbers
+    rows by the order in which they are inserted (direct.py)."""
+    return "(" + " or ".join(f"{expr} = {sql_str(v)}" for v in values) + ")"
 
 
 def rule(col: Column, raw: str, amounts: str = POINT) -> tuple[list[tuple[str, str]], str, str]:
