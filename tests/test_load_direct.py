@@ -13,7 +13,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from customs_readiness.ingest import load_folder, normalize
+from customs_readiness import schema
+from customs_readiness.db import connect
+from customs_readiness.ingest import direct, load_folder, normalize
 from customs_readiness.ingest import sources as sources_module
 
 from conftest import ENTRY_HEADER
@@ -32,6 +34,22 @@ def staged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real(con, path, *args, **kwargs)
 
     monkeypatch.setattr(sources_module, "stage", spy)
+    return names
+
+
+@pytest.fixture
+def line_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files the direct read took line by line (no quote in the file)."""
+    names: list[str] = []
+    real = direct._line_select
+
+    def spy(src, *args):
+        rows = real(src, *args)
+        if rows is not None:
+            names.append(src.file_name)
+        return rows
+
+    monkeypatch.setattr(direct, "_line_select", spy)
     return names
 
 
@@ -218,7 +236,8 @@ FULL_HEADER = ("entry_number,entry_type,importer_number,entry_date,filer_code,po
 
 
 @pytest.mark.parametrize("quoted", [False, True], ids=["line read", "CSV parser"])
-def test_a_file_read_in_parallel_with_listed_values_numbers_every_row(con, tmp_path, staged, quoted):
+def test_a_file_read_in_parallel_with_listed_values_numbers_every_row(con, tmp_path, staged, line_reads,
+                                                                      quoted):
     # 400,000 entries with every column (about 43 MB): DuckDB reads the file in parallel
     # in 16 MiB buffers. The yes/no and listed columns once made DuckDB join each cell to
     # its list of values, and the join handed the rows on out of the file's order: the
@@ -235,6 +254,7 @@ def test_a_file_read_in_parallel_with_listed_values_numbers_every_row(con, tmp_p
         lines[5] = lines[5].replace(",01,", ',"01",', 1)
     load_folder(con, _folder(tmp_path, FULL_HEADER + "\n".join(lines) + "\n"))
     assert staged == []
+    assert line_reads == ([] if quoted else ["entries.csv"])
     mismatched = con.execute(
         "select count(*) from entries where _row <> cast(substr(entry_number, 2) as bigint) + 2"
     ).fetchone()[0]
@@ -271,6 +291,70 @@ def test_a_plan_that_would_reorder_rows_is_not_run(con, tmp_path, staged, monkey
         ("ABC12345671", 2, "yes", True, False, None),
         ("ABC12345682", 3, "no", False, True, "deemed"),
         ("ABC12345693", 4, "unknown", None, None, None)]
+
+
+def _awkward_folder(folder: Path, delim: str, end: str) -> Path:
+    """Quote-free files with columns in their own order, a column the contract does not
+    know, optional columns left out, and rows that are canonical, that need the full
+    rules, that are refused, or that the parser refuses (a cell short)."""
+    folder.mkdir(parents=True)
+    (folder / "importers.csv").write_text(IMPORTERS + "260101-12345,Overseas Ltd\n", encoding="utf-8")
+    entries = [
+        ["importer_number", "entry_number", "note", "entry_date", "entry_type", "psc_filed",
+         "certification", "liquidation_date"],
+        ["12-3456789AB", "ABC12345671", "first one", "2026-01-15", "01", "true", "yes", ""],
+        ["12-3456789ab", "abc12345682", "a/b c", "2026-01-16", "11", "TRUE", "Y", "2026-11-20"],
+        ["12-3456789AB", "ABC12345693", "", "2026-02-30", "01", "false", "no", ""],
+        # a cell short (the sniffer would take a row of another length as a sign that
+        # the delimiter is not this one, so only the comma file has it)
+        ["12-3456789AB", "ABC12345704", "short", "2026-01-17", "01", "n"] if delim == "," else
+        ["12-3456789AB", "ABC12345704", "short", "2026-01-17", "1", "n", "", ""],
+        ["260101-12345", "ABC12345715", "!x~", "2026-01-18", "01", "", "", "2026-12-31"],
+        ["12-3456789AB", "ABC12345671", "again", "2026-01-19", "01", "f", "no", ""],
+        ["260101-12345", "ABC12345726", " padded ", " 2026-01-20", "01", "0", "not_required", ""],
+    ]
+    lines = [
+        ["entry_number", "line_number", "hts_number", "entered_value", "duty_amount", "spi"],
+        ["ABC12345671", "1", "8471300100", "100.00", "3.50", "A"],
+        ["ABC12345671", "2", "8471.30.0100", "1.505", "", ""],
+        ["ABC12345682", "001", "8471300100", "7", "0", "A+"],
+        ["ABC12345715", "1", "8471300100", "12.5", "1,000.50", ""],
+        ["ZZZ99999999", "1", "8471300100", "1", "0", ""],
+        ["ABC12345715", "1", "9903880300", "0", "0.00", ""],
+    ]
+    for name, rows in (("entries.csv", entries), ("entry_lines.csv", lines)):
+        (folder / name).write_bytes((end.join(delim.join(r) for r in rows) + end).encode())
+    return folder
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["LF", "CRLF"])
+@pytest.mark.parametrize("delim", [",", ";", "\t", "|"], ids=["comma", "semicolon", "tab", "pipe"])
+def test_the_line_read_stores_what_the_parser_and_the_full_rules_store(tmp_path, monkeypatch,
+                                                                      line_reads, delim, end):
+    folder = _awkward_folder(tmp_path / "data", delim, end)
+    snapshots = []
+    for way in ("line read", "CSV parser", "full rules"):
+        if way == "CSV parser":
+            monkeypatch.setattr(direct, "_line_select", lambda *args: None)
+        con = connect(tmp_path / f"{way}.duckdb")
+        result = load_folder(con, folder, fast_path=way != "full rules")
+        if way == "line read":
+            assert line_reads == ["entries.csv", "entry_lines.csv"]
+        snapshots.append((
+            {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr)
+             for t in [*schema.TABLES, "rejected_rows"]},
+            [(f.file_name, f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files]))
+        con.close()
+    assert snapshots[0] == snapshots[1] == snapshots[2]
+    tables, counts = snapshots[0]
+    # entries: 2026-02-30 and the repeated key refused, and the short row (comma file)
+    # or its entry type 1 folded to 01 (other files); lines: the 1.505 and 1,000.50
+    # amounts and the line of no entry refused
+    short = [("ABC12345704", 5)] if delim != "," else []
+    assert counts == [("importers.csv", 2, 2, 0), ("entries.csv", 7, 4 + len(short), 3 - len(short)),
+                      ("entry_lines.csv", 6, 3, 3)]
+    assert sorted((r[0], r[-1]) for r in tables["entries"]) == sorted([
+        ("ABC12345671", 2), ("ABC12345682", 3), ("ABC12345715", 6), ("ABC12345726", 8), *short])
 
 
 def test_a_parquet_file_of_many_row_groups_numbers_every_row(con, tmp_path, staged):

@@ -18,7 +18,7 @@ import pytest
 from customs_readiness import schema as s
 from customs_readiness.db import connect
 from customs_readiness.ingest import load_folder
-from customs_readiness.ingest.normalize import canonical, quote_ident, rule
+from customs_readiness.ingest.normalize import DELIMITERS, canonical, line_shape, quote_ident, rule
 from customs_readiness.ingest.sources import Source
 
 from conftest import write_tables
@@ -80,6 +80,43 @@ def test_canonical_cell_matches_full_rule(table: str, col: s.Column) -> None:
     for raw, fast, full, why in taken:
         assert why is None, f"{table}.{col.name}: {raw!r} taken as canonical but refused: {why}"
         assert fast == full, f"{table}.{col.name}: {raw!r} -> {fast!r} vs {full!r}"
+
+
+LINE_COLUMNS = [(t, c) for t, c in ALL_COLUMNS if c.kind != s.TEXT]
+
+
+@pytest.mark.parametrize("delim", list(DELIMITERS), ids=["comma", "semicolon", "tab", "pipe"])
+@pytest.mark.parametrize(("table", "col"), LINE_COLUMNS, ids=[f"{t}.{c.name}" for t, c in LINE_COLUMNS])
+def test_line_shape_takes_the_canonical_cells_a_line_can_hold(table: str, col: s.Column, delim: str) -> None:
+    # The line read (direct.py) proves a cell canonical by its place in one regular
+    # expression over the line: it must take exactly the cells canonical() takes, less
+    # those a line without quotes cannot hold (the delimiter, a quote, a line break).
+    con = duckdb.connect()
+    shape = line_shape(col, delim)
+    assert shape is not None
+    name = quote_ident(col.name)
+    ok, _ = canonical(col, name)
+    cells = CANDIDATES + list(col.values) + list(col.aliases) + [
+        "A,B", "A;B", "A\tB", "A|B", '"A"', 'A"B', "12-3456789AB,", ";yes", "A\rB", "~", "`",
+        "{", "a`{", "A\x7f", "A\x1fB"]
+    con.execute("create temp table cells (c varchar)")
+    con.executemany("insert into cells values (?)", [[raw or ""] for raw in cells])
+    # (a date's shape alone does not make a date: the line read also casts it)
+    rows = con.execute(
+        f"""select c, coalesce({ok}, false), regexp_full_match(c, $shape)
+                      and ($date is false or c = '' or try_cast(c as date) is not null)
+            from (select c, nullif(c, '') as {name} from cells)""",
+        {"shape": shape, "date": col.kind == s.DATE}).fetchall()
+    assert len(rows) == len(cells)
+    for cell, canonical_ok, taken in rows:
+        # an empty cell of a line is an empty optional value
+        expected = canonical_ok and not any(ch in cell for ch in (delim, '"', "\n", "\r"))
+        assert taken == expected, f"{table}.{col.name}: {cell!r} with {delim!r}"
+
+
+def test_free_text_has_no_line_shape() -> None:
+    assert line_shape(s.Column("x", s.TEXT), ",") is None
+    assert line_shape(s.Column("x", s.IDENT), ":") is None  # not a delimiter the sniffer picks
 
 
 # (kind, canonical, not canonical): the fast path must take the first and leave the rest.

@@ -164,8 +164,20 @@ def test_fast_counter_agrees_with_the_state_machine(data, use_numpy):
     for step in (1, 2, 3, 5, 64):
         fast = _fast(data, step, use_numpy)
         if fast is not None:  # None: quotes inside fields, counted by the state machine
-            assert (fast.count, fast.blank, fast.open_quote, fast.swallowed) == (
-                exact.count, exact.blank, exact.open_quote, exact.swallowed)
+            assert (fast.count, fast.blank, fast.open_quote, fast.swallowed, fast.quoted) == (
+                exact.count, exact.blank, exact.open_quote, exact.swallowed, exact.quoted)
+    assert exact.quoted == (b'"' in data)
+
+
+@pytest.mark.parametrize(("tail", "quoted"), [(b"", False), (b'x,"y"\n', True), (b'x,y"', True)])
+def test_a_large_file_says_whether_it_holds_a_quote(tmp_path, tail, quoted):
+    # Over 1 MiB (counted chunk by chunk): a file without any quote is read line by line
+    # (direct.py); one quote, even the very last byte, rules that out.
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a,b\n" + b"12-3456789AB,Acme\n" * 80_000 + tail)
+    records = textfile.scan(path, ",").records
+    assert records.quoted is quoted
+    assert records.count == 80_001 + (1 if tail else 0)
 
 
 def test_a_large_file_is_counted_in_chunks_the_same_way(con, tmp_path):

@@ -38,8 +38,15 @@ import duckdb
 from .. import schema as s
 from ..db import unordered
 from . import textfile
-from .normalize import COMMA, canonical, quote_ident
-from .readers import _parquet_text, _pick_header, csv_reader, duckdb_path
+from .normalize import COMMA, canonical, line_shape, quote_ident, sql_str
+from .readers import (
+    LINE_DELIMITER,
+    _parquet_text,
+    _pick_header,
+    csv_reader,
+    duckdb_path,
+    line_reader,
+)
 from .sources import Source
 
 DEFAULTS = {
@@ -129,6 +136,46 @@ def keeps_order(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> bool:
     return True
 
 
+def _line_select(src: Source, ncols: int, delimiter: str, amounts: str, reader: str) -> str | None:
+    """The line read of a file without quote characters: SQL over ``reader`` (line_reader:
+    each line as one text c0) giving what canonical_select(flag=True) gives over the CSV
+    parser's cells. One regular expression proves a whole line canonical (line_shape per
+    cell, joined by the delimiter), where the CSV read runs one per cell after splitting
+    it; only a canonical line is then split. A line that is not (a cell that needs the
+    full rules, or a delimiter inside an unquoted cell, or the wrong number of cells) is
+    flagged and staged like any non-canonical row. None: a table with free text, whose
+    cells the line shapes do not cover."""
+    table = src.table
+    at = {int(expr[1:]): name for name, expr in src.columns.items()}
+    sep = f"\\x{ord(delimiter):02x}"
+    shapes = []
+    for i in range(ncols):
+        # a column the contract does not know: anything but the delimiter and a quote
+        shape = line_shape(table.column(at[i]), delimiter, amounts) if i in at else f'[^{sep}"]*'
+        if shape is None:
+            return None
+        shapes.append(shape)
+
+    def cell(name: str) -> str:
+        return (f"nullif(_cells[{int(src.columns[name][1:]) + 1}], '')" if name in src.columns
+                else "cast(null as varchar)")
+
+    conds, values = ["_line_ok"], []
+    for c in table.columns:
+        ok, value = canonical(c, cell(c.name), amounts)
+        values.append(f"{value} as {quote_ident(c.name)}")
+        if c.name not in src.columns:
+            conds.append(ok)  # a constant: true for an optional column
+        elif c.kind == s.DATE:
+            # the shape alone does not make a date (2026-02-30)
+            conds.append(f"({cell(c.name)} is null or {value} is not null)")
+    lines = (f"select _line_ok, case when _line_ok then string_split(c0, {sql_str(delimiter)}) end as _cells "
+             f"from (select c0, coalesce(regexp_full_match(c0, {sql_str(sep.join(shapes))}), false) "
+             f"as _line_ok from {reader})")
+    return _with_defaults(table, f"select {', '.join(values)}, case when coalesce({' and '.join(conds)}, "
+                                 f"false) then 0 else -1 end as _row from ({lines})")
+
+
 def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     head = src.csv_head()
     headers, header_idx = _pick_header(src.path, head.rows, src.looks_like_header)
@@ -142,14 +189,20 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     expected = records.count - header_line
     table = src.table.name
     rej, rejscan = f"_direct_{table}_rej", f"_direct_{table}_rejscan"
-    raw = f"select {_renamed(src)} from {csv_reader(len(headers), rej, rejscan)}"
-    rows = canonical_select(src.table, src, raw, amounts, flag=True)
+    # Without a quote in the file every line is one record: the line read (faster);
+    # otherwise the CSV parser splits the records.
+    rows = None if records.quoted else _line_select(src, len(headers), head.delimiter, amounts,
+                                                    line_reader(rej, rejscan))
+    delim = LINE_DELIMITER if rows is not None else head.delimiter
+    if rows is None:
+        raw = f"select {_renamed(src)} from {csv_reader(len(headers), rej, rejscan)}"
+        rows = canonical_select(src.table, src, raw, amounts, flag=True)
     cols = ", ".join(quote_ident(c) for c in src.table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}
     insert = f"""insert into {table} ({cols}, _load_id, _file, _row)
                  select {cols}, $load_id, $file, _row from ({rows})"""
     with duckdb_path(src.path) as path:
-        params = {**mine, "path": path, "skip": header_line, "delim": head.delimiter}
+        params = {**mine, "path": path, "skip": header_line, "delim": delim}
         if not keeps_order(con, insert, params):
             return None
         # Problems of the file come back as rejects (store_rejects), not as an error; an

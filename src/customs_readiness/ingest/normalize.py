@@ -12,6 +12,8 @@ column names); values from the data are never formatted into SQL.
 
 from __future__ import annotations
 
+import re
+
 from .. import schema as s
 from ..schema import Column
 
@@ -253,6 +255,49 @@ _CANONICAL = {
     s.INT: r"[0-9]{1,9}",
 }
 _CANONICAL["whole amount"] = r"[0-9]{1,16}"
+
+
+# The delimiters a file may have (readers.csv_head sniffs among these). None of them is a
+# letter, a digit, '.' or '-': the only characters of the fixed shapes above.
+DELIMITERS = ",;\t|"
+_IDENT_EDGE = ((0x21, 0x60), (0x7B, 0x7E))  # [!-`{-~] of the IDENT shape
+_IDENT_INNER = ((0x20, 0x60), (0x7B, 0x7E))  # [ -`{-~]
+
+
+def byte_class(ranges: tuple[tuple[int, int], ...], without: str) -> str:
+    """A regular-expression class of the ASCII characters in ``ranges`` (first, last)
+    other than those of ``without``, every one written as \\xHH."""
+    chars = [b for lo, hi in ranges for b in range(lo, hi + 1) if chr(b) not in without]
+    runs: list[list[int]] = []
+    for b in chars:
+        if runs and runs[-1][1] == b - 1:
+            runs[-1][1] = b
+        else:
+            runs.append([b, b])
+    return "[" + "".join(f"\\x{a:02x}" if a == z else f"\\x{a:02x}-\\x{z:02x}" for a, z in runs) + "]"
+
+
+def line_shape(col: Column, delimiter: str, amounts: str = POINT) -> str | None:
+    """The regular expression of a canonical cell of ``col`` (or an empty optional one)
+    as it stands between two delimiters of a line without quotes: the cells
+    :func:`canonical` accepts, less those holding the delimiter or a quote (a file writes
+    those quoted). None for free text, whose cells may hold anything (its files are read
+    by the CSV parser)."""
+    kind = col.kind
+    if kind == s.TEXT or delimiter not in DELIMITERS:
+        return None
+    empty_ok = not col.required
+    if kind in (s.ENUM, s.BOOL):
+        values = col.values if kind == s.ENUM else BOOL_TRUE + BOOL_FALSE
+        shape = "|".join(re.escape(v) for v in values)
+        if kind == s.ENUM:
+            empty_ok = empty_ok or col.empty_as is not None
+    elif kind == s.IDENT:
+        edge = byte_class(_IDENT_EDGE, delimiter + '"')
+        shape = f"{edge}(?:{byte_class(_IDENT_INNER, delimiter + chr(34))}*{edge})?"
+    else:
+        shape = _CANONICAL["whole amount" if kind == s.AMOUNT and amounts == COMMA else kind]
+    return f"(?:{shape})?" if empty_ok else f"(?:{shape})"
 
 
 def canonical(col: Column, x: str, amounts: str = POINT) -> tuple[str, str]:

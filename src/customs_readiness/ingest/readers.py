@@ -321,6 +321,22 @@ def csv_reader(ncols: int, rejects: str, rejects_scan: str) -> str:
             buffer_size = 16777216)"""
 
 
+LINE_DELIMITER = "\x01"
+
+
+def line_reader(rejects: str, rejects_scan: str) -> str:
+    """SQL of DuckDB's CSV reader taking each line after the header (parameters $path,
+    $skip, $delim) as it is, as one text column c0: no quoting, and a delimiter the file
+    does not use ($delim = LINE_DELIMITER; a line holding it is refused into ``rejects``).
+    For a file without quote characters, where every line is one record (direct.py's line
+    read); buffers and record limit as in :func:`csv_reader`."""
+    return f"""read_csv($path, columns = {{'c0': 'VARCHAR'}}, header = false, skip = $skip,
+            delim = $delim, quote = '', escape = '', auto_detect = false,
+            encoding = 'utf-8', store_rejects = true, rejects_table = '{rejects}',
+            rejects_scan = '{rejects_scan}', null_padding = false, max_line_size = 8388608,
+            buffer_size = 16777216)"""
+
+
 def _read_csv(con, source: Path, staged: Staged, ncols: int, delimiter: str
               ) -> list[tuple[int, str, str]]:
     """Stage the records after the header into ``<table>_raw``; the lines the parser
@@ -335,7 +351,7 @@ def _read_csv(con, source: Path, staged: Staged, ncols: int, delimiter: str
         raise DataFileError(staged.path.name, f"cannot be read as CSV: {_first_line(exc)}") from None
     # Records the CSV parser refused (wrong number of fields, bad quoting): kept as rejects.
     bad = con.execute(
-        f"""select line, any_value(csv_line), string_agg(distinct error_message, '; ')
+        f"""select line, min(csv_line), string_agg(distinct error_message, '; ' order by error_message)
             from {rej} group by line order by line"""
     ).fetchall()
     con.execute(f"drop table if exists {rej}; drop table if exists {scan}")

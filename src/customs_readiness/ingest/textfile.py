@@ -75,6 +75,7 @@ class Records:
     swallowed: int = 0  # with open_quote: line breaks after that quote (a last one aside)
     nul: int | None = None  # first record holding a NUL byte (binary data)
     mixed_line_ends: bool = False  # two of CRLF, LF and CR end lines
+    quoted: bool = False  # a quote character anywhere (else every line is one record)
 
 
 @dataclass
@@ -241,6 +242,7 @@ class _Counter:
         self.prev = -1  # last byte fed (-1: start of file)
         self.irregular = False
         self.nul: int | None = None
+        self.quoted = False
         self._lf = self._pair = None  # numpy buffers of _plain_numpy, reused
 
     def feed(self, chunk: bytes, final: bool = False) -> bytes:
@@ -255,7 +257,9 @@ class _Counter:
                 return hold
         if self.nul is None and b"\x00" in chunk:
             self.nul = self.lines + 1 + self._terms_before(chunk, chunk.index(b"\x00"))
-        if not self.in_quote and b'"' not in chunk:
+        quoted = b'"' in chunk
+        self.quoted = self.quoted or quoted
+        if not self.in_quote and not quoted:
             plain = self._plain_numpy if self.use_numpy else self._plain_bytes
             if plain(chunk):
                 return hold
@@ -391,9 +395,9 @@ class _Counter:
         count = self.records + (0 if self.at_start else 1)
         mixed = sum(1 for n in self.ends if n) > 1
         if not self.in_quote:
-            return Records(count, self.blank, None, 0, self.nul, mixed)
+            return Records(count, self.blank, None, 0, self.nul, mixed, self.quoted)
         swallowed = self.lines - self.quote_lines - (1 if self.prev in (10, 13) else 0)
-        return Records(count, self.blank, self.quote_record, swallowed, self.nul, mixed)
+        return Records(count, self.blank, self.quote_record, swallowed, self.nul, mixed, True)
 
 
 # ---------------------------------------------------------------- the exact state machine
@@ -406,6 +410,7 @@ def _exact(data, start: int, delim: bytes) -> Records:
     token = re.compile(rb'"|\r\n|\r|\n')
     closing = re.compile(rb'"(?!")|""')
     out = Records()
+    out.quoted = data.find(b'"', start) != -1
     n = len(data)
     nul = data.find(b"\x00", start)
     rec_start = start  # first byte of the current record
