@@ -146,7 +146,8 @@ con.close()
 """
 
 # The validating floor: each file read as text, every cell proved canonical and cast by the
-# loader's own expressions (normalize.canonical), every row numbered from its row id, the
+# loader's own expressions (normalize.canonical; for a CSV table without free text, the
+# loader's line read, direct._line_select), every row numbered from its row id, the
 # repeated-key and orphan-line checks, all in one transaction - the direct read
 # (ingest/direct.py) and the checks without the loader around them: no byte scan (digest,
 # record count), no bookkeeping, no Python beyond issuing the statements.
@@ -155,7 +156,10 @@ import sys, duckdb
 from customs_readiness.schema import TABLES
 from customs_readiness.ingest.normalize import canonical, quote_ident
 from customs_readiness.ingest.readers import _parquet_text
-from customs_readiness.ingest.direct import typed_canonical
+from customs_readiness.ingest.direct import _line_select, typed_canonical
+from customs_readiness.ingest.readers import LINE_DELIMITER, line_reader
+from customs_readiness.ingest.sources import table_file_source
+from pathlib import Path
 folder, fmt, db = sys.argv[1], sys.argv[2], sys.argv[3]
 con = duckdb.connect(db)
 con.execute("set preserve_insertion_order = true")
@@ -169,10 +173,17 @@ for t in TABLES.values():
     values = ", ".join(v for _ok, v in checks)
     every = " and ".join(ok for ok, _v in checks)
     if fmt == "csv":
-        types = "{" + ", ".join(f"'{c.name}': 'VARCHAR'" for c in t.columns) + "}"
-        src = f"read_csv('{path}', header = true, columns = {types}, auto_detect = false)"
-        con.execute(f"insert into {t.name} select {values}, "
-                    f"case when {every} then 0 else -1 end from {src}")
+        # the loader's line read where a table has no free text (the files have no quote)
+        rows = _line_select(table_file_source(Path(path), t), len(t.columns), ",", "point",
+                            line_reader(f"{t.name}_rej", f"{t.name}_rejscan"))
+        if rows is not None:
+            con.execute(f"insert into {t.name} select * exclude (_row), _row from ({rows})",
+                        {"path": path, "skip": 1, "delim": LINE_DELIMITER})
+        else:
+            types = "{" + ", ".join(f"'{c.name}': 'VARCHAR'" for c in t.columns) + "}"
+            src = f"read_csv('{path}', header = true, columns = {types}, auto_detect = false)"
+            con.execute(f"insert into {t.name} select {values}, "
+                        f"case when {every} then 0 else -1 end from {src}")
         con.execute(f"update {t.name} set _row = rowid - (select min(rowid) from {t.name}) + 2")
     else:
         types = dict(r[:2] for r in con.execute(
