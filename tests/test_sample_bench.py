@@ -111,3 +111,26 @@ def test_profile_script_times_every_statement_of_a_load(tmp_path: Path) -> None:
     assert header.split() == ["seconds", "share", "statement"]
     assert any("insert into entries" in r for r in rows)
     assert any(r.split()[-1] == "commit" for r in rows)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_ingest_and_floor_scripts_store_every_row(tmp_path: Path, fmt: str) -> None:
+    # The yardsticks themselves run: the bare ingest and the validating floor store every
+    # row of a small generated year, the floor numbering them from 2 as the file does.
+    import subprocess
+
+    import duckdb
+
+    folder = tmp_path / "year"
+    lines = bench.ensure_data(folder, 3_000, fmt, 7, {}, regenerate=True)
+    entries = bench.count_rows(folder / f"entries.{fmt}", fmt)
+    for script in (bench.INGEST_SCRIPT, bench.FLOOR_SCRIPT):
+        db = tmp_path / f"{len(script)}.duckdb"
+        subprocess.run([sys.executable, "-c", script, str(folder), fmt, str(db)], check=True)
+        con = duckdb.connect(str(db), read_only=True)
+        assert con.execute("select count(*) from entry_lines").fetchone()[0] == lines
+        assert con.execute("select count(*) from entries").fetchone()[0] == entries
+        if script is bench.FLOOR_SCRIPT:
+            assert con.execute("select min(_row), max(_row), count(*) filter (where _row < 0) "
+                               "from entry_lines").fetchone() == (2, lines + 1, 0)
+        con.close()
