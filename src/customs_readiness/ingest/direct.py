@@ -17,7 +17,10 @@ needs the text:
   NUL byte or open quote (all known from the byte scan, textfile.py), and, after the
   read, no record the parser refused and as many rows as the scan counted records. Any
   other file is taken out again and staged (readers.stage), so its errors and row
-  numbers come from the one place that handles them.
+  numbers come from the one place that handles them. A file without any quote has one
+  record per line: it is read line by line instead (_line_select), one regular
+  expression proving a whole line canonical. Either way the insert runs only when DuckDB
+  plans it to keep the file's order (keeps_order).
 - **Parquet.** ``file_row_number`` numbers the rows, so only the canonical rows are
   inserted (in any order, which keeps the table's row groups full); the others are staged
   and typed by the full rules.
