@@ -279,6 +279,7 @@ def test_a_plan_that_would_reorder_rows_is_not_run(con, tmp_path, staged, monkey
     # not be trusted: the file is staged instead, and numbered by the staged read.
     monkeypatch.setattr(normalize, "_in_list", lambda expr, values: (
         f"{expr} in ({', '.join(normalize.sql_str(v) for v in values)})"))
+    monkeypatch.setattr(direct, "ORDER_CHECK_FROM", 0)  # a small file, checked as a large one
     rows = ["ABC12345671,01,12-3456789AB,2026-01-15,,,,,yes,,true,f,,",
             "ABC12345682,01,12-3456789AB,2026-01-16,,,,,no,,n,yes,deemed,",
             "ABC12345693,01,12-3456789AB,2026-01-17,,,,,,,,,,"]
