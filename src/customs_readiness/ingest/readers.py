@@ -22,6 +22,7 @@ import os
 import re
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,6 +199,20 @@ def _read_head(path: Path) -> bytes:
         raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
 
 
+def _most_regular_delimiter(lines: list[str]) -> str:
+    """The delimiter when the sniffer cannot tell (a row of another length among the
+    first ones, say a record a cell short): the one that splits the most lines into the
+    same number of cells, more than one. A comma when none does."""
+    best, best_lines = ",", 0
+    for delim in ",;\t|":
+        counts = Counter(len(row) for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delim)
+                         if any(cell.strip() for cell in row))
+        cells, n = counts.most_common(1)[0] if counts else (0, 0)
+        if cells > 1 and n > best_lines:
+            best, best_lines = delim, n
+    return best
+
+
 def csv_head(path: Path) -> CsvHead:
     """First records of a CSV file, its delimiter and the encoding its head shows.
 
@@ -232,7 +247,7 @@ def csv_head(path: Path) -> CsvHead:
     try:
         delimiter = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
     except csv.Error:
-        delimiter = ","
+        delimiter = _most_regular_delimiter(lines)
     rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
                                  HEADER_SCAN_ROWS))
     return CsvHead(rows, delimiter, encoding)
