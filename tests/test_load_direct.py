@@ -361,6 +361,20 @@ def test_the_line_read_stores_what_the_parser_and_the_full_rules_store(tmp_path,
         ("entry_lines.csv", 6 if delim == ";" else 7)]
 
 
+def test_on_one_thread_a_large_file_is_read_directly(con, tmp_path, staged, line_reads):
+    # With one thread DuckDB plans a plain INSERT (not BATCH_INSERT): the rows then go in
+    # one after another in the file's order, so the file is read directly, not staged.
+    con.execute("set threads = 1")
+    n = 30_000  # about 2.3 MiB: over the size from which the plan is checked
+    lines = [f"A{i:010d},01,12-3456789AB,2026-01-{1 + i % 28:02d},,,,,yes,no,{'tf'[i % 2]},,,"
+             for i in range(n)]
+    load_folder(con, _folder(tmp_path, FULL_HEADER + "\n".join(lines) + "\n"))
+    assert staged == [] and line_reads == ["entries.csv"]
+    assert con.execute(
+        "select count(*) filter (where _row <> cast(substr(entry_number, 2) as bigint) + 2), "
+        "count(*) filter (where psc_filed) from entries").fetchone() == (0, n // 2)
+
+
 def test_a_parquet_file_of_many_row_groups_numbers_every_row(con, tmp_path, staged):
     # 40 row groups of 5,000 rows: DuckDB reads them in parallel and, since file_row_number
     # numbers the rows, inserts them in any order; each row must keep its own number.

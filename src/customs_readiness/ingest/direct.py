@@ -134,12 +134,16 @@ def keeps_order(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> bool:
     """Whether DuckDB's plan for the insert ``sql`` is made only of operators that keep
     the rows' order. The CSV read numbers rows by the order they are inserted in; a join,
     say, would shuffle them (DuckDB makes one of an ``in (...)`` list), so a plan with
-    anything else is not run and the file is staged instead: slower, never misnumbered."""
+    anything else is not run and the file is staged instead: slower, never misnumbered.
+    On one thread DuckDB plans a plain INSERT, and everything runs in the file's order."""
+    keeping = ORDER_KEEPING
+    if con.execute("select current_setting('threads')").fetchone()[0] == 1:
+        keeping = ORDER_KEEPING | {"INSERT"}
     plan = json.loads(con.execute(f"explain (format json) {sql}", params).fetchone()[1])
     todo = list(plan)
     while todo:
         node = todo.pop()
-        if node.get("name") not in ORDER_KEEPING:
+        if node.get("name") not in keeping:
             return False
         todo.extend(node.get("children", []))
     return True
