@@ -16,6 +16,7 @@ import re
 
 from .. import schema as s
 from ..schema import Column
+from .readers import DELIMITERS
 
 BOOL_TRUE = ("true", "yes", "y", "1", "t")
 BOOL_FALSE = ("false", "no", "n", "0", "f")
@@ -257,9 +258,8 @@ _CANONICAL = {
 _CANONICAL["whole amount"] = r"[0-9]{1,16}"
 
 
-# The delimiters a file may have (readers.csv_head sniffs among these). None of them is a
-# letter, a digit, '.' or '-': the only characters of the fixed shapes above.
-DELIMITERS = ",;\t|"
+# None of the delimiters a file may have (readers.DELIMITERS) is a letter, a digit, '.' or
+# '-': the only characters of the fixed shapes above.
 _IDENT_EDGE = ((0x21, 0x60), (0x7B, 0x7E))  # [!-`{-~] of the IDENT shape
 _IDENT_INNER = ((0x20, 0x60), (0x7B, 0x7E))  # [ -`{-~]
 
@@ -293,8 +293,9 @@ def line_shape(col: Column, delimiter: str, amounts: str = POINT) -> str | None:
         if kind == s.ENUM:
             empty_ok = empty_ok or col.empty_as is not None
     elif kind == s.IDENT:
-        edge = byte_class(_IDENT_EDGE, delimiter + '"')
-        shape = f"{edge}(?:{byte_class(_IDENT_INNER, delimiter + chr(34))}*{edge})?"
+        quoted_only = delimiter + '"'  # characters a cell holds only when quoted
+        edge, inner = byte_class(_IDENT_EDGE, quoted_only), byte_class(_IDENT_INNER, quoted_only)
+        shape = f"{edge}(?:{inner}*{edge})?"
     else:
         shape = _CANONICAL["whole amount" if kind == s.AMOUNT and amounts == COMMA else kind]
     return f"(?:{shape})?" if empty_ok else f"(?:{shape})"

@@ -199,12 +199,16 @@ def _read_head(path: Path) -> bytes:
         raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
 
 
+# The delimiters a CSV file may have: the sniffer chooses among these.
+DELIMITERS = ",;\t|"
+
+
 def _most_regular_delimiter(lines: list[str]) -> str:
     """The delimiter when the sniffer cannot tell (a row of another length among the
     first ones, say a record a cell short): the one that splits the most lines into the
     same number of cells, more than one. A comma when none does."""
     best, best_lines = ",", 0
-    for delim in ",;\t|":
+    for delim in DELIMITERS:
         counts = Counter(len(row) for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delim)
                          if any(cell.strip() for cell in row))
         cells, n = counts.most_common(1)[0] if counts else (0, 0)
@@ -245,7 +249,7 @@ def csv_head(path: Path) -> CsvHead:
     # which str.splitlines would also split at): as DuckDB's reader and Excel split them.
     lines = _LINE_BREAK.split(text, maxsplit=HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]
     try:
-        delimiter = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+        delimiter = csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
     except csv.Error:
         delimiter = _most_regular_delimiter(lines)
     rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
@@ -319,18 +323,19 @@ def _stage_csv(con, path: Path, table: str, test: HeaderTest | None,
     return staged
 
 
-def csv_reader(ncols: int, rejects: str, rejects_scan: str) -> str:
+def csv_reader(ncols: int, rejects: str, rejects_scan: str, quote: str = '"') -> str:
     """SQL of DuckDB's CSV reader as the loader reads every text file: columns c0..c<n-1>
     as text, the records after the header (parameters $path, $skip, $delim), the records
     it cannot split kept in temp table ``rejects`` instead of stopping the read. The staged
-    read and the direct read (direct.py) must read a file identically.
+    read and the direct read (direct.py) must read a file identically. ``quote=''``: no
+    quoting (line_reader).
 
     A record may be up to 8 MiB long. DuckDB's read buffer would then default to 16 times
     that (128 MiB); 16 MiB buffers read a file of tens of MiB much faster (1M lines: the
     entries.csv insert 0.41 -> 0.24 s) and make no difference at 10M."""
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(max(ncols, 1))) + "}"
     return f"""read_csv($path, columns = {columns}, header = false, skip = $skip,
-            delim = $delim, quote = '"', escape = '"', auto_detect = false,
+            delim = $delim, quote = '{quote}', escape = '{quote}', auto_detect = false,
             encoding = 'utf-8', store_rejects = true, rejects_table = '{rejects}',
             rejects_scan = '{rejects_scan}', null_padding = false, max_line_size = 8388608,
             buffer_size = 16777216)"""
@@ -344,12 +349,8 @@ def line_reader(rejects: str, rejects_scan: str) -> str:
     $skip, $delim) as it is, as one text column c0: no quoting, and a delimiter the file
     does not use ($delim = LINE_DELIMITER; a line holding it is refused into ``rejects``).
     For a file without quote characters, where every line is one record (direct.py's line
-    read); buffers and record limit as in :func:`csv_reader`."""
-    return f"""read_csv($path, columns = {{'c0': 'VARCHAR'}}, header = false, skip = $skip,
-            delim = $delim, quote = '', escape = '', auto_detect = false,
-            encoding = 'utf-8', store_rejects = true, rejects_table = '{rejects}',
-            rejects_scan = '{rejects_scan}', null_padding = false, max_line_size = 8388608,
-            buffer_size = 16777216)"""
+    read)."""
+    return csv_reader(1, rejects, rejects_scan, quote="")
 
 
 def _read_csv(con, source: Path, staged: Staged, ncols: int, delimiter: str
