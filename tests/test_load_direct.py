@@ -347,18 +347,27 @@ def test_the_line_read_stores_what_the_parser_and_the_full_rules_store(tmp_path,
     tables, counts = snapshots[0]
     # entries: 2026-02-30, the short row and the repeated key refused; lines: 1.505 and
     # the line of no entry refused, and one of rows 5 and 7 (same key). Row 5's 1,000.50
-    # is an ambiguous amount in the semicolon file (refused; row 7 then loads), 1000.50 in
-    # the tab and pipe files, and two cells in the comma file (the parser takes the empty
-    # last one as a trailing delimiter, so duty 1 and SPI 000.50 load); row 7 then repeats
-    # row 5's key.
+    # is an ambiguous amount in the semicolon file and two cells in the comma file (a cell
+    # more than the header: refused either way; row 7 then loads), and 1000.50 in the tab
+    # and pipe files (row 7 then repeats row 5's key).
     assert counts == [("importers.csv", 2, 2, 0), ("entries.csv", 7, 4, 3),
                       ("entry_lines.csv", 6, 3, 3)]
     assert sorted((r[0], r[-1]) for r in tables["entries"]) == [
         ("ABC12345671", 2), ("ABC12345682", 3), ("ABC12345715", 6), ("ABC12345726", 8)]
+    refused_5 = delim in ";,"
     assert sorted((r[1], r[3]) for r in tables["rejected_rows"]) == [
         ("entries.csv", 4), ("entries.csv", 5), ("entries.csv", 7),
-        ("entry_lines.csv", 3), ("entry_lines.csv", 5 if delim == ";" else 6),
-        ("entry_lines.csv", 6 if delim == ";" else 7)]
+        ("entry_lines.csv", 3), ("entry_lines.csv", 5 if refused_5 else 6),
+        ("entry_lines.csv", 6 if refused_5 else 7)]
+    reasons = {(r[1], r[3]): (r[4], r[5], r[6]) for r in tables["rejected_rows"]}
+    short = ["12-3456789AB", "ABC12345704", "short", "2026-01-17", "01", "n"]
+    assert reasons["entries.csv", 5] == (
+        None, delim.join(short), "malformed CSV line: 6 cells where the header has 8")
+    if delim == ",":
+        assert reasons["entry_lines.csv", 5] == (
+            None, "ABC12345715,1,8471300100,12.5,1,000.50,",
+            "malformed CSV line: 7 cells where the header has 6 (a delimiter inside an "
+            "unquoted value, such as 1,000.50?)")
 
 
 def test_on_one_thread_a_large_file_is_read_directly(con, tmp_path, staged, line_reads):

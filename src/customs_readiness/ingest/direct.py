@@ -43,6 +43,7 @@ from ..db import unordered
 from . import textfile
 from .normalize import COMMA, canonical, line_shape, quote_ident, sql_str
 from .readers import (
+    COLUMN_MORE,
     LINE_DELIMITER,
     _parquet_text,
     _pick_header,
@@ -84,14 +85,17 @@ def _with_defaults(table: s.Table, rows: str) -> str:
 
 
 def canonical_select(table: s.Table, src: Source, rel: str, amounts: str,
-                     flag: bool = False) -> str:
+                     flag: bool = False, also: str | None = None) -> str:
     """SQL over ``rel`` (contract columns as raw text, plus ``_row`` unless ``flag``): the
     rows whose every cell is canonical, typed by plain casts with the table's defaults.
-    With ``flag`` every row is kept and ``_row`` is 0 for a canonical row, -1 otherwise."""
+    With ``flag`` every row is kept and ``_row`` is 0 for a canonical row, -1 otherwise.
+    ``also``: a further condition over ``rel`` that such a row meets."""
     every, values = _typed(table, lambda c: canonical(
         c, quote_ident(c.name) if c.name in src.columns else "cast(null as varchar)", amounts))
     if src.has_reason:
         every = f"_reason is null and {every}"
+    if also:
+        every = f"{also} and {every}"
     if flag:
         return _with_defaults(table, f"select {values}, case when coalesce({every}, false) "
                                      f"then 0 else -1 end as _row from ({rel})")
@@ -114,8 +118,9 @@ def insert(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, amounts: s
 
 
 def _renamed(src: Source) -> str:
-    """The contract columns of ``src`` (raw text) from a relation of c0, c1, ..."""
-    return ", ".join(f"{expr} as {quote_ident(name)}" for name, expr in src.columns.items())
+    """The contract columns of ``src`` (raw text, an empty cell NULL) from csv_reader's
+    c0, c1, ... (where an empty cell is '')."""
+    return ", ".join(f"nullif({expr}, '') as {quote_ident(name)}" for name, expr in src.columns.items())
 
 
 # Operators that pass rows on in the order they read them. BATCH_INSERT is DuckDB's
@@ -208,8 +213,13 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
                                                     line_reader(rej, rejscan))
     delim = LINE_DELIMITER if rows is not None else head.delimiter
     if rows is None:
-        raw = f"select {_renamed(src)} from {csv_reader(len(headers), rej, rejscan)}"
-        rows = canonical_select(src.table, src, raw, amounts, flag=True)
+        # One column more than the header: a record is taken here only when its cells are
+        # exactly the header's (csv_reader); any other goes to the staged read, which
+        # judges it (a file whose lines end with a delimiter, or a record refused).
+        n = len(headers)
+        raw = (f"select {_renamed(src)}, c{n - 1} is not null and c{n} is null as _fits "
+               f"from {csv_reader(n + COLUMN_MORE, rej, rejscan, parallel=not records.multiline)}")
+        rows = canonical_select(src.table, src, raw, amounts, flag=True, also="_fits")
     cols = ", ".join(quote_ident(c) for c in src.table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}
     insert = f"""insert into {table} ({cols}, _load_id, _file, _row)

@@ -7,7 +7,9 @@ refused row can be kept verbatim. Typing happens afterwards in SQL (normalize.py
 The cells go to a temp table ``<name>_raw`` with one column per header, named ``c0``,
 ``c1``, ... (headers from user files are not trusted as identifiers). A view ``<name>``
 over it drops empty rows and adds ``_row``: the row number a spreadsheet would show for
-that record, the header row being row 1 (title rows above the header shift it down).
+that record, the header row being row 1 (title rows above the header shift it down). A
+CSV record whose cells do not fit the header's columns (one too many, or too few) is kept
+out of the view and refused whole (``Staged.malformed``), with its number and its text.
 """
 
 from __future__ import annotations
@@ -300,7 +302,8 @@ def _stage_csv(con, path: Path, table: str, test: HeaderTest | None,
             raise DataFileError(
                 path.name, f"a quote opens a field here and never closes: the {records.swallowed:,} "
                 "line(s) after it would be read as one cell", row=records.open_quote)
-        malformed = _read_csv(con, source, staged, ncols, head.delimiter)
+        malformed = _read_csv(con, source, staged, ncols, head.delimiter,
+                              parallel=not records.multiline)
     finally:
         if source != path:
             source.unlink(missing_ok=True)
@@ -314,21 +317,60 @@ def _stage_csv(con, path: Path, table: str, test: HeaderTest | None,
         raise DataFileError(
             path.name, f"the file holds {expected:,} records after the header but the CSV "
             f"parser read {parsed:,}: check its quoting (a quote character inside a field?)")
-    staged.malformed = malformed
     # _row: the record's number in the file (blank records and refused lines counted), as a
     # spreadsheet numbers its rows. rowid counts parsed records only; records missing from
     # it (blank, refused) shift the ones after them.
     gaps = sorted(blank + [(row, 1) for row, _, _ in malformed])
-    _row_view(con, table, ncols, f"rid + {header_line + 1}", _shifts(gaps, header_line))
+    # A record has as many cells as the header or, in a file whose lines mostly end with a
+    # delimiter (the header aside), one more that is empty; any other record is refused
+    # whole: its cells would fall into the wrong columns. (A record of as many cells as
+    # the header is read alike whether or not its line ends with a delimiter, and so the
+    # direct read, which takes only such records, agrees with this.)
+    empty = f"coalesce({', '.join(f'c{i}' for i in range(ncols))}, nullif(_extra, '')) is null"
+    exact, more = con.execute(
+        f"""select count(*) filter (where _cells = {ncols}),
+                   count(*) filter (where _cells = {ncols + 1} and _extra = '')
+            from {table}_raw where not ({empty})""").fetchone()
+    trailing = more > exact
+    keep = f"_cells = {ncols}" + (f" or (_cells = {ncols + 1} and _extra = '')" if trailing else "")
+    _row_view(con, table, ncols, f"rid + {header_line + 1}", _shifts(gaps, header_line),
+              keep=keep, blank=empty)
+    odd = con.execute(
+        f"""select _row, _cells, [{', '.join(f'c{i}' for i in range(ncols))}, _extra]
+            from {table}_all where not ({keep}) order by _row""").fetchall()
+    malformed = [(row, raw, _malformed_reason(msg, ncols, trailing)) for row, raw, msg in malformed]
+    for row, n, cells in odd:
+        malformed.append((row, _record_text(cells[:n], head.delimiter),
+                          _cells_reason(n, ncols, trailing)))
+    staged.malformed = sorted(malformed)
     return staged
 
 
-def csv_reader(ncols: int, rejects: str, rejects_scan: str, quote: str = '"') -> str:
+def _record_text(cells: list[str | None], delimiter: str) -> str:
+    """A record as the CSV grammar writes its cells (quoted where they need it)."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(
+        ["" if c is None else c for c in cells])
+    return out.getvalue()[:-1]
+
+
+def csv_reader(ncols: int, rejects: str, rejects_scan: str, quote: str = '"',
+               parallel: bool = True) -> str:
     """SQL of DuckDB's CSV reader as the loader reads every text file: columns c0..c<n-1>
     as text, the records after the header (parameters $path, $skip, $delim), the records
     it cannot split kept in temp table ``rejects`` instead of stopping the read. The staged
     read and the direct read (direct.py) must read a file identically. ``quote=''``: no
     quoting (line_reader).
+
+    A record's cells are counted exactly: a cell is never NULL (an empty one is '', even
+    quoted: the null string is a line break, which no unquoted cell holds) and a column
+    past the record's last cell is NULL (``null_padding``). Without padding DuckDB takes
+    one empty cell too many as a trailing delimiter, so a comma file's unquoted 1,000.50
+    before an empty last column loaded as two cells; with it, a record of more cells than
+    columns is refused. The CSV parser's callers read one column more than the header
+    (COLUMN_MORE) to see such a cell and judge it themselves. DuckDB pads in parallel only
+    when no quoted field holds a line break: ``parallel=False`` for such a file
+    (textfile.Records.multiline).
 
     A record may be up to 8 MiB long. DuckDB's read buffer would then default to 16 times
     that (128 MiB); 16 MiB buffers read a file of tens of MiB much faster (1M lines: the
@@ -337,10 +379,12 @@ def csv_reader(ncols: int, rejects: str, rejects_scan: str, quote: str = '"') ->
     return f"""read_csv($path, columns = {columns}, header = false, skip = $skip,
             delim = $delim, quote = '{quote}', escape = '{quote}', auto_detect = false,
             encoding = 'utf-8', store_rejects = true, rejects_table = '{rejects}',
-            rejects_scan = '{rejects_scan}', null_padding = false, max_line_size = 8388608,
-            buffer_size = 16777216)"""
+            rejects_scan = '{rejects_scan}', null_padding = true, nullstr = '\n',
+            allow_quoted_nulls = false, parallel = {str(parallel).lower()},
+            max_line_size = 8388608, buffer_size = 16777216)"""
 
 
+COLUMN_MORE = 1  # the CSV parser reads one column more than the header (see csv_reader)
 LINE_DELIMITER = "\x01"
 
 
@@ -353,32 +397,50 @@ def line_reader(rejects: str, rejects_scan: str) -> str:
     return csv_reader(1, rejects, rejects_scan, quote="")
 
 
-def _read_csv(con, source: Path, staged: Staged, ncols: int, delimiter: str
+def _read_csv(con, source: Path, staged: Staged, ncols: int, delimiter: str, parallel: bool
               ) -> list[tuple[int, str, str]]:
-    """Stage the records after the header into ``<table>_raw``; the lines the parser
-    refused as (record number, raw text, reason)."""
+    """Stage the records after the header into ``<table>_raw`` (c0..c<ncols-1>, empty
+    cells NULL, plus ``_cells``: the record's number of cells, and ``_extra``: the cell
+    after the last column, if any); the lines the parser refused as (record number, raw
+    text, DuckDB's messages)."""
     table = staged.table
     rej, scan = f"{table}_rej", f"{table}_rejscan"
-    sql = f"create or replace temp table {table}_raw as select * from {csv_reader(ncols, rej, scan)}"
+    cells = [f"c{i}" for i in range(ncols + COLUMN_MORE)]
+    sql = f"""create or replace temp table {table}_raw as
+              select {', '.join(f"nullif({c}, '') as {c}" for c in cells[:ncols])},
+                     cast({' + '.join(f'({c} is not null)::integer' for c in cells)} as integer) as _cells,
+                     {cells[ncols]} as _extra
+              from {csv_reader(ncols + COLUMN_MORE, rej, scan, parallel=parallel)}"""
     try:
         with duckdb_path(source) as path:
             con.execute(sql, {"path": path, "skip": staged.header_row, "delim": delimiter})
     except duckdb.Error as exc:
         raise DataFileError(staged.path.name, f"cannot be read as CSV: {_first_line(exc)}") from None
-    # Records the CSV parser refused (wrong number of fields, bad quoting): kept as rejects.
+    # Records the CSV parser refused (too many cells, bad quoting): kept as rejects.
     bad = con.execute(
         f"""select line, min(csv_line), string_agg(distinct error_message, '; ' order by error_message)
             from {rej} group by line order by line"""
     ).fetchall()
     con.execute(f"drop table if exists {rej}; drop table if exists {scan}")
     # csv_line may carry the blank lines before the record, and its own line break.
-    return [(int(line), (raw or "").strip("\r\n"), _malformed_reason(msg)) for line, raw, msg in bad]
+    return [(int(line), (raw or "").strip("\r\n"), msg) for line, raw, msg in bad]
 
 
-def _malformed_reason(message: str) -> str:
+def _malformed_reason(message: str, ncols: int, trailing: bool) -> str:
     if "Invalid unicode" in message:
         return "not UTF-8 text (the rest of the file is UTF-8)"
+    if "Expected Number of Columns" in message:
+        # (read with COLUMN_MORE columns more than the header: say what the header has)
+        found = max(int(n) for n in re.findall(r"Found: (\d+)", message))
+        return _cells_reason(found, ncols, trailing)
     return f"malformed CSV line: {message}"
+
+
+def _cells_reason(found: int, ncols: int, trailing: bool = False) -> str:
+    hint = " (a delimiter inside an unquoted value, such as 1,000.50?)" if found > ncols else ""
+    if trailing:
+        hint = f" (or {ncols + 1}, the last one empty, as the lines that end with a delimiter)"
+    return f"malformed CSV line: {found} cells where the header has {ncols}{hint}"
 
 
 def _shifts(gaps: list[tuple[int, int]], header_line: int) -> list[tuple[int, int]]:
@@ -397,17 +459,20 @@ def _shifts(gaps: list[tuple[int, int]], header_line: int) -> list[tuple[int, in
 
 
 def _row_view(con, table: str, ncols: int, row_expr: str,
-              shifts: list[tuple[int, int]] | None = None) -> None:
+              shifts: list[tuple[int, int]] | None = None, keep: str | None = None,
+              blank: str | None = None) -> None:
     """View ``table`` over ``table``_raw: blank rows dropped, ``_row`` numbered from rowid.
 
     rowid follows insertion order, which follows the file (preserve_insertion_order);
     a view avoids copying the whole file a second time. ``shifts``: (q, n) pairs from
     ``_shifts``; each row's number grows by the records missing before it (an ASOF join,
-    linear in the file).
+    linear in the file). ``keep`` (CSV): the condition on ``_cells`` and ``_extra`` that a
+    record's cells fit the columns; view ``table``_all then holds every numbered row and
+    ``table`` only those. ``blank``: when a row is empty (default: all its cells are).
     """
     base = con.execute(f"select coalesce(min(rowid), 0) from {table}_raw").fetchone()[0]
     # Empty cells are NULL in every reader; a row of only empty cells is not a record.
-    blank = f"coalesce({', '.join(f'c{i}' for i in range(max(ncols, 1)))}) is null"
+    blank = blank or f"coalesce({', '.join(f'c{i}' for i in range(max(ncols, 1)))}) is null"
     rows = f"(select rowid - {int(base)} as rid, * from {table}_raw) r"
     shift = ""
     if shifts:
@@ -416,12 +481,16 @@ def _row_view(con, table: str, ncols: int, row_expr: str,
                     {"q": [q for q, _ in shifts], "n": [n for _, n in shifts]})
         rows += f" asof left join {table}_shift s on r.rid >= s.q"
         shift = " + coalesce(s.n, 0)"
+    every = table if keep is None else f"{table}_all"
     con.execute(
-        f"""create or replace temp view {table} as
+        f"""create or replace temp view {every} as
             select r.* exclude (rid), {row_expr}{shift} as _row
             from {rows}
             where not ({blank})"""
     )
+    if keep is not None:
+        con.execute(f"""create or replace temp view {table} as
+                        select * exclude (_cells, _extra) from {every} where {keep}""")
 
 
 # ---------------------------------------------------------------- Parquet

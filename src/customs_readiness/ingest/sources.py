@@ -129,7 +129,8 @@ class Source:
     def cleanup(self, con: duckdb.DuckDBPyConnection) -> None:
         if self.staged is not None:
             name = self.staged.table
-            con.execute(f"drop view if exists {name}; drop table if exists {name}_raw; "
+            con.execute(f"drop view if exists {name}; drop view if exists {name}_all; "
+                        f"drop table if exists {name}_raw; "
                         f"drop table if exists {name}_shift")
 
 

@@ -10,7 +10,8 @@ Three jobs, each over the whole file, never a sample of it:
   loader gives DuckDB (a field that starts with ``"`` is quoted until the closing ``"``,
   ``""`` inside it is one quote, CR, LF and CRLF end a record outside quotes). It also
   finds the empty records (their numbers keep row numbers physical), an opening quote that
-  is never closed, and a NUL byte. The loader compares the count with what the parser
+  is never closed, a NUL byte, and whether a quoted field holds a line break (DuckDB's
+  reader must then read the file on one thread: readers.csv_reader). The loader compares the count with what the parser
   read, so a record the parser swallowed or dropped stops the load instead of vanishing.
 - **transcoding** a file that is not UTF-8, or whose lines end in both CRLF and LF (which
   DuckDB's reader refuses), into a UTF-8 copy with LF line ends in the temp folder, which
@@ -76,6 +77,7 @@ class Records:
     nul: int | None = None  # first record holding a NUL byte (binary data)
     mixed_line_ends: bool = False  # two of CRLF, LF and CR end lines
     quoted: bool = False  # a quote character anywhere (else every line is one record)
+    multiline: bool = False  # a line break inside a quoted field (a record over several lines)
 
 
 @dataclass
@@ -243,6 +245,7 @@ class _Counter:
         self.irregular = False
         self.nul: int | None = None
         self.quoted = False
+        self.multiline = False
         self._lf = self._pair = None  # numpy buffers of _plain_numpy, reused
 
     def feed(self, chunk: bytes, final: bool = False) -> bytes:
@@ -342,6 +345,7 @@ class _Counter:
         if quotes.size or start:
             # A line break is inside quotes when an odd number of quotes precede it.
             terms = terms[((np.searchsorted(quotes, terms) + start) & 1) == 0]
+            self.multiline = self.multiline or terms.size < raw_terms.size
         # Content of record i ends where its terminator starts (before the CR of a CRLF).
         crlf = (a[terms] == 10) & (terms > 0) & (a[np.maximum(terms - 1, 0)] == 13)
         t_start = terms - crlf
@@ -395,9 +399,10 @@ class _Counter:
         count = self.records + (0 if self.at_start else 1)
         mixed = sum(1 for n in self.ends if n) > 1
         if not self.in_quote:
-            return Records(count, self.blank, None, 0, self.nul, mixed, self.quoted)
+            return Records(count, self.blank, None, 0, self.nul, mixed, self.quoted, self.multiline)
         swallowed = self.lines - self.quote_lines - (1 if self.prev in (10, 13) else 0)
-        return Records(count, self.blank, self.quote_record, swallowed, self.nul, mixed, True)
+        return Records(count, self.blank, self.quote_record, swallowed, self.nul, mixed, True,
+                       swallowed > 0 or self.multiline)
 
 
 # ---------------------------------------------------------------- the exact state machine
@@ -435,11 +440,15 @@ def _exact(data, start: int, delim: bytes) -> Records:
                         _finish_nul(out, data, nul, start)
                         out.mixed_line_ends = _mixed(data, start)
                         out.count += 1
+                        out.multiline = out.swallowed > 0
                         return out
                     if c.group() == b'""':
                         q = c.end()
                         continue
                     pos = c.end()
+                    if not out.multiline:
+                        field = data[p:pos]
+                        out.multiline = b"\n" in field or b"\r" in field
                     break
             else:
                 pos = p + 1
