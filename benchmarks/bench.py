@@ -157,7 +157,7 @@ from customs_readiness.schema import TABLES
 from customs_readiness.ingest.normalize import canonical, quote_ident
 from customs_readiness.ingest.readers import _parquet_text
 from customs_readiness.ingest.direct import _line_select, typed_canonical
-from customs_readiness.ingest.readers import LINE_DELIMITER, line_reader
+from customs_readiness.ingest.csvread import LINE_DELIMITER, line_reader
 from customs_readiness.ingest.sources import table_file_source
 from pathlib import Path
 folder, fmt, db = sys.argv[1], sys.argv[2], sys.argv[3]

@@ -18,8 +18,8 @@ import pytest
 from customs_readiness import schema as s
 from customs_readiness.db import connect
 from customs_readiness.ingest import load_folder
+from customs_readiness.ingest.csvread import DELIMITERS
 from customs_readiness.ingest.normalize import canonical, line_shape, quote_ident, rule
-from customs_readiness.ingest.readers import DELIMITERS
 from customs_readiness.ingest.sources import Source
 
 from conftest import write_tables

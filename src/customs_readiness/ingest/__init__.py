@@ -10,8 +10,9 @@ The pipeline, for each file of the folder:
    by plain casts and numbered by their place in the file, without a staging copy.
    A file that needs more (an irregular file, a cell that is not canonical, an export
    or a workbook) is staged for those rows.
-3. **stage** (readers, textfile, workbook): every cell goes into a DuckDB temp table as
-   text, exactly as written (nothing inferred from a sample); each source is a SQL
+3. **stage** (staging, csvread, readers, textfile, workbook): every cell goes into a
+   DuckDB temp table as text, exactly as written (nothing inferred from a sample), a CSV
+   record whose cells do not fit the header refused whole; each source is a SQL
    relation over it with contract column names. A text file is also read byte for byte
    (textfile: encoding, record count) and its records checked against what the parser
    read; a workbook's zip container is checked before the XLSX reader opens it.
@@ -25,10 +26,10 @@ row can be kept as it was written. The direct read inserts only rows that no rul
 refuses, so it never needs their text.
 
 Import order (each module imports only modules listed before it):
-    textfile, workbook, readers, normalize, mapping, sources, direct, exports, discover, loader
+    textfile, workbook, staging, csvread, readers, normalize, mapping, sources, direct, exports, discover, loader
 
-``textfile``, ``workbook`` and ``normalize`` import nothing of ingest (``readers`` only
-the first two); ``discover`` is the only module that knows both table files
+``textfile`` and ``workbook`` import nothing of ingest, ``staging`` only ``textfile``;
+``normalize`` only ``csvread`` (the delimiters); ``discover`` is the only module that knows both table files
 (``sources``) and exports (``exports``). Outside this package the modules import only
 the shared ``schema``, ``errors`` and ``resources``.
 Other layers use the names below; the modules stay importable for tests of one rule.

@@ -41,17 +41,11 @@ import duckdb
 from .. import schema as s
 from ..db import unordered
 from . import textfile
+from .csvread import COLUMN_MORE, LINE_DELIMITER, csv_reader, line_reader
 from .normalize import COMMA, canonical, line_shape, quote_ident, sql_str
-from .readers import (
-    COLUMN_MORE,
-    LINE_DELIMITER,
-    _parquet_text,
-    _pick_header,
-    csv_reader,
-    duckdb_path,
-    line_reader,
-)
+from .readers import _parquet_text
 from .sources import Source
+from .staging import duckdb_path, pick_header
 
 DEFAULTS = {
     "entries": "replace (coalesce(filer_code, left(entry_number, 3)) as filer_code)",
@@ -196,7 +190,7 @@ def _line_select(src: Source, ncols: int, delimiter: str, amounts: str, reader: 
 
 def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     head = src.csv_head()
-    headers, header_idx = _pick_header(src.path, head.rows, src.looks_like_header)
+    headers, header_idx = pick_header(src.path, head.rows, src.looks_like_header)
     header_line = header_idx + 1
     scan = src.scan().text
     records = scan.records if scan is not None else None

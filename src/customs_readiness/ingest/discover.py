@@ -14,8 +14,8 @@ from pathlib import Path
 from .. import schema as s
 from ..errors import DataFileError, shown
 from . import exports
-from .readers import file_format
 from .sources import Source, table_file_source
+from .staging import file_format
 
 
 def find_sources(folder: Path, mapping: str | Path | None = None) -> tuple[list[Source], list[str]]:

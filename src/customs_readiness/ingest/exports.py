@@ -29,8 +29,9 @@ from ..errors import DataFileError
 from ..resources import bundled_dir
 from .mapping import ColumnSpec, Profile, load_mapping
 from .normalize import quote_ident, sql_str
-from .readers import normalize_header, read_headers
+from .readers import read_headers
 from .sources import Source
+from .staging import normalize_header
 
 ES003_MAPPING = "ace-es-003.toml"
 # The finest grain of a multi-table export (one file row per record); the other tables

@@ -31,10 +31,11 @@ import duckdb
 from .. import schema as s
 from ..errors import DataFileError, ReadinessError, row_error, shown
 from . import direct
+from .csvread import scan_file
 from .discover import find_sources
 from .normalize import quote_ident, rule, sql_str
-from .readers import file_format, scan_file
 from .sources import Source
+from .staging import file_format
 from .textfile import NUMPY_FROM
 
 # Tables are loaded in this order so that lines can be checked against their entries.

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .. import schema as s
 from ..errors import ConfigError
-from .readers import normalize_header
+from .staging import normalize_header
 
 LAYOUT_KEYS = {"name", "match", "null_values", "date_format", "decimal_comma"}
 SPEC_KEYS = {"header", "value", "from", "first_chars", "values", "date_format", "null_values", "extract"}

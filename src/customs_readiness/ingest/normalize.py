@@ -16,7 +16,7 @@ import re
 
 from .. import schema as s
 from ..schema import Column
-from .readers import DELIMITERS
+from .csvread import DELIMITERS
 
 BOOL_TRUE = ("true", "yes", "y", "1", "t")
 BOOL_FALSE = ("false", "no", "n", "0", "f")
@@ -258,7 +258,7 @@ _CANONICAL = {
 _CANONICAL["whole amount"] = r"[0-9]{1,16}"
 
 
-# None of the delimiters a file may have (readers.DELIMITERS) is a letter, a digit, '.' or
+# None of the delimiters a file may have (csvread.DELIMITERS) is a letter, a digit, '.' or
 # '-': the only characters of the fixed shapes above.
 _IDENT_EDGE = ((0x21, 0x60), (0x7B, 0x7E))  # [!-`{-~] of the IDENT shape
 _IDENT_INNER = ((0x20, 0x60), (0x7B, 0x7E))  # [ -`{-~]

@@ -17,18 +17,10 @@ import duckdb
 
 from .. import schema as s
 from ..errors import DataFileError, shown
+from .csvread import CsvHead, csv_head, scan_file
 from .normalize import COMMA, POINT, POINT_ONLY, quote_ident, sql_str
-from .readers import (
-    CsvHead,
-    FileScan,
-    Staged,
-    csv_head,
-    file_format,
-    normalize_header,
-    read_headers,
-    scan_file,
-    stage,
-)
+from .readers import read_headers, stage
+from .staging import FileScan, Staged, file_format, normalize_header
 
 
 @dataclass

@@ -11,7 +11,7 @@ Three jobs, each over the whole file, never a sample of it:
   ``""`` inside it is one quote, CR, LF and CRLF end a record outside quotes). It also
   finds the empty records (their numbers keep row numbers physical), an opening quote that
   is never closed, a NUL byte, and whether a quoted field holds a line break (DuckDB's
-  reader must then read the file on one thread: readers.csv_reader). The loader compares the count with what the parser
+  reader must then read the file on one thread: csvread.csv_reader). The loader compares the count with what the parser
   read, so a record the parser swallowed or dropped stops the load instead of vanishing.
 - **transcoding** a file that is not UTF-8, or whose lines end in both CRLF and LF (which
   DuckDB's reader refuses), into a UTF-8 copy with LF line ends in the temp folder, which

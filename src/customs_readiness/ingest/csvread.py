@@ -1,0 +1,301 @@
+"""Reading a CSV file: its head (delimiter, header rows), DuckDB's reader as every text
+file is read, and the staged read (every record as text, numbered, each record's cells
+counted against the header).
+
+A CSV record is refused whole when its cells do not fit the header's columns (one too
+many, or too few), since its values would fall into the wrong columns: it is kept out of
+the staged view and listed in ``Staged.malformed`` with its number and its text. A file
+that is not UTF-8 or mixes line ends is read through a UTF-8 copy (textfile.transcode);
+the byte scan (textfile) counts its records independently of the parser.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ..errors import DataFileError
+from . import textfile
+from .staging import (
+    HEADER_SCAN_ROWS,
+    FileScan,
+    HeaderTest,
+    Staged,
+    duckdb_path,
+    file_digest,
+    file_format,
+    first_line,
+    pick_header,
+    row_view,
+    shifts,
+)
+
+HEAD_BYTES = 65536  # the header is looked for in the first 64 KiB of a text file
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class CsvHead:
+    """The first records of a CSV file, as the csv module splits them."""
+
+    rows: list[list[str]]
+    delimiter: str
+    encoding: str  # as told by the first 64 KiB (textfile.UTF8, UTF16 or CP1252)
+
+
+def _read_head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(HEAD_BYTES)
+    except OSError as exc:
+        raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
+
+
+# The delimiters a CSV file may have: the sniffer chooses among these.
+DELIMITERS = ",;\t|"
+
+
+def _most_regular_delimiter(lines: list[str]) -> str:
+    """The delimiter when the sniffer cannot tell (a row of another length among the
+    first ones, say a record a cell short): the one that splits the most lines into the
+    same number of cells, more than one. A comma when none does."""
+    best, best_lines = ",", 0
+    for delim in DELIMITERS:
+        counts = Counter(len(row) for row in csv.reader(io.StringIO("\n".join(lines)), delimiter=delim)
+                         if any(cell.strip() for cell in row))
+        cells, n = counts.most_common(1)[0] if counts else (0, 0)
+        if cells > 1 and n > best_lines:
+            best, best_lines = delim, n
+    return best
+
+
+def csv_head(path: Path) -> CsvHead:
+    """First records of a CSV file, its delimiter and the encoding its head shows.
+
+    Raises DataFileError for an empty or binary file.
+    """
+    head = _read_head(path)
+    if not head.strip():
+        raise DataFileError(path.name, "empty file: no header row")
+    encoding, bom = textfile.bom_encoding(head)
+    if encoding == textfile.UTF16 or (encoding is None and textfile.looks_utf16(head[:4096])):
+        encoding = textfile.UTF16
+        codec = "utf-16" if bom else "utf-16-le"
+        text = head[: len(head) - len(head) % 2].decode(codec, errors="replace").lstrip("\ufeff")
+    else:
+        if b"\x00" in head:
+            raise DataFileError(path.name, "binary data where text (CSV) was expected")
+        try:
+            text = head.decode("utf-8-sig")
+            encoding = textfile.UTF8
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4:  # a multi-byte character cut by the 64 KiB window
+                text = head[: exc.start].decode("utf-8-sig")
+                encoding = textfile.UTF8
+            else:
+                text = head.decode("cp1252", errors="readiness-latin-1")
+                encoding = textfile.CP1252
+    if not text.strip():
+        raise DataFileError(path.name, "empty file: no header row")
+    # Records end at CR, LF or CRLF only (never at a form feed, vertical tab or U+2028,
+    # which str.splitlines would also split at): as DuckDB's reader and Excel split them.
+    lines = _LINE_BREAK.split(text, maxsplit=HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]
+    try:
+        delimiter = csv.Sniffer().sniff("\n".join(lines), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        delimiter = _most_regular_delimiter(lines)
+    rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter),
+                                 HEADER_SCAN_ROWS))
+    return CsvHead(rows, delimiter, encoding)
+
+
+def scan_file(path: Path, use_numpy: bool = True) -> FileScan:
+    """Digest and size of any data file, plus the encoding and record count of a CSV file
+    (textfile.scan); run in a background thread by the loader."""
+    try:
+        if file_format(path) != "csv":
+            return FileScan(*file_digest(path), None)
+        delimiter = csv_head(path).delimiter
+        text = textfile.scan(path, delimiter, use_numpy)
+    except OSError as exc:
+        raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
+    return FileScan(text.sha256, text.size, text)
+
+
+def stage_csv(con, path: Path, table: str, test: HeaderTest | None,
+               scanned: Callable[[], FileScan] | None) -> Staged:
+    head = csv_head(path)
+    headers, header_idx = pick_header(path, head.rows, test)
+    header_line = header_idx + 1  # record number of the header (title rows above it)
+    ncols = max(len(headers), 1)
+    staged = Staged(table, path, "csv", headers, header_line, delimiter=head.delimiter)
+    scan = (scanned or (lambda: scan_file(path)))().text
+    source = path
+    try:
+        if scan.encoding in (textfile.UTF16, textfile.CP1252):
+            source = textfile.transcode(path, scan.encoding)
+        records = scan.records if scan.records is not None else textfile.count_records(
+            source, head.delimiter)
+        if records.mixed_line_ends:
+            # DuckDB's reader stops at a file whose lines end in both CRLF and LF (a file
+            # appended to on two systems): read a copy whose lines all end in LF.
+            copy = textfile.transcode(source, scan.encoding if source == path else textfile.UTF8,
+                                      line_ends=True)
+            if source != path:
+                source.unlink(missing_ok=True)
+            source = copy
+        if records.nul is not None:
+            raise DataFileError(path.name, "binary data (a NUL byte) where text (CSV) was expected",
+                                row=records.nul)
+        if records.open_quote is not None and records.swallowed:
+            # (On the last line it swallows nothing: the parser refuses that line.)
+            raise DataFileError(
+                path.name, f"a quote opens a field here and never closes: the {records.swallowed:,} "
+                "line(s) after it would be read as one cell", row=records.open_quote)
+        malformed = _read_csv(con, source, staged, ncols, head.delimiter,
+                              parallel=not records.multiline)
+    finally:
+        if source != path:
+            source.unlink(missing_ok=True)
+    # Count check: every record after the header is a row or a refused line, or the parser
+    # dropped or merged records (irregular quoting): then nothing of the file is loaded.
+    blank = [(max(first, header_line + 1), first + n - max(first, header_line + 1))
+             for first, n in records.blank if first + n - 1 > header_line]
+    expected = records.count - header_line - sum(n for _, n in blank)
+    parsed = con.execute(f"select count(*) from {table}_raw").fetchone()[0] + len(malformed)
+    if parsed != expected:
+        raise DataFileError(
+            path.name, f"the file holds {expected:,} records after the header but the CSV "
+            f"parser read {parsed:,}: check its quoting (a quote character inside a field?)")
+    # _row: the record's number in the file (blank records and refused lines counted), as a
+    # spreadsheet numbers its rows. rowid counts parsed records only; records missing from
+    # it (blank, refused) shift the ones after them.
+    gaps = sorted(blank + [(row, 1) for row, _, _ in malformed])
+    # A record has as many cells as the header or, in a file whose lines mostly end with a
+    # delimiter (the header aside), one more that is empty; any other record is refused
+    # whole: its cells would fall into the wrong columns. (A record of as many cells as
+    # the header is read alike whether or not its line ends with a delimiter, and so the
+    # direct read, which takes only such records, agrees with this.)
+    empty = f"coalesce({', '.join(f'c{i}' for i in range(ncols))}, nullif(_extra, '')) is null"
+    exact, more = con.execute(
+        f"""select count(*) filter (where _cells = {ncols}),
+                   count(*) filter (where _cells = {ncols + 1} and _extra = '')
+            from {table}_raw where not ({empty})""").fetchone()
+    trailing = more > exact
+    keep = f"_cells = {ncols}" + (f" or (_cells = {ncols + 1} and _extra = '')" if trailing else "")
+    row_view(con, table, ncols, f"rid + {header_line + 1}", shifts(gaps, header_line),
+              keep=keep, blank=empty)
+    odd = con.execute(
+        f"""select _row, _cells, [{', '.join(f'c{i}' for i in range(ncols))}, _extra]
+            from {table}_all where not ({keep}) order by _row""").fetchall()
+    malformed = [(row, raw, _malformed_reason(msg, ncols, trailing)) for row, raw, msg in malformed]
+    for row, n, cells in odd:
+        malformed.append((row, _record_text(cells[:n], head.delimiter),
+                          _cells_reason(n, ncols, trailing)))
+    staged.malformed = sorted(malformed)
+    return staged
+
+
+def _record_text(cells: list[str | None], delimiter: str) -> str:
+    """A record as the CSV grammar writes its cells (quoted where they need it)."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(
+        ["" if c is None else c for c in cells])
+    return out.getvalue()[:-1]
+
+
+def csv_reader(ncols: int, rejects: str, rejects_scan: str, quote: str = '"',
+               parallel: bool = True) -> str:
+    """SQL of DuckDB's CSV reader as the loader reads every text file: columns c0..c<n-1>
+    as text, the records after the header (parameters $path, $skip, $delim), the records
+    it cannot split kept in temp table ``rejects`` instead of stopping the read. The staged
+    read and the direct read (direct.py) must read a file identically. ``quote=''``: no
+    quoting (line_reader).
+
+    A record's cells are counted exactly: a cell is never NULL (an empty one is '', even
+    quoted: the null string is a line break, which no unquoted cell holds) and a column
+    past the record's last cell is NULL (``null_padding``). Without padding DuckDB takes
+    one empty cell too many as a trailing delimiter, so a comma file's unquoted 1,000.50
+    before an empty last column loaded as two cells; with it, a record of more cells than
+    columns is refused. The CSV parser's callers read one column more than the header
+    (COLUMN_MORE) to see such a cell and judge it themselves. DuckDB pads in parallel only
+    when no quoted field holds a line break: ``parallel=False`` for such a file
+    (textfile.Records.multiline).
+
+    A record may be up to 8 MiB long. DuckDB's read buffer would then default to 16 times
+    that (128 MiB); 16 MiB buffers read a file of tens of MiB much faster (1M lines: the
+    entries.csv insert 0.41 -> 0.24 s) and make no difference at 10M."""
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(max(ncols, 1))) + "}"
+    return f"""read_csv($path, columns = {columns}, header = false, skip = $skip,
+            delim = $delim, quote = '{quote}', escape = '{quote}', auto_detect = false,
+            encoding = 'utf-8', store_rejects = true, rejects_table = '{rejects}',
+            rejects_scan = '{rejects_scan}', null_padding = true, nullstr = '\n',
+            allow_quoted_nulls = false, parallel = {str(parallel).lower()},
+            max_line_size = 8388608, buffer_size = 16777216)"""
+
+
+COLUMN_MORE = 1  # the CSV parser reads one column more than the header (see csv_reader)
+LINE_DELIMITER = "\x01"
+
+
+def line_reader(rejects: str, rejects_scan: str) -> str:
+    """SQL of DuckDB's CSV reader taking each line after the header (parameters $path,
+    $skip, $delim) as it is, as one text column c0: no quoting, and a delimiter the file
+    does not use ($delim = LINE_DELIMITER; a line holding it is refused into ``rejects``).
+    For a file without quote characters, where every line is one record (direct.py's line
+    read)."""
+    return csv_reader(1, rejects, rejects_scan, quote="")
+
+
+def _read_csv(con, source: Path, staged: Staged, ncols: int, delimiter: str, parallel: bool
+              ) -> list[tuple[int, str, str]]:
+    """Stage the records after the header into ``<table>_raw`` (c0..c<ncols-1>, empty
+    cells NULL, plus ``_cells``: the record's number of cells, and ``_extra``: the cell
+    after the last column, if any); the lines the parser refused as (record number, raw
+    text, DuckDB's messages)."""
+    table = staged.table
+    rej, scan = f"{table}_rej", f"{table}_rejscan"
+    cells = [f"c{i}" for i in range(ncols + COLUMN_MORE)]
+    sql = f"""create or replace temp table {table}_raw as
+              select {', '.join(f"nullif({c}, '') as {c}" for c in cells[:ncols])},
+                     cast({' + '.join(f'({c} is not null)::integer' for c in cells)} as integer) as _cells,
+                     {cells[ncols]} as _extra
+              from {csv_reader(ncols + COLUMN_MORE, rej, scan, parallel=parallel)}"""
+    try:
+        with duckdb_path(source) as path:
+            con.execute(sql, {"path": path, "skip": staged.header_row, "delim": delimiter})
+    except duckdb.Error as exc:
+        raise DataFileError(staged.path.name, f"cannot be read as CSV: {first_line(exc)}") from None
+    # Records the CSV parser refused (too many cells, bad quoting): kept as rejects.
+    bad = con.execute(
+        f"""select line, min(csv_line), string_agg(distinct error_message, '; ' order by error_message)
+            from {rej} group by line order by line"""
+    ).fetchall()
+    con.execute(f"drop table if exists {rej}; drop table if exists {scan}")
+    # csv_line may carry the blank lines before the record, and its own line break.
+    return [(int(line), (raw or "").strip("\r\n"), msg) for line, raw, msg in bad]
+
+
+def _malformed_reason(message: str, ncols: int, trailing: bool) -> str:
+    if "Invalid unicode" in message:
+        return "not UTF-8 text (the rest of the file is UTF-8)"
+    if "Expected Number of Columns" in message:
+        # (read with COLUMN_MORE columns more than the header: say what the header has)
+        found = max(int(n) for n in re.findall(r"Found: (\d+)", message))
+        return _cells_reason(found, ncols, trailing)
+    return f"malformed CSV line: {message}"
+
+
+def _cells_reason(found: int, ncols: int, trailing: bool = False) -> str:
+    hint = " (a delimiter inside an unquoted value, such as 1,000.50?)" if found > ncols else ""
+    if trailing:
+        hint = f" (or {ncols + 1}, the last one empty, as the lines that end with a delimiter)"
+    return f"malformed CSV line: {found} cells where the header has {ncols}{hint}"
