@@ -105,8 +105,11 @@ def test_in_a_file_of_trailing_delimiters_a_cell_more_is_refused(con, tmp_path):
     assert _counts(con) == (6, 4, 2)
 
 
-def test_a_header_that_ends_with_a_delimiter_counts_its_empty_column(con, tmp_path):
-    load_folder(con, _folder(tmp_path, [line + "," for line in GOOD_LINES], header=LINES_HEADER + ","))
+@pytest.mark.parametrize("lines_end", [",", ""], ids=["lines too", "header only"])
+def test_a_header_that_ends_with_a_delimiter_loads(con, tmp_path, lines_end):
+    # (the header's empty last cell names no column)
+    load_folder(con, _folder(tmp_path, [line + lines_end for line in GOOD_LINES],
+                             header=LINES_HEADER + ","))
     assert len(_lines(con)) == 3 and _refused(con) == []
 
 
