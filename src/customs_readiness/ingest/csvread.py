@@ -33,9 +33,9 @@ from .staging import (
     file_digest,
     file_format,
     first_line,
+    gap_shifts,
     pick_header,
     row_view,
-    shifts,
 )
 
 HEAD_BYTES = 65536  # the header is looked for in the first 64 KiB of a text file
@@ -131,7 +131,7 @@ def scan_file(path: Path, use_numpy: bool = True) -> FileScan:
 
 
 def stage_csv(con, path: Path, table: str, test: HeaderTest | None,
-               scanned: Callable[[], FileScan] | None) -> Staged:
+              scanned: Callable[[], FileScan] | None) -> Staged:
     head = csv_head(path)
     headers, header_idx = pick_header(path, head.rows, test)
     header_line = header_idx + 1  # record number of the header (title rows above it)
@@ -191,8 +191,8 @@ def stage_csv(con, path: Path, table: str, test: HeaderTest | None,
             from {table}_raw where not ({empty})""").fetchone()
     trailing = more > exact
     keep = f"_cells = {ncols}" + (f" or (_cells = {ncols + 1} and _extra = '')" if trailing else "")
-    row_view(con, table, ncols, f"rid + {header_line + 1}", shifts(gaps, header_line),
-              keep=keep, blank=empty)
+    row_view(con, table, ncols, f"rid + {header_line + 1}", gap_shifts(gaps, header_line),
+             keep=keep, blank=empty)
     odd = con.execute(
         f"""select _row, _cells, [{', '.join(f'c{i}' for i in range(ncols))}, _extra]
             from {table}_all where not ({keep}) order by _row""").fetchall()

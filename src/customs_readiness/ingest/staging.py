@@ -138,7 +138,7 @@ def _clean_headers(path: Path, row: list) -> list[str]:
 # ---------------------------------------------------------------- numbering rows
 
 
-def shifts(gaps: list[tuple[int, int]], header_line: int) -> list[tuple[int, int]]:
+def gap_shifts(gaps: list[tuple[int, int]], header_line: int) -> list[tuple[int, int]]:
     """Runs of missing records (first record number, how many; sorted) as (q, n): the rows
     staged from rowid q on come after n missing records."""
     out: list[tuple[int, int]] = []
@@ -154,13 +154,13 @@ def shifts(gaps: list[tuple[int, int]], header_line: int) -> list[tuple[int, int
 
 
 def row_view(con, table: str, ncols: int, row_expr: str,
-              shifts: list[tuple[int, int]] | None = None, keep: str | None = None,
-              blank: str | None = None) -> None:
+             shifts: list[tuple[int, int]] | None = None, keep: str | None = None,
+             blank: str | None = None) -> None:
     """View ``table`` over ``table``_raw: blank rows dropped, ``_row`` numbered from rowid.
 
     rowid follows insertion order, which follows the file (preserve_insertion_order);
     a view avoids copying the whole file a second time. ``shifts``: (q, n) pairs from
-    ``shifts``; each row's number grows by the records missing before it (an ASOF join,
+    ``gap_shifts``; each row's number grows by the records missing before it (an ASOF join,
     linear in the file). ``keep`` (CSV): the condition on ``_cells`` and ``_extra`` that a
     record's cells fit the columns; view ``table``_all then holds every numbered row and
     ``table`` only those. ``blank``: when a row is empty (default: all its cells are).
