@@ -184,6 +184,62 @@ def test_a_european_file_never_loads_amounts_multiplied(template, amounts):
                 assert stored[i + 1] == f"{int(a.replace(' ', '')):d}.00"
 
 
+@st.composite
+def stray_delimiters(draw):
+    """Entry lines with a delimiter put somewhere inside an unquoted cell of some of them
+    (a thousands separator left unquoted, a code typed with a delimiter): (file bytes, the
+    lines as (row number, entered value, spi, whether a delimiter went in))."""
+    delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
+    quote_hts = draw(st.booleans())  # a quote in the file: the CSV parser, not the line read
+    lines = ["entry_number,line_number,hts_number,entered_value,spi".replace(",", delimiter)]
+    rows = []
+    for i in range(draw(st.integers(1, 8))):
+        value = f"{draw(st.integers(0, 10**9))}.{draw(st.integers(0, 99)):02d}"
+        spi = draw(st.sampled_from(["", "A", "S"]))
+        cells = ["ABC12345671", str(i + 1), "8471300100", value, spi]
+        stray = draw(st.booleans())
+        if stray:
+            k = draw(st.sampled_from([0, 1, 3, 4] if quote_hts else [0, 1, 2, 3, 4]))
+            at = draw(st.integers(0, len(cells[k])))
+            cells[k] = cells[k][:at] + delimiter + cells[k][at:]
+        if quote_hts:
+            cells[2] = f'"{cells[2]}"'
+        lines.append(delimiter.join(cells))
+        rows.append((len(lines), value, spi or None, stray))
+    return ("\n".join(lines) + "\n").encode(), rows
+
+
+@FUZZ
+@given(stray_delimiters())
+def test_a_delimiter_inside_an_unquoted_cell_refuses_its_line(template, generated):
+    """A record with one cell more than the header is refused whole, whichever cell took
+    the delimiter and wherever (an empty last cell included); every other line loads with
+    its own values in its own columns."""
+    from decimal import Decimal
+
+    data, rows = generated
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        folder = write_tables(tmp / "d", minimal_tables())
+        (folder / "entry_lines.csv").write_bytes(data)
+        db = tmp / "db.duckdb"
+        shutil.copy(template, db)
+        result, con = load_checked(folder, db)
+        try:
+            stored = con.execute(
+                "select _row, entered_value, spi from entry_lines where _load_id = ? order by _row",
+                [result.load_id]).fetchall()
+            refused = con.execute(
+                "select row_number, reason from rejected_rows where load_id = ? order by row_number",
+                [result.load_id]).fetchall()
+        finally:
+            con.close()
+        assert stored == [(r, Decimal(v), spi) for r, v, spi, stray in rows if not stray]
+        assert [r for r, _ in refused] == [r for r, _, _, stray in rows if stray]
+        assert all(why.startswith("malformed CSV line: 6 cells where the header has 5")
+                   for _, why in refused)
+
+
 def _template_db(path: Path) -> Path:
     """A database holding one earlier load, so every example loads into a non-empty one."""
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,8 +2,8 @@
 refused whole, with its row number and its text, since its cells would fall into the wrong
 columns (docs/data-contract.md, Bad input). DuckDB's reader alone takes one empty cell too
 many as a trailing delimiter: a comma file's unquoted 1,000.50 before an empty last column
-loaded as entered value 1 and the next amounts shifted by one column. A file whose lines
-all end with a delimiter still loads."""
+loaded as entered value 1 and the next amounts shifted by one column. Lines that end with a
+delimiter load when the header's line does too (only the header tells them apart)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,10 @@ def _counts(con) -> tuple[int, int, int]:
                           where file_name = 'entry_lines.csv'""").fetchone()
 
 
-EXTRA = "malformed CSV line: 7 cells where the header has 6 (a delimiter inside an unquoted value, such as 1,000.50?)"
+EXTRA = ("malformed CSV line: 7 cells where the header has 6, the last one empty: a delimiter inside "
+         "an unquoted value (such as 1,000.50), or a line that ends with a delimiter where the "
+         "header's line does not")
+MORE = "malformed CSV line: 7 cells where the header has 6 (a delimiter inside an unquoted value, such as 1,000.50?)"
 
 
 @pytest.mark.parametrize("way", ["line read", "CSV parser", "full rules"])
@@ -72,7 +75,7 @@ def test_a_cell_more_before_an_empty_last_cell_is_refused(tmp_path, monkeypatch,
 
 def test_a_cell_more_that_is_not_empty_is_refused_with_the_same_reason(con, tmp_path):
     load_folder(con, _folder(tmp_path, [GOOD_LINES[0], "ABC12345671,2,8471300100,1,000.50,0.00,A"]))
-    assert _refused(con) == [(3, None, "ABC12345671,2,8471300100,1,000.50,0.00,A", EXTRA)]
+    assert _refused(con) == [(3, None, "ABC12345671,2,8471300100,1,000.50,0.00,A", MORE)]
 
 
 def test_two_cells_more_are_refused_naming_their_count(con, tmp_path):
@@ -83,33 +86,43 @@ def test_two_cells_more_are_refused_naming_their_count(con, tmp_path):
 
 
 @pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["LF", "CRLF"])
-def test_a_file_whose_lines_end_with_a_delimiter_loads_as_without(tmp_path, end):
+def test_a_file_whose_lines_and_header_end_with_a_delimiter_loads_as_without(tmp_path, end):
     plain, trailing = connect(tmp_path / "plain.duckdb"), connect(tmp_path / "trailing.duckdb")
     load_folder(plain, _folder(tmp_path / "p", GOOD_LINES, end=end))
-    load_folder(trailing, _folder(tmp_path / "t", [line + "," for line in GOOD_LINES], end=end))
+    load_folder(trailing, _folder(tmp_path / "t", [line + "," for line in GOOD_LINES],
+                                  header=LINES_HEADER + ",", end=end))
     assert _lines(trailing) == _lines(plain) and len(_lines(plain)) == 3
     assert _refused(trailing) == [] and _counts(trailing) == (3, 3, 0)
 
 
-def test_in_a_file_of_trailing_delimiters_a_cell_more_is_refused(con, tmp_path):
+def test_lines_that_end_with_a_delimiter_under_a_header_that_does_not_are_refused(con, tmp_path):
+    # Such a line cannot be told from an unquoted 1,000.50 before an empty last column:
+    # loading it could put every amount after that one column off.
+    lines = [line + "," for line in GOOD_LINES] + ["ABC12345682,2,8471300100,1,000.50,0.00,"]
+    load_folder(con, _folder(tmp_path, lines))
+    assert _lines(con) == []
+    why = ("malformed CSV line: 7 cells where the header has 6, the last one empty: a delimiter "
+           "inside an unquoted value (such as 1,000.50), or a line that ends with a delimiter "
+           "where the header's line does not")
+    assert _refused(con) == [(row, None, line, why) for row, line in enumerate(lines, start=2)]
+
+
+def test_under_a_header_that_ends_with_a_delimiter_a_cell_more_is_refused(con, tmp_path):
     lines = [line + "," for line in GOOD_LINES]
     lines.insert(1, "ABC12345671,3,8471300100,1,000.50,0.00,,")  # a cell more
     lines.insert(2, "ABC12345671,4,8471300100,5.00,0.00,A")  # no trailing delimiter: fine
     lines.insert(3, "ABC12345671,5,8471300100,5.00,0.00,A,B")  # a cell more, not empty
-    load_folder(con, _folder(tmp_path, lines))
+    load_folder(con, _folder(tmp_path, lines, header=LINES_HEADER + ","))
     assert [r[:3] for r in _lines(con)] == [(2, "ABC12345671", 1), (4, "ABC12345671", 4),
                                             (6, "ABC12345671", 2), (7, "ABC12345682", 1)]
-    why = "cells where the header has 6 (or 7, the last one empty, as the lines that end with a delimiter)"
+    why = "cells where the header has 6 (or 7, the last one empty, as the header's line ends with a delimiter)"
     assert _refused(con) == [(3, None, "ABC12345671,3,8471300100,1,000.50,0.00,,", f"malformed CSV line: 8 {why}"),
                              (5, None, "ABC12345671,5,8471300100,5.00,0.00,A,B", f"malformed CSV line: 7 {why}")]
     assert _counts(con) == (6, 4, 2)
 
 
-@pytest.mark.parametrize("lines_end", [",", ""], ids=["lines too", "header only"])
-def test_a_header_that_ends_with_a_delimiter_loads(con, tmp_path, lines_end):
-    # (the header's empty last cell names no column)
-    load_folder(con, _folder(tmp_path, [line + lines_end for line in GOOD_LINES],
-                             header=LINES_HEADER + ","))
+def test_a_header_that_ends_with_a_delimiter_over_lines_that_do_not_loads(con, tmp_path):
+    load_folder(con, _folder(tmp_path, GOOD_LINES, header=LINES_HEADER + ","))
     assert len(_lines(con)) == 3 and _refused(con) == []
 
 
@@ -125,7 +138,7 @@ def test_a_quoted_line_break_is_read_on_one_thread_and_cells_still_counted(con, 
     assert con.execute("select importer_name from importers order by _row").fetchall() == [
         ("Acme\nInc",), ("Overseas Ltd",)]
     assert [r[0] for r in _lines(con)] == [2, 4]  # rows count records (row 3 has two lines)
-    assert _refused(con) == [(3, None, 'ABC12345671,2,8471300100,1,000.50,0.00,"x\ny"', EXTRA)]
+    assert _refused(con) == [(3, None, 'ABC12345671,2,8471300100,1,000.50,0.00,"x\ny"', MORE)]
 
 
 def test_the_byte_scan_tells_a_quoted_line_break(tmp_path):

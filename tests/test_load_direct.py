@@ -366,8 +366,9 @@ def test_the_line_read_stores_what_the_parser_and_the_full_rules_store(tmp_path,
     if delim == ",":
         assert reasons["entry_lines.csv", 5] == (
             None, "ABC12345715,1,8471300100,12.5,1,000.50,",
-            "malformed CSV line: 7 cells where the header has 6 (a delimiter inside an "
-            "unquoted value, such as 1,000.50?)")
+            "malformed CSV line: 7 cells where the header has 6, the last one empty: a "
+            "delimiter inside an unquoted value (such as 1,000.50), or a line that ends with a "
+            "delimiter where the header's line does not")
 
 
 def test_on_one_thread_a_large_file_is_read_directly(con, tmp_path, staged, line_reads):
