@@ -5,6 +5,7 @@ line, never crash, and a refused load leaves the database byte-identical."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import shutil
@@ -20,6 +21,26 @@ from customs_readiness.ingest.textfile import _UTF8_MULTI
 
 from _fuzz import FUZZ, load_checked, stored_text
 from conftest import minimal_tables, write_tables
+
+
+@contextlib.contextmanager
+def loaded(template: Path, file_name: str, data: bytes):
+    """The minimal folder with ``file_name`` replaced by ``data``, loaded (load_checked)
+    into a copy of the template database: yields (result, connection), both None for a
+    refused load; the connection is closed afterwards."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        folder = write_tables(tmp / "d", minimal_tables())
+        (folder / file_name).write_bytes(data)
+        db = tmp / "db.duckdb"
+        shutil.copy(template, db)
+        result, con = load_checked(folder, db)
+        try:
+            yield result, con
+        finally:
+            if con is not None:
+                con.close()
+
 
 HOSTILE = ["=1+2", "+1", "-1", "@SUM(A1)", '"', '""', '"quoted"', ",", ";", "|", "\t", "\n",
            "\r\n", "\r", '5" pipe', "a\u2028b", "x\x0cy", "\x0b", "\x85", "é", "Zürich",
@@ -86,33 +107,24 @@ def csv_files(draw):
           [("12-3400000AB", "\xa0", 2)], False, ","))  # a no-break space alone is blank
 def test_every_record_is_loaded_as_written_or_refused_with_a_reason(template, generated):
     data, rows, mixed, _delimiter = generated
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        folder = write_tables(tmp / "d", minimal_tables())
-        (folder / "importers.csv").write_bytes(data)
-        db = tmp / "db.duckdb"
-        shutil.copy(template, db)
-        result, con = load_checked(folder, db)
+    with loaded(template, "importers.csv", data) as (result, con):
         if result is None:
             # Refused as a whole: only when the header could not be found (a delimiter the
             # sniffer could not tell from cells full of other delimiters).
             return
-        try:
-            stats = {f.file_name: f for f in result.files}["importers.csv"]
-            # loaded + refused = the records written (blank lines are not records)
-            assert stats.rows_read == len(rows)
-            stored = con.execute(
-                "select importer_number, importer_name, _row from importers where _load_id = ? "
-                "order by _row", [result.load_id]).fetchall()
-            wanted = [(n, _expected(name, mixed), r) for n, name, r in rows
-                      if _expected(name, mixed) is not None]
-            assert stored == wanted
-            refused = con.execute("select row_number, reason from rejected_rows where load_id = ? "
-                                  "order by row_number", [result.load_id]).fetchall()
-            assert refused == [(r, "missing required value") for n, name, r in rows
-                               if _expected(name, mixed) is None]
-        finally:
-            con.close()
+        stats = {f.file_name: f for f in result.files}["importers.csv"]
+        # loaded + refused = the records written (blank lines are not records)
+        assert stats.rows_read == len(rows)
+        stored = con.execute(
+            "select importer_number, importer_name, _row from importers where _load_id = ? "
+            "order by _row", [result.load_id]).fetchall()
+        wanted = [(n, _expected(name, mixed), r) for n, name, r in rows
+                  if _expected(name, mixed) is not None]
+        assert stored == wanted
+        refused = con.execute("select row_number, reason from rejected_rows where load_id = ? "
+                              "order by row_number", [result.load_id]).fetchall()
+        assert refused == [(r, "missing required value") for n, name, r in rows
+                           if _expected(name, mixed) is None]
 
 
 MUTATIONS = [b'"', b",", b";", b"\n", b"\r", b"\r\n", b"\x00", b"\xff", b"\x93", b"\xc3",
@@ -146,15 +158,8 @@ def damaged(draw):
 @given(damaged())
 def test_damaged_files_load_or_are_refused_in_one_line(template, case):
     name, data = case
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        folder = write_tables(tmp / "d", minimal_tables())
-        (folder / f"{name}.csv").write_bytes(data)
-        db = tmp / "db.duckdb"
-        shutil.copy(template, db)
-        result, con = load_checked(folder, db)
-        if con is not None:
-            con.close()
+    with loaded(template, f"{name}.csv", data):
+        pass  # the invariants are load_checked's
 
 
 @given(st.lists(st.sampled_from(["12,50", "1.200,00", "1,234.56", "1.234", "12 50", "1 234,5",
@@ -163,25 +168,16 @@ def test_damaged_files_load_or_are_refused_in_one_line(template, case):
 def test_a_european_file_never_loads_amounts_multiplied(template, amounts):
     """Semicolon-separated, amounts as a European spreadsheet writes them: each amount is
     loaded at its face value only when no reading of it is ambiguous, else refused."""
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        folder = write_tables(tmp / "d", minimal_tables())
-        lines = ["entry_number;line_number;hts_number;entered_value"]
-        lines += [f"ABC12345671;{i + 1};8471300100;{a}" for i, a in enumerate(amounts)]
-        (folder / "entry_lines.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        db = tmp / "db.duckdb"
-        shutil.copy(template, db)
-        result, con = load_checked(folder, db)
-        try:
-            stored = dict(con.execute("select line_number, cast(entered_value as varchar) "
-                                      "from entry_lines where _load_id = ?", [result.load_id]).fetchall())
-        finally:
-            con.close()
-        for i, a in enumerate(amounts):
-            if "," in a or (a.count(".") and len(a.split(".")[-1]) == 3):
-                assert i + 1 not in stored, a  # ambiguous: refused
-            elif i + 1 in stored:
-                assert stored[i + 1] == f"{int(a.replace(' ', '')):d}.00"
+    lines = ["entry_number;line_number;hts_number;entered_value"]
+    lines += [f"ABC12345671;{i + 1};8471300100;{a}" for i, a in enumerate(amounts)]
+    with loaded(template, "entry_lines.csv", ("\n".join(lines) + "\n").encode()) as (result, con):
+        stored = dict(con.execute("select line_number, cast(entered_value as varchar) "
+                                  "from entry_lines where _load_id = ?", [result.load_id]).fetchall())
+    for i, a in enumerate(amounts):
+        if "," in a or (a.count(".") and len(a.split(".")[-1]) == 3):
+            assert i + 1 not in stored, a  # ambiguous: refused
+        elif i + 1 in stored:
+            assert stored[i + 1] == f"{int(a.replace(' ', '')):d}.00"
 
 
 @st.composite
@@ -218,26 +214,17 @@ def test_a_delimiter_inside_an_unquoted_cell_refuses_its_line(template, generate
     from decimal import Decimal
 
     data, rows = generated
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        folder = write_tables(tmp / "d", minimal_tables())
-        (folder / "entry_lines.csv").write_bytes(data)
-        db = tmp / "db.duckdb"
-        shutil.copy(template, db)
-        result, con = load_checked(folder, db)
-        try:
-            stored = con.execute(
-                "select _row, entered_value, spi from entry_lines where _load_id = ? order by _row",
-                [result.load_id]).fetchall()
-            refused = con.execute(
-                "select row_number, reason from rejected_rows where load_id = ? order by row_number",
-                [result.load_id]).fetchall()
-        finally:
-            con.close()
-        assert stored == [(r, Decimal(v), spi) for r, v, spi, stray in rows if not stray]
-        assert [r for r, _ in refused] == [r for r, _, _, stray in rows if stray]
-        assert all(why.startswith("malformed CSV line: 6 cells where the header has 5")
-                   for _, why in refused)
+    with loaded(template, "entry_lines.csv", data) as (result, con):
+        stored = con.execute(
+            "select _row, entered_value, spi from entry_lines where _load_id = ? order by _row",
+            [result.load_id]).fetchall()
+        refused = con.execute(
+            "select row_number, reason from rejected_rows where load_id = ? order by row_number",
+            [result.load_id]).fetchall()
+    assert stored == [(r, Decimal(v), spi) for r, v, spi, stray in rows if not stray]
+    assert [r for r, _ in refused] == [r for r, _, _, stray in rows if stray]
+    assert all(why.startswith("malformed CSV line: 6 cells where the header has 5")
+               for _, why in refused)
 
 
 def _template_db(path: Path) -> Path:
