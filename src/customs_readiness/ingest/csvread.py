@@ -222,8 +222,8 @@ def csv_reader(ncols: int, rejects: str, rejects_scan: str, quote: str = '"',
     past the record's last cell is NULL (``null_padding``). Without padding DuckDB takes
     one empty cell too many as a trailing delimiter, so a comma file's unquoted 1,000.50
     before an empty last column loaded as two cells; with it, a record of more cells than
-    columns is refused. The CSV parser's callers read one column more than the header
-    (COLUMN_MORE) to see such a cell and judge it themselves. DuckDB pads in parallel only
+    columns is refused. The CSV parser's callers read one column more than the header to
+    see such a cell and judge it themselves. DuckDB pads in parallel only
     when no quoted field holds a line break: ``parallel=False`` for such a file
     (textfile.Records.multiline).
 
@@ -239,7 +239,6 @@ def csv_reader(ncols: int, rejects: str, rejects_scan: str, quote: str = '"',
             max_line_size = 8388608, buffer_size = 16777216)"""
 
 
-COLUMN_MORE = 1  # the CSV parser reads one column more than the header (see csv_reader)
 LINE_DELIMITER = "\x01"
 
 
@@ -260,12 +259,12 @@ def _read_csv(con, source: Path, staged: Staged, ncols: int, delimiter: str, par
     text, DuckDB's messages)."""
     table = staged.table
     rej, scan = f"{table}_rej", f"{table}_rejscan"
-    cells = [f"c{i}" for i in range(ncols + COLUMN_MORE)]
+    cells = [f"c{i}" for i in range(ncols + 1)]  # one more than the header (csv_reader)
     sql = f"""create or replace temp table {table}_raw as
               select {', '.join(f"nullif({c}, '') as {c}" for c in cells[:ncols])},
-                     cast({' + '.join(f'({c} is not null)::integer' for c in cells)} as integer) as _cells,
+                     {' + '.join(f'({c} is not null)::integer' for c in cells)} as _cells,
                      {cells[ncols]} as _extra
-              from {csv_reader(ncols + COLUMN_MORE, rej, scan, parallel=parallel)}"""
+              from {csv_reader(ncols + 1, rej, scan, parallel=parallel)}"""
     try:
         with duckdb_path(source) as path:
             con.execute(sql, {"path": path, "skip": staged.header_row, "delim": delimiter})
@@ -285,7 +284,7 @@ def _malformed_reason(message: str, ncols: int, trailing: bool) -> str:
     if "Invalid unicode" in message:
         return "not UTF-8 text (the rest of the file is UTF-8)"
     if "Expected Number of Columns" in message:
-        # (read with COLUMN_MORE columns more than the header: say what the header has)
+        # (read with a column more than the header: say what the header has)
         found = max(int(n) for n in re.findall(r"Found: (\d+)", message))
         return _cells_reason(found, ncols, trailing)
     return f"malformed CSV line: {message}"

@@ -41,7 +41,7 @@ import duckdb
 from .. import schema as s
 from ..db import unordered
 from . import textfile
-from .csvread import COLUMN_MORE, LINE_DELIMITER, csv_reader, line_reader
+from .csvread import LINE_DELIMITER, csv_reader, line_reader
 from .normalize import COMMA, canonical, line_shape, quote_ident, sql_str
 from .readers import _parquet_text
 from .sources import Source
@@ -205,14 +205,14 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     # otherwise the CSV parser splits the records.
     rows = None if records.quoted else _line_select(src, len(headers), head.delimiter, amounts,
                                                     line_reader(rej, rejscan))
-    delim = LINE_DELIMITER if rows is not None else head.delimiter
+    delim = LINE_DELIMITER
     if rows is None:
         # One column more than the header: a record is taken here only when its cells are
         # exactly the header's (csv_reader); any other goes to the staged read, which
         # judges it (a file whose lines end with a delimiter, or a record refused).
-        n = len(headers)
+        n, delim = len(headers), head.delimiter
         raw = (f"select {_renamed(src)}, c{n - 1} is not null and c{n} is null as _fits "
-               f"from {csv_reader(n + COLUMN_MORE, rej, rejscan, parallel=not records.multiline)}")
+               f"from {csv_reader(n + 1, rej, rejscan, parallel=not records.multiline)}")
         rows = canonical_select(src.table, src, raw, amounts, flag=True, also="_fits")
     cols = ", ".join(quote_ident(c) for c in src.table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}

@@ -11,8 +11,9 @@ Three jobs, each over the whole file, never a sample of it:
   ``""`` inside it is one quote, CR, LF and CRLF end a record outside quotes). It also
   finds the empty records (their numbers keep row numbers physical), an opening quote that
   is never closed, a NUL byte, and whether a quoted field holds a line break (DuckDB's
-  reader must then read the file on one thread: csvread.csv_reader). The loader compares the count with what the parser
-  read, so a record the parser swallowed or dropped stops the load instead of vanishing.
+  reader must then read the file on one thread: csvread.csv_reader). The loader compares
+  the count with what the parser read, so a record the parser swallowed or dropped stops
+  the load instead of vanishing.
 - **transcoding** a file that is not UTF-8, or whose lines end in both CRLF and LF (which
   DuckDB's reader refuses), into a UTF-8 copy with LF line ends in the temp folder, which
   the reader reads and the loader deletes at once.
@@ -446,9 +447,8 @@ def _exact(data, start: int, delim: bytes) -> Records:
                         q = c.end()
                         continue
                     pos = c.end()
-                    if not out.multiline:
-                        field = data[p:pos]
-                        out.multiline = b"\n" in field or b"\r" in field
+                    if not out.multiline:  # (found in place: no copy of the field)
+                        out.multiline = data.find(b"\n", p, pos) != -1 or data.find(b"\r", p, pos) != -1
                     break
             else:
                 pos = p + 1
