@@ -113,3 +113,55 @@ def test_xlsx_with_typed_cells_and_a_title_row(tmp_path, csv_folder):
     assert strip(got["entry_lines"]) == strip(want["entry_lines"])
     assert [r[-1] for r in got["entry_lines"]] == [4, 5, 6]
     assert got["rejected"] == 0
+
+
+def test_manifest_digest_and_size_are_the_files_own(tmp_path, csv_folder):
+    # The scan that counts a CSV file's records no longer hashes it: every file's SHA-256
+    # comes from a second, digest-only read. The manifest must still hold each file's own
+    # digest and size, whatever its format (a BOM-prefixed CSV, Parquet, XLSX).
+    import hashlib
+
+    mixed = tmp_path / "mixed"
+    shutil.copytree(csv_folder, mixed)
+    entries = mixed / "entries.csv"
+    entries.write_bytes(b"\xef\xbb\xbf" + entries.read_bytes())
+    lines = mixed / "entry_lines.csv"
+    pl.read_csv(lines, infer_schema_length=0).write_parquet(mixed / "entry_lines.parquet")
+    lines.unlink()
+    importers = mixed / "importers.csv"
+    pl.read_csv(importers, infer_schema_length=0).write_excel(mixed / "importers.xlsx")
+    importers.unlink()
+    con = connect(tmp_path / "m.duckdb")
+    load_folder(con, mixed)
+    stored = {name: (sha, size) for name, sha, size in con.execute(
+        "select file_name, sha256, bytes from load_files where file_name is not null").fetchall()}
+    con.close()
+    assert stored == {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size)
+                      for p in mixed.iterdir()}
+    assert set(stored) == {"entries.csv", "entry_lines.parquet", "importers.xlsx"}
+
+
+def test_every_file_is_scanned_before_any_is_hashed(tmp_path, csv_folder, monkeypatch):
+    # The direct read of a file waits for its scan (records, encoding); the digest is only
+    # needed when the file's load ends. So the one background thread scans every file
+    # first, without hashing, and hashes them afterwards.
+    from customs_readiness.ingest import loader
+
+    calls = []
+    real_scan, real_digest = loader.scan_file, loader.file_digest
+
+    def scan(path, use_numpy=True, digest=True):
+        calls.append(("scan", path.name, digest))
+        return real_scan(path, use_numpy, digest)
+
+    def hashed(path):
+        calls.append(("digest", path.name))
+        return real_digest(path)
+
+    monkeypatch.setattr(loader, "scan_file", scan)
+    monkeypatch.setattr(loader, "file_digest", hashed)
+    con = connect(tmp_path / "o.duckdb")
+    load_folder(con, csv_folder)
+    con.close()
+    order = ["importers.csv", "entries.csv", "entry_lines.csv"]
+    assert calls == ([("scan", name, False) for name in order] + [("digest", name) for name in order])

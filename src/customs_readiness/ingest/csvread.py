@@ -117,14 +117,15 @@ def csv_head(path: Path) -> CsvHead:
     return CsvHead(rows, delimiter, encoding)
 
 
-def scan_file(path: Path, use_numpy: bool = True) -> FileScan:
+def scan_file(path: Path, use_numpy: bool = True, digest: bool = True) -> FileScan:
     """Digest and size of any data file, plus the encoding and record count of a CSV file
-    (textfile.scan); run in a background thread by the loader."""
+    (textfile.scan); run in a background thread by the loader. ``digest=False``: no
+    SHA-256 (a file other than CSV is then not read at all)."""
     try:
         if file_format(path) != "csv":
-            return FileScan(*file_digest(path), None)
+            return FileScan(*file_digest(path), None) if digest else FileScan(None, path.stat().st_size, None)
         delimiter = csv_head(path).delimiter
-        text = textfile.scan(path, delimiter, use_numpy)
+        text = textfile.scan(path, delimiter, use_numpy, digest)
     except OSError as exc:
         raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
     return FileScan(text.sha256, text.size, text)

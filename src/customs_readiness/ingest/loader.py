@@ -35,7 +35,7 @@ from .csvread import scan_file
 from .discover import find_sources
 from .normalize import quote_ident, rule, sql_str
 from .sources import Source
-from .staging import file_format
+from .staging import file_digest, file_format
 from .textfile import NUMPY_FROM
 
 # Tables are loaded in this order so that lines can be checked against their entries.
@@ -120,20 +120,28 @@ def load_folder(
         notes.append("importers: not provided; every importer's IOR status is unknown")
     missing = [t for t in LOAD_ORDER if t not in by_table]
 
-    # Every file is read once end to end in a thread while DuckDB loads (SHA-256 for the
-    # manifest; a CSV file's encoding and record count, checked against what the parser
-    # read): hashlib, bytes.count and numpy release the GIL, so it costs little wall time.
+    # Every file is read end to end in a thread while DuckDB loads: a CSV file's encoding
+    # and record count, checked against what the parser read, then every file's SHA-256
+    # for the manifest. hashlib, bytes.count and numpy release the GIL, so it costs little
+    # wall time. Files are scanned in the order they are loaded, so no load waits for a
+    # later file; the digests come after every scan, since a file's direct read waits for
+    # its scan and only the end of its load for its digest (10M lines: the wait before the
+    # entries 0.29-0.64 s -> 0.08-0.11 s).
     hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan")
-    # Files are scanned in the order they are loaded, so no load waits for a later file.
     ordered = [src for table in LOAD_ORDER for src in by_table.get(table, [])]
     paths = {src.path for src in ordered}
     text_bytes = sum(p.stat().st_size for p in paths if file_format(p) == "csv")
     use_numpy = text_bytes >= NUMPY_FROM  # (its import pays off on large loads only)
     scans: dict[Path, Future] = {}
+    digests: dict[Path, Future] = {}
     for src in ordered:
         if src.path not in scans:
-            scans[src.path] = hasher.submit(scan_file, src.path, use_numpy)
+            scans[src.path] = hasher.submit(scan_file, src.path, use_numpy, False)
         src.scan_future = scans[src.path]
+    for src in ordered:
+        if src.path not in digests:
+            digests[src.path] = hasher.submit(file_digest, src.path)
+        src.digest_future = digests[src.path]
     con.execute("begin transaction")
     try:
         replaced = _forget_previous_load(con, source_dir)
@@ -291,13 +299,17 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         # whole-file check below refuses a row (it is then staged again from the file);
         # freeing it now keeps a large file's checks in memory.
         src.release(con)
-    # This file's rows now in the table (before any whole-file refusal below).
-    mine_rows = f"(select _row, {key} from {table.name} where _load_id = $load_id and _file = $file)"
+    # This file's rows now in the table (before any whole-file refusal below). A load
+    # takes each table from one file (load_folder refuses two), so the load's id alone
+    # picks them: comparing every row's file name as well made the 10M-line orphan check
+    # 0.49-0.69 s instead of 0.30-0.35 s.
+    mine_rows = f"(select _row, {key} from {table.name} where _load_id = $load_id)"
+    this_load = {"load_id": load_id}
     # 4. Repeated keys (the first good occurrence in the file is kept). As many distinct
     # 64-bit hashes of the key as rows proves that no key repeats (equal keys hash alike);
     # otherwise only rows whose hash repeats are compared exactly.
     con.execute("create or replace temp table _dups (_row bigint, first_row bigint)")
-    if con.execute(f"select count(*) - count(distinct hash({key})) from {mine_rows}", mine).fetchone()[0]:
+    if con.execute(f"select count(*) - count(distinct hash({key})) from {mine_rows}", this_load).fetchone()[0]:
         con.execute(
             f"""insert into _dups
                 with hashed as (
@@ -314,19 +326,19 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                 )
                 select t._row, r.first_row from candidates t join repeated r using ({key})
                 where t._row <> r.first_row""",
-            mine,
+            this_load,
         )
     # 5. A line must belong to an entry (of this load or of the database).
     con.execute("create or replace temp table _orphans (_row bigint)")
     if table.name == "entry_lines" and con.execute(
-        f"select count(*) from {mine_rows} t anti join entries e using (entry_number)", mine,
+        f"select count(*) from {mine_rows} t anti join entries e using (entry_number)", this_load,
     ).fetchone()[0]:
         con.execute(
             f"""insert into _orphans
                 select _row from {mine_rows} t
                 where _row not in (select _row from _dups)
                   and not exists (select 1 from entries e where e.entry_number = t.entry_number)""",
-            mine,
+            this_load,
         )
     # fetchall: staging an XLSX file again (below) needs no pending result on the connection
     repeated, orphaned = con.execute(
@@ -347,7 +359,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
                 )
                 select f._row, d.first_row as _dup_of, o._row is not null as _orphan
                 from flagged f left join _dups d using (_row) left join _orphans o using (_row)""",
-            mine if inserted < rows_staged else {},
+            this_load if inserted < rows_staged else {},
         )
         con.execute(
             f"""delete from {table.name} where _load_id = $load_id and _file = $file
@@ -421,7 +433,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     if con.execute(f"select count(*) from {table.name} where _load_id <> ?", [load_id]).fetchone()[0]:
         superseded = con.execute(
             f"delete from {table.name} where _load_id <> $load_id and ({key}) in (select ({key}) from {mine_rows})",
-            mine,
+            this_load,
         ).fetchone()[0]
     if table.name == "entries" and con.execute(
         "select count(*) from entry_lines where _load_id <> ?", [load_id]
@@ -429,7 +441,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
         # Lines of a re-delivered entry come from the new delivery only.
         superseded += con.execute(
             f"delete from entry_lines where _load_id <> $load_id and entry_number in (select entry_number from {mine_rows})",
-            mine,
+            this_load,
         ).fetchone()[0]
     st.rows_superseded = superseded
     st.rows_loaded = st.rows_read - st.rows_rejected

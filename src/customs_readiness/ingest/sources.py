@@ -20,7 +20,7 @@ from ..errors import DataFileError, shown
 from .csvread import CsvHead, csv_head, scan_file
 from .normalize import COMMA, POINT, POINT_ONLY, quote_ident, sql_str
 from .readers import read_headers, stage
-from .staging import FileScan, Staged, file_format, normalize_header
+from .staging import FileScan, Staged, file_digest, file_format, normalize_header
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Source:
     shared_stage_key: str | None = None  # sources split from one file share its staging table
     _scan: FileScan | None = field(default=None, repr=False)
     scan_future: Any = field(default=None, repr=False)  # set by the loader: scanning in a thread
+    digest_future: Any = field(default=None, repr=False)  # set by the loader when the scan has no digest
     _stages: dict = field(default_factory=dict, repr=False)
     decimal_comma: bool | None = None  # declared by the --mapping file, for the whole load
     _head: CsvHead | None = field(default=None, repr=False)
@@ -62,8 +63,14 @@ class Source:
 
     @property
     def digest(self) -> tuple[str, int]:
+        """(SHA-256, size) of the file: from the scan, or from the loader's digest in the
+        background when its scan computed none."""
         scan = self.scan()
-        return scan.sha256, scan.size
+        if scan.sha256 is not None:
+            return scan.sha256, scan.size
+        if self.digest_future is not None:
+            return self.digest_future.result()
+        return file_digest(self.path)
 
     @property
     def malformed(self) -> list[tuple[int, str, str]]:

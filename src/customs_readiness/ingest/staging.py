@@ -56,7 +56,7 @@ class Staged:
 class FileScan:
     """A data file read once from end to end (see ``scan_file``)."""
 
-    sha256: str
+    sha256: str | None  # None when the scan was asked for no digest
     size: int
     text: textfile.TextScan | None  # CSV only
 
@@ -72,10 +72,13 @@ def file_digest(path: Path) -> tuple[str, int]:
     """SHA-256 (hex) and size in bytes of ``path``, read in 1 MiB chunks."""
     h = hashlib.sha256()
     size = 0
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-            size += len(chunk)
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+                size += len(chunk)
+    except OSError as exc:
+        raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
     return h.hexdigest(), size
 
 
