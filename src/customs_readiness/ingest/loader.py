@@ -30,6 +30,7 @@ import duckdb
 
 from .. import schema as s
 from ..errors import DataFileError, ReadinessError, row_error, shown
+from ..speed import checkpoint_on_commit
 from . import direct
 from .csvread import scan_file
 from .discover import find_sources
@@ -164,7 +165,8 @@ def load_folder(
         if replaced:
             notes += _orphaned_lines(con, source_dir)
         if commit:
-            con.execute("commit")
+            with checkpoint_on_commit(con):
+                con.execute("commit")
         else:
             con.execute("rollback")
     except BaseException:
