@@ -257,6 +257,39 @@ _CANONICAL = {
 }
 _CANONICAL["whole amount"] = r"[0-9]{1,16}"
 
+# The same shapes as GLOB patterns where one says exactly as much: DuckDB's GLOB runs in
+# about half the time of a regular expression on short cells (10M Parquet lines, six text
+# columns checked: 1.54 -> 0.83 s). A GLOB class that starts with '!' is negated, so the
+# printable characters are written ["-~!] (tests/test_canonical_glob.py holds each pattern
+# to its regular expression over every ASCII character and random text).
+_GLOB_CLASS = {"upper digit": "[A-Z0-9]", "digit": "[0-9]", "upper": "[A-Z]"}
+_GLOB = {
+    s.ENTRY_NUMBER: _GLOB_CLASS["upper digit"] * 11,
+    s.FILER_CODE: _GLOB_CLASS["upper digit"] * 3,
+    s.HTS: _GLOB_CLASS["digit"] * 10,
+    s.COUNTRY: _GLOB_CLASS["upper"] * 2,
+    s.PORT: _GLOB_CLASS["digit"] * 4,
+    s.ENTRY_TYPE: _GLOB_CLASS["digit"] * 2,
+    s.BOND_TYPE: "[089]",
+    s.DATE: "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]",
+}
+
+
+def shape_test(kind: str, x: str, shape: str) -> str:
+    """SQL: ``x`` (not NULL) has the canonical ``shape`` of ``kind``, by GLOB where a
+    pattern says exactly as much (_GLOB), else by the regular expression."""
+    if kind in _GLOB and shape == _CANONICAL[kind]:
+        return f"({x} glob '{_GLOB[kind]}')"
+    if kind == s.IDENT:
+        # printable ASCII without lower-case letters ([ -`{-~]), not empty, no space at
+        # either end
+        return (f"({x} <> '' and {x} not glob '*[! -`{{-~]*' and {x} not glob ' *' "
+                f"and {x} not glob '* ')")
+    if kind == s.TEXT:
+        # printable ASCII other than the space at both ends, anything between
+        return f"({x} glob '[\"-~!]' or {x} glob '[\"-~!]*[\"-~!]')"
+    return f"regexp_full_match({x}, {sql_str(shape)})"
+
 
 # None of the delimiters a file may have (csvread.DELIMITERS) is a letter, a digit, '.' or
 # '-': the only characters of the fixed shapes above.
@@ -321,7 +354,7 @@ def canonical(col: Column, x: str, amounts: str = POINT) -> tuple[str, str]:
     else:
         # Where a point groups thousands (decimal comma), only whole amounts are canonical.
         shape = _CANONICAL["whole amount" if kind == s.AMOUNT and amounts == COMMA else kind]
-        ok = f"regexp_full_match({x}, {sql_str(shape)})"
+        ok = shape_test(kind, x, shape)
         value = x
         if kind == s.DATE:
             # The shape alone does not make a date (2026-02-30): the cast must succeed too.
