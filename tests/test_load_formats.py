@@ -150,9 +150,9 @@ def test_every_file_is_scanned_before_any_is_hashed(tmp_path, csv_folder, monkey
     calls = []
     real_scan, real_digest = loader.scan_file, loader.file_digest
 
-    def scan(path, use_numpy=True, digest=True):
-        calls.append(("scan", path.name, digest))
-        return real_scan(path, use_numpy, digest)
+    def scan(path, use_numpy=True):
+        calls.append(("scan", path.name))
+        return real_scan(path, use_numpy)
 
     def hashed(path):
         calls.append(("digest", path.name))
@@ -164,4 +164,4 @@ def test_every_file_is_scanned_before_any_is_hashed(tmp_path, csv_folder, monkey
     load_folder(con, csv_folder)
     con.close()
     order = ["importers.csv", "entries.csv", "entry_lines.csv"]
-    assert calls == ([("scan", name, False) for name in order] + [("digest", name) for name in order])
+    assert calls == ([("scan", name) for name in order] + [("digest", name) for name in order])

@@ -30,7 +30,6 @@ from .staging import (
     HeaderTest,
     Staged,
     duckdb_path,
-    file_digest,
     file_format,
     first_line,
     gap_shifts,
@@ -117,18 +116,18 @@ def csv_head(path: Path) -> CsvHead:
     return CsvHead(rows, delimiter, encoding)
 
 
-def scan_file(path: Path, use_numpy: bool = True, digest: bool = True) -> FileScan:
-    """Digest and size of any data file, plus the encoding and record count of a CSV file
-    (textfile.scan); run in a background thread by the loader. ``digest=False``: no
-    SHA-256 (a file other than CSV is then not read at all)."""
+def scan_file(path: Path, use_numpy: bool = True) -> FileScan:
+    """Size of any data file, plus the encoding and record count of a CSV file
+    (textfile.scan; a file of another format is not read); run in a background thread by
+    the loader."""
     try:
         if file_format(path) != "csv":
-            return FileScan(*file_digest(path), None) if digest else FileScan(None, path.stat().st_size, None)
+            return FileScan(path.stat().st_size, None)
         delimiter = csv_head(path).delimiter
-        text = textfile.scan(path, delimiter, use_numpy, digest)
+        text = textfile.scan(path, delimiter, use_numpy)
     except OSError as exc:
         raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
-    return FileScan(text.sha256, text.size, text)
+    return FileScan(text.size, text)
 
 
 def stage_csv(con, path: Path, table: str, test: HeaderTest | None,

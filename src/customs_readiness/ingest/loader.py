@@ -137,7 +137,7 @@ def load_folder(
     digests: dict[Path, Future] = {}
     for src in ordered:
         if src.path not in scans:
-            scans[src.path] = hasher.submit(scan_file, src.path, use_numpy, False)
+            scans[src.path] = hasher.submit(scan_file, src.path, use_numpy)
         src.scan_future = scans[src.path]
     for src in ordered:
         if src.path not in digests:

@@ -38,7 +38,7 @@ class Source:
     shared_stage_key: str | None = None  # sources split from one file share its staging table
     _scan: FileScan | None = field(default=None, repr=False)
     scan_future: Any = field(default=None, repr=False)  # set by the loader: scanning in a thread
-    digest_future: Any = field(default=None, repr=False)  # set by the loader when the scan has no digest
+    digest_future: Any = field(default=None, repr=False)  # set by the loader: hashing in a thread
     _stages: dict = field(default_factory=dict, repr=False)
     decimal_comma: bool | None = None  # declared by the --mapping file, for the whole load
     _head: CsvHead | None = field(default=None, repr=False)
@@ -52,8 +52,8 @@ class Source:
         return file_format(self.path) or "?"
 
     def scan(self) -> FileScan:
-        """The file read end to end once: digest, size (and a CSV file's encoding and
-        records), from the loader's background thread when it started one."""
+        """The file's size (and a CSV file's encoding and records), from the loader's
+        background thread when it started one."""
         if self._scan is None:
             if self.scan_future is not None:
                 self._scan = self.scan_future.result()
@@ -63,11 +63,8 @@ class Source:
 
     @property
     def digest(self) -> tuple[str, int]:
-        """(SHA-256, size) of the file: from the scan, or from the loader's digest in the
-        background when its scan computed none."""
-        scan = self.scan()
-        if scan.sha256 is not None:
-            return scan.sha256, scan.size
+        """(SHA-256, size) of the file, from the loader's background thread when it
+        started one."""
         if self.digest_future is not None:
             return self.digest_future.result()
         return file_digest(self.path)

@@ -54,9 +54,8 @@ class Staged:
 
 @dataclass(frozen=True)
 class FileScan:
-    """A data file read once from end to end (see ``scan_file``)."""
+    """A data file's scan (see ``scan_file``)."""
 
-    sha256: str | None  # None when the scan was asked for no digest
     size: int
     text: textfile.TextScan | None  # CSV only
 

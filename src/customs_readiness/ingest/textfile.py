@@ -27,7 +27,6 @@ meets such files, and so are small files (no numpy import for them).
 from __future__ import annotations
 
 import codecs
-import hashlib
 import mmap
 import os
 import re
@@ -83,9 +82,9 @@ class Records:
 
 @dataclass
 class TextScan:
-    """One pass over a text file: digest, encoding and records."""
+    """One pass over a text file: encoding and records (its SHA-256 is computed apart,
+    staging.file_digest)."""
 
-    sha256: str | None  # None when the scan was asked for no digest
     size: int
     encoding: str  # UTF8 (also for a file with a few bad bytes), UTF16 or CP1252
     valid_utf8: bool  # every byte sequence is UTF-8 (with UTF8)
@@ -109,17 +108,16 @@ def looks_utf16(head: bytes) -> bool:
     return max(even.count(0), odd.count(0)) > 0.4 * n and min(even.count(0), odd.count(0)) < 0.05 * n
 
 
-def scan(path: Path, delimiter: str, use_numpy: bool = True, digest: bool = True) -> TextScan:
-    """Digest, encoding and records of ``path`` in one pass (records: see ``count_records``);
-    with ``digest=False`` no SHA-256 (the loader computes it apart, after every file's
-    records: the next file's direct read waits for its records only).
+def scan(path: Path, delimiter: str, use_numpy: bool = True) -> TextScan:
+    """Encoding and records of ``path`` in one pass (records: see ``count_records``). No
+    digest: the loader hashes every file after every scan, so that a file's direct read
+    waits for its records only.
 
     A file up to ``SMALL`` bytes is counted by the exact state machine at once; a larger one
     chunk by chunk. ``use_numpy``: plain chunks (no quotes) by numpy, 15 ms for 70 MB, where
     ``bytes.count`` and ``in`` take 150 ms; numpy's import costs about 100 ms, so the loader
     asks for it on large loads only (``NUMPY_FROM``).
     """
-    h = hashlib.sha256() if digest else None
     size = 0
     counter: _Counter | None = (_Counter(delimiter, use_numpy) if path.stat().st_size > SMALL
                                 else None)
@@ -130,14 +128,12 @@ def scan(path: Path, delimiter: str, use_numpy: bool = True, digest: bool = True
     with path.open("rb") as fh:
         first = True
         for chunk in iter(lambda: fh.read(CHUNK), b""):
-            if h is not None:
-                h.update(chunk)
             size += len(chunk)
             if first:
                 first = False
                 encoding, skip = bom_encoding(chunk)
                 if encoding == UTF16 or (encoding is None and looks_utf16(chunk[:4096])):
-                    return _utf16_scan(h, fh, size)
+                    return TextScan(path.stat().st_size, UTF16, False, None)
                 chunk = chunk[skip:]
             if valid and (pending or not chunk.isascii()):
                 try:
@@ -159,16 +155,7 @@ def scan(path: Path, delimiter: str, use_numpy: bool = True, digest: bool = True
     else:
         records = _exact(b"".join(parts), 0, delimiter.encode())
     enc = UTF8 if valid or _has_utf8_sequences(path) else CP1252
-    return TextScan(h and h.hexdigest(), size, enc, valid, records)
-
-
-def _utf16_scan(h, fh, size: int) -> TextScan:
-    """The digest of a UTF-16 file (its records are counted on the UTF-8 copy)."""
-    for chunk in iter(lambda: fh.read(CHUNK), b""):
-        if h is not None:
-            h.update(chunk)
-        size += len(chunk)
-    return TextScan(h and h.hexdigest(), size, UTF16, False, None)
+    return TextScan(size, enc, valid, records)
 
 
 def count_records(path: Path, delimiter: str) -> Records:
