@@ -107,6 +107,20 @@ def test_board_pdf_several_years_counts_only_years_with_entries(pdf):
         assert name in attached
 
 
+def test_board_pdf_chart_labels_are_text_in_the_report_font(pdf):
+    import pymupdf
+
+    pages = [" ".join(p.split()) for p in pdf_text(pdf)]
+    trend = [p for p in pages if p.startswith("Month by month") or " Month by month " in p]
+    assert trend and "Entries per month" in trend[0] and "Rate (%)" in trend[0]
+    money = [p for p in pages if "Findings and money at stake" in p and "Entered value Duty" in p]
+    assert money, "the money-by-control chart's legend is text"
+    with pymupdf.open(pdf) as doc:
+        fonts = {f[3].split("+")[-1] for page in doc for f in page.get_fonts()}
+    assert fonts <= {"Report-Sans", "Report-Sans-Bold", "Report-Sans-Italic", "Report-Mono",
+                     "Report-Mono-Bold"}, fonts  # no system font drawn into a chart
+
+
 def test_board_charts_are_deterministic_vector_and_offline():
     years = {"labels": ["CY2025", "CY2026"], "panels": [
         {"title": "Readiness score", "kind": "score", "values": ["50.0", "36.4"],

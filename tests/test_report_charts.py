@@ -21,6 +21,21 @@ def test_report_charts_trend_is_deterministic_svg():
     assert len(a) < 150_000
 
 
+def test_report_charts_text_is_text_in_the_report_font():
+    # Labels are <text> in the report's own font (report.css's Report Sans, the bundled
+    # DejaVu Sans), not glyph paths: WeasyPrint paints glyph paths one <use> at a time.
+    svg = charts.monthly_trend_svg(MONTHS, [2, 2, 2], [Decimal(1), Decimal("0.5"), None],
+                                   [Decimal("0.5"), Decimal(1), Decimal(1)])
+    assert "DejaVuSans-" not in svg and "<text" in svg  # no glyph outlines
+    assert ">Entries per month<" in svg and ">Feb<" in svg
+    assert charts.SVG_FAMILY in svg and charts.MPL_FAMILY not in svg
+
+
+def test_report_charts_labels_are_escaped_text():
+    svg = charts.money_by_control_svg(["Bond <b>&</b> co"], [Decimal("1000")], [None])
+    assert "Bond &lt;b&gt;&amp;&lt;/b&gt; co" in svg and "<b>" not in svg
+
+
 def test_report_charts_trend_without_any_rate():
     svg = charts.monthly_trend_svg(MONTHS, [0, 0, 0], [None, None, None], [None, None, None])
     assert "<svg" in svg
