@@ -126,6 +126,29 @@ def test_a_header_that_ends_with_a_delimiter_over_lines_that_do_not_loads(con, t
     assert len(_lines(con)) == 3 and _refused(con) == []
 
 
+@pytest.mark.parametrize("way", ["line read", "CSV parser", "full rules"])
+def test_under_such_a_header_over_lines_that_do_not_a_cell_more_before_an_empty_last_is_refused(
+        tmp_path, monkeypatch, way):
+    # The header's line ends with a delimiter, its lines do not: row 4's unquoted thousands
+    # comma makes a cell more, the last one empty, which looks like a trailing delimiter.
+    # Loaded, it was entered value 1, duty 0.50 and SPI "0.00".
+    lines = [GOOD_LINES[0], GOOD_LINES[1], "ABC12345682,2,8471300100,1,000.50,0.00,", GOOD_LINES[2]]
+    if way == "CSV parser":
+        monkeypatch.setattr(direct, "_line_select", lambda *args: None)
+    con = connect(tmp_path / "t.duckdb")
+    load_folder(con, _folder(tmp_path, lines, header=LINES_HEADER + ","),
+                fast_path=way != "full rules")
+    assert [r[:3] for r in _lines(con)] == [(2, "ABC12345671", 1), (3, "ABC12345671", 2),
+                                            (5, "ABC12345682", 1)]
+    assert _refused(con) == [(4, None, "ABC12345682,2,8471300100,1,000.50,0.00,",
+                              "malformed CSV line: 7 cells where the header has 6, the last one "
+                              "empty: a delimiter inside an unquoted value (such as 1,000.50), or "
+                              "a line that ends with a delimiter where most lines of the file do "
+                              "not (the header's line does)")]
+    assert _counts(con) == (4, 3, 1)
+    con.close()
+
+
 def test_a_quoted_line_break_is_read_on_one_thread_and_cells_still_counted(con, tmp_path):
     # A quoted field over two lines: DuckDB pads records only on one thread then. The
     # refused record keeps its cells, the quoted one quoted again.

@@ -179,13 +179,24 @@ def stage_csv(con, path: Path, table: str, test: HeaderTest | None,
     # spreadsheet numbers its rows. rowid counts parsed records only; records missing from
     # it (blank, refused) shift the ones after them.
     gaps = sorted(blank + [(row, 1) for row, _, _ in malformed])
-    # A record has as many cells as the header or, when the header's line ends with a
+    # A record has as many cells as the header or, when the file's lines end with a
     # delimiter (an empty last cell), one more that is empty; any other record is refused
-    # whole: its cells would fall into the wrong columns. Only the header can tell a line
-    # that ends with a delimiter from an unquoted 1,000.50 before an empty last column:
-    # both make one empty cell too many. (A record of as many cells as the header is read
-    # alike either way, so the direct read, which takes only such records, agrees.)
+    # whole: its cells would fall into the wrong columns. Only the file's own convention
+    # can tell a line that ends with a delimiter from an unquoted 1,000.50 before an empty
+    # last column: both make one empty cell too many. The lines end with a delimiter when
+    # the header's line does and more records have that empty cell than have none; under a
+    # header whose line ends with one over lines that mostly do not, such a record is as
+    # ambiguous as under a header without it. (A record of as many cells as the header is
+    # read alike either way, so the direct read, which takes only such records, agrees.)
     trailing = len(head.rows[header_idx]) == len(headers) + 1
+    header_only = False
+    if trailing:
+        plain, padded = con.execute(
+            f"""select count(*) filter (where _cells = {ncols}),
+                       count(*) filter (where _cells = {ncols + 1} and _extra = '')
+                from {table}_raw""").fetchone()
+        trailing = padded > plain
+        header_only = not trailing
     empty = f"coalesce({', '.join(f'c{i}' for i in range(ncols))}, nullif(_extra, '')) is null"
     keep = f"_cells = {ncols}" + (f" or (_cells = {ncols + 1} and _extra = '')" if trailing else "")
     row_view(con, table, ncols, f"rid + {header_line + 1}", gap_shifts(gaps, header_line),
@@ -196,7 +207,8 @@ def stage_csv(con, path: Path, table: str, test: HeaderTest | None,
     malformed = [(row, raw, _malformed_reason(msg, ncols, trailing)) for row, raw, msg in malformed]
     for row, n, cells in odd:
         malformed.append((row, _record_text(cells[:n], head.delimiter),
-                          _cells_reason(n, ncols, trailing, last_empty=cells[ncols] == "")))
+                          _cells_reason(n, ncols, trailing, last_empty=cells[ncols] == "",
+                                        header_only=header_only)))
     staged.malformed = sorted(malformed)
     return staged
 
@@ -290,15 +302,20 @@ def _malformed_reason(message: str, ncols: int, trailing: bool) -> str:
     return f"malformed CSV line: {message}"
 
 
-def _cells_reason(found: int, ncols: int, trailing: bool = False, last_empty: bool = False) -> str:
-    """Why a record of ``found`` cells is refused; ``trailing``: the header's line ends with
-    a delimiter; ``last_empty``: the record has one cell more, empty."""
+def _cells_reason(found: int, ncols: int, trailing: bool = False, last_empty: bool = False,
+                  header_only: bool = False) -> str:
+    """Why a record of ``found`` cells is refused; ``trailing``: the file's lines end with a
+    delimiter (its header's line and most of its records); ``last_empty``: the record has
+    one cell more, empty; ``header_only``: the header's line ends with a delimiter, most
+    records do not."""
     why = f"malformed CSV line: {found} cells where the header has {ncols}"
     if trailing:
         return f"{why} (or {ncols + 1}, the last one empty, as the header's line ends with a delimiter)"
     if found == ncols + 1 and last_empty:
+        where = ("most lines of the file do not (the header's line does)" if header_only
+                 else "the header's line does not")
         return (f"{why}, the last one empty: a delimiter inside an unquoted value (such as "
-                "1,000.50), or a line that ends with a delimiter where the header's line does not")
+                f"1,000.50), or a line that ends with a delimiter where {where}")
     if found > ncols:
         return f"{why} (a delimiter inside an unquoted value, such as 1,000.50?)"
     return why
