@@ -152,3 +152,18 @@ def test_report_large_amounts_board_summary_is_one_page(laid_out):
     assert "Decisions asked of the board" in pages[2]
     assert "This is a self-assessment, not legal advice." in pages[2]
     assert pages[3].startswith("Scope and limitations")
+
+
+def test_report_large_amounts_whole_columns_always_fit_the_page():
+    from customs_readiness.report.context import WHOLE_ROW_CHARS, whole_columns
+
+    # case number, date, importer number, a long name, a row number
+    rows = [["2026-2720-600207", "2026-07-01", "36-417285901", "N" * 40, "12"],
+            ["2026-1-1", "2026-07-02", "36-41", "short", "123456"]]
+    assert whole_columns(rows, 5) == [True, True, True, False, True]
+    # seven columns of 18 characters would not fit: the first ones may break, until the
+    # rest (4 x 18 = 72 characters) do
+    wide = [["x" * 18] * 7]
+    assert whole_columns(wide, 7) == [False, False, False, True, True, True, True]
+    assert 4 * 18 <= WHOLE_ROW_CHARS < 5 * 18
+    assert whole_columns([], 3) == [True, True, True]  # nothing printed

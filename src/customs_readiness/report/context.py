@@ -255,13 +255,15 @@ def _exceptions(figures: Any, limit: int
                 return "before the order" if v else "in force"
             return _clip(cell_text(v))
 
+        printed_rows = [[cell(columns[i], row[i]) for i in shown] for row in rows[:printed]]
         by_section.setdefault(_attr(d, "section", ""), []).append({
             "metric_id": metric_id,
             "title": _attr(d, "title", metric_id),
             "status": status,
             "columns": [columns[i].strip("_").replace("_", " ") for i in shown],
             "hidden_columns": max(0, len(columns) - len(shown)),
-            "rows": [[cell(columns[i], row[i]) for i in shown] for row in rows[:printed]],
+            "rows": printed_rows,
+            "whole": whole_columns(printed_rows, len(shown)),
             "total": total,
             "total_text": fmt_count(total),
             "before_total": before_total,
@@ -269,6 +271,23 @@ def _exceptions(figures: Any, limit: int
             "attachment": name,
         })
     return by_section, attachments
+
+
+WHOLE_CELL_CHARS = 18  # a cell this short (an identifier, a date, an amount) is never broken
+WHOLE_ROW_CHARS = 85  # at most this many characters of a row's unbroken cells: they fit the page
+
+
+def whole_columns(rows: list[list[str]], ncols: int) -> list[bool]:
+    """Which columns of a printed exception list are never broken over two lines (their
+    cells are at most WHOLE_CELL_CHARS long: case numbers, dates, amounts). Together such
+    columns hold at most WHOLE_ROW_CHARS characters, so the table always fits the page; past
+    that the widest of them may break, as any longer cell may."""
+    widths = [max((len(r[i]) for r in rows), default=0) for i in range(ncols)]
+    whole = [w <= WHOLE_CELL_CHARS for w in widths]
+    while sum(w for w, keep in zip(widths, whole) if keep) > WHOLE_ROW_CHARS:
+        widest = max((i for i in range(ncols) if whole[i]), key=lambda i: (widths[i], -i))
+        whole[widest] = False
+    return whole
 
 
 def _clip(text: str, limit: int = CELL_CHARS,
