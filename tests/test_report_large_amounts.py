@@ -119,13 +119,13 @@ def test_report_large_amounts_no_word_is_broken_in_a_table(laid_out):
         if cell.element is None:
             continue
         whole = " ".join(" ".join(cell.element.itertext()).split())
+        if LONG_NAME in whole:
+            continue  # the one word too long for any column: it may (must) break
         lines = _lines(cell)
-        for a, b in zip(lines, lines[1:]):
+        for a, b in zip(lines, lines[1:], strict=False):
             if not (a and b and a[-1].isalnum() and b[0].isalnum()):
                 continue
             joined = a.split()[-1] + b.split()[0]
-            if LONG_NAME in whole:
-                continue  # the one word too long for any column: it may (must) break
             if re.search(rf"(^|\s){re.escape(joined)}(\s|$)", whole):
                 broken.append((page, a.split()[-1], b.split()[0]))
     assert broken == []

@@ -117,17 +117,16 @@ def csv_head(path: Path) -> CsvHead:
 
 
 def scan_file(path: Path, use_numpy: bool = True) -> FileScan:
-    """Size of any data file, plus the encoding and record count of a CSV file
-    (textfile.scan; a file of another format is not read); run in a background thread by
-    the loader."""
+    """The encoding and record count of a CSV file (textfile.scan; a file of another format
+    is not read); run in a background thread by the loader."""
     try:
         if file_format(path) != "csv":
-            return FileScan(path.stat().st_size, None)
+            return FileScan(None)
         delimiter = csv_head(path).delimiter
         text = textfile.scan(path, delimiter, use_numpy)
     except OSError as exc:
         raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
-    return FileScan(text.size, text)
+    return FileScan(text)
 
 
 def stage_csv(con, path: Path, table: str, test: HeaderTest | None,
@@ -188,15 +187,8 @@ def stage_csv(con, path: Path, table: str, test: HeaderTest | None,
     # header whose line ends with one over lines that mostly do not, such a record is as
     # ambiguous as under a header without it. (A record of as many cells as the header is
     # read alike either way, so the direct read, which takes only such records, agrees.)
-    trailing = len(head.rows[header_idx]) == len(headers) + 1
-    header_only = False
-    if trailing:
-        plain, padded = con.execute(
-            f"""select count(*) filter (where _cells = {ncols}),
-                       count(*) filter (where _cells = {ncols + 1} and _extra = '')
-                from {table}_raw""").fetchone()
-        trailing = padded > plain
-        header_only = not trailing
+    header_ends = len(head.rows[header_idx]) == len(headers) + 1
+    trailing = header_ends and _more_padded_than_plain(con, table, ncols)
     empty = f"coalesce({', '.join(f'c{i}' for i in range(ncols))}, nullif(_extra, '')) is null"
     keep = f"_cells = {ncols}" + (f" or (_cells = {ncols + 1} and _extra = '')" if trailing else "")
     row_view(con, table, ncols, f"rid + {header_line + 1}", gap_shifts(gaps, header_line),
@@ -208,9 +200,19 @@ def stage_csv(con, path: Path, table: str, test: HeaderTest | None,
     for row, n, cells in odd:
         malformed.append((row, _record_text(cells[:n], head.delimiter),
                           _cells_reason(n, ncols, trailing, last_empty=cells[ncols] == "",
-                                        header_only=header_only)))
+                                        header_ends=header_ends)))
     staged.malformed = sorted(malformed)
     return staged
+
+
+def _more_padded_than_plain(con, table: str, ncols: int) -> bool:
+    """Whether more staged records have one empty cell more than the header than have as
+    many cells as the header."""
+    plain, padded = con.execute(
+        f"""select count(*) filter (where _cells = {ncols}),
+                   count(*) filter (where _cells = {ncols + 1} and _extra = '')
+            from {table}_raw""").fetchone()
+    return padded > plain
 
 
 def _record_text(cells: list[str | None], delimiter: str) -> str:
@@ -303,16 +305,15 @@ def _malformed_reason(message: str, ncols: int, trailing: bool) -> str:
 
 
 def _cells_reason(found: int, ncols: int, trailing: bool = False, last_empty: bool = False,
-                  header_only: bool = False) -> str:
+                  header_ends: bool = False) -> str:
     """Why a record of ``found`` cells is refused; ``trailing``: the file's lines end with a
     delimiter (its header's line and most of its records); ``last_empty``: the record has
-    one cell more, empty; ``header_only``: the header's line ends with a delimiter, most
-    records do not."""
+    one cell more, empty; ``header_ends``: the header's line ends with a delimiter."""
     why = f"malformed CSV line: {found} cells where the header has {ncols}"
     if trailing:
         return f"{why} (or {ncols + 1}, the last one empty, as the header's line ends with a delimiter)"
     if found == ncols + 1 and last_empty:
-        where = ("most lines of the file do not (the header's line does)" if header_only
+        where = ("most lines of the file do not (the header's line does)" if header_ends
                  else "the header's line does not")
         return (f"{why}, the last one empty: a delimiter inside an unquoted value (such as "
                 f"1,000.50), or a line that ends with a delimiter where {where}")

@@ -52,8 +52,8 @@ class Source:
         return file_format(self.path) or "?"
 
     def scan(self) -> FileScan:
-        """The file's size (and a CSV file's encoding and records), from the loader's
-        background thread when it started one."""
+        """A CSV file's encoding and records (nothing for another format), from the
+        loader's background thread when it started one."""
         if self._scan is None:
             if self.scan_future is not None:
                 self._scan = self.scan_future.result()

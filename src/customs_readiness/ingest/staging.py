@@ -54,9 +54,9 @@ class Staged:
 
 @dataclass(frozen=True)
 class FileScan:
-    """A data file's scan (see ``scan_file``)."""
+    """A data file's scan (see ``scan_file``); its size and digest come from
+    ``file_digest``."""
 
-    size: int
     text: textfile.TextScan | None  # CSV only
 
 

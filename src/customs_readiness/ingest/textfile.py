@@ -83,9 +83,8 @@ class Records:
 @dataclass
 class TextScan:
     """One pass over a text file: encoding and records (its SHA-256 is computed apart,
-    staging.file_digest)."""
+    staging.file_digest, with its size)."""
 
-    size: int
     encoding: str  # UTF8 (also for a file with a few bad bytes), UTF16 or CP1252
     valid_utf8: bool  # every byte sequence is UTF-8 (with UTF8)
     records: Records | None  # None for UTF-16: counted on the transcoded copy
@@ -118,7 +117,6 @@ def scan(path: Path, delimiter: str, use_numpy: bool = True) -> TextScan:
     ``bytes.count`` and ``in`` take 150 ms; numpy's import costs about 100 ms, so the loader
     asks for it on large loads only (``NUMPY_FROM``).
     """
-    size = 0
     counter: _Counter | None = (_Counter(delimiter, use_numpy) if path.stat().st_size > SMALL
                                 else None)
     parts: list[bytes] = []
@@ -128,12 +126,11 @@ def scan(path: Path, delimiter: str, use_numpy: bool = True) -> TextScan:
     with path.open("rb") as fh:
         first = True
         for chunk in iter(lambda: fh.read(CHUNK), b""):
-            size += len(chunk)
             if first:
                 first = False
                 encoding, skip = bom_encoding(chunk)
                 if encoding == UTF16 or (encoding is None and looks_utf16(chunk[:4096])):
-                    return TextScan(path.stat().st_size, UTF16, False, None)
+                    return TextScan(UTF16, False, None)
                 chunk = chunk[skip:]
             if valid and (pending or not chunk.isascii()):
                 try:
@@ -155,7 +152,7 @@ def scan(path: Path, delimiter: str, use_numpy: bool = True) -> TextScan:
     else:
         records = _exact(b"".join(parts), 0, delimiter.encode())
     enc = UTF8 if valid or _has_utf8_sequences(path) else CP1252
-    return TextScan(size, enc, valid, records)
+    return TextScan(enc, valid, records)
 
 
 def count_records(path: Path, delimiter: str) -> Records:

@@ -284,7 +284,7 @@ def whole_columns(rows: list[list[str]], ncols: int) -> list[bool]:
     that the widest of them may break, as any longer cell may."""
     widths = [max((len(r[i]) for r in rows), default=0) for i in range(ncols)]
     whole = [w <= WHOLE_CELL_CHARS for w in widths]
-    while sum(w for w, keep in zip(widths, whole) if keep) > WHOLE_ROW_CHARS:
+    while sum(w for w, keep in zip(widths, whole, strict=True) if keep) > WHOLE_ROW_CHARS:
         widest = max((i for i in range(ncols) if whole[i]), key=lambda i: (widths[i], -i))
         whole[widest] = False
     return whole
