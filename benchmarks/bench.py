@@ -8,7 +8,7 @@ time and peak RSS (from os.wait4's rusage of that child alone):
   ingest   DuckDB's bare ingest of the same files: read_csv / read_parquet with explicit
            column types into tables of a new database - the yardstick of every target
   floor    the validating floor: DuckDB alone doing what no validating load can skip -
-           every cell read as text, proved canonical and cast, every row numbered, no key
+           every cell proved canonical and typed, every row numbered, no key
            repeated and no line without its entry, in one transaction (the direct read's
            SQL and the checks without the loader around them)
   load     readiness load DIR --db NEW.duckdb
@@ -145,9 +145,11 @@ for t in TABLES.values():
 con.close()
 """
 
-# The validating floor: each file read as text, every cell proved canonical and cast by the
-# loader's own expressions (normalize.canonical; for a CSV table without free text, the
-# loader's line read, direct._line_select), every row numbered from its row id, the
+# The validating floor: every cell of each file proved canonical and typed by the loader's
+# own expressions (normalize.canonical; for a CSV table without free text, the loader's
+# typed read of a file proved canonical by one regular expression over it,
+# direct._typed_select, else its line read, direct._line_select), every row numbered from
+# its row id, the
 # repeated-key and orphan-line checks, all in one transaction committed by a checkpoint
 # (as the loader commits) - the direct read
 # (ingest/direct.py) and the checks without the loader around them: no byte scan (digest,
@@ -157,8 +159,9 @@ import sys, duckdb
 from customs_readiness.schema import TABLES
 from customs_readiness.ingest.normalize import canonical, quote_ident
 from customs_readiness.ingest.readers import _parquet_text
-from customs_readiness.ingest.direct import _line_select, typed_canonical
+from customs_readiness.ingest.direct import _line_select, _line_shapes, _typed_select, typed_canonical
 from customs_readiness.ingest.csvread import LINE_DELIMITER, line_reader
+from customs_readiness.ingest.wholefile import all_lines_match
 from customs_readiness.ingest.sources import table_file_source
 from pathlib import Path
 folder, fmt, db = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -174,12 +177,19 @@ for t in TABLES.values():
     values = ", ".join(v for _ok, v in checks)
     every = " and ".join(ok for ok, _v in checks)
     if fmt == "csv":
-        # the loader's line read where a table has no free text (the files have no quote)
-        rows = _line_select(table_file_source(Path(path), t), len(t.columns), ",", "point",
-                            line_reader(f"{t.name}_rej", f"{t.name}_rejscan"))
-        if rows is not None:
+        # where a table has no free text (the files have no quote), the loader's typed read
+        # once the whole file is proved canonical, else its line read
+        src = table_file_source(Path(path), t)
+        line = _line_shapes(src, len(t.columns), ",", "point")
+        if line is not None:
+            if all_lines_match(Path(path), 2, line, 2):
+                rows, delim = _typed_select(src, len(t.columns), "point", f"{t.name}_rej",
+                                            f"{t.name}_rejscan"), ","
+            else:
+                rows, delim = _line_select(src, line, ",", "point", line_reader(
+                    f"{t.name}_rej", f"{t.name}_rejscan")), LINE_DELIMITER
             con.execute(f"insert into {t.name} select * exclude (_row), _row from ({rows})",
-                        {"path": path, "skip": 1, "delim": LINE_DELIMITER})
+                        {"path": path, "skip": 1, "delim": delim})
         else:
             types = "{" + ", ".join(f"'{c.name}': 'VARCHAR'" for c in t.columns) + "}"
             src = f"read_csv('{path}', header = true, columns = {types}, auto_detect = false)"
@@ -541,8 +551,8 @@ def main(argv: list[str] | None = None) -> int:
     md += ["", "## Timings", "", *table_lines(rows), ""]
     md += [("Steps: `sample` = generating the files; `ingest` = DuckDB's bare read_csv / "
             "read_parquet with explicit types into tables (the yardstick); `floor` = the "
-            "validating floor: DuckDB alone reading every cell as text, proving it canonical, "
-            "casting it, numbering every row and checking that no key repeats and no line "
+            "validating floor: DuckDB (and the loader's whole-file proof) alone proving every "
+            "cell canonical, typing it, numbering every row and checking that no key repeats and no line "
             "lacks its entry, in one transaction; `load`, `metrics` "
             "(JSON), `report` (PDF) on the loaded database; `run` = load + metrics + report in "
             "one command on a fresh database. `x ingest` = seconds / bare ingest seconds."),

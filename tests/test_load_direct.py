@@ -8,6 +8,9 @@ must be (its rows are then numbered by the staged read, as before).
 
 from __future__ import annotations
 
+import threading
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -15,7 +18,7 @@ import pytest
 
 from customs_readiness import schema
 from customs_readiness.db import connect
-from customs_readiness.ingest import direct, load_folder, normalize
+from customs_readiness.ingest import direct, load_folder, normalize, wholefile
 from customs_readiness.ingest import sources as sources_module
 
 from conftest import ENTRY_HEADER
@@ -38,19 +41,26 @@ def staged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def line_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names of the files the direct read took line by line (no quote in the file)."""
-    names: list[str] = []
-    real = direct._line_select
+def reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """How the direct read took each file it read: typed (every line proved canonical at
+    once), line (line by line), parser (the CSV parser's cells) or parquet."""
+    names: dict[str, str] = {}
+    real = direct.insert
 
-    def spy(src, *args):
-        rows = real(src, *args)
-        if rows is not None:
-            names.append(src.file_name)
-        return rows
+    def spy(con, src, *args):
+        done = real(con, src, *args)
+        if done is not None:
+            names[src.file_name] = done.read
+        return done
 
-    monkeypatch.setattr(direct, "_line_select", spy)
+    monkeypatch.setattr(direct, "insert", spy)
     return names
+
+
+def no_whole_file_proof(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the direct read take quote-free files line by line, as when a line needs the
+    full rules."""
+    monkeypatch.setattr(wholefile, "all_lines_match", lambda *args, **kwargs: False)
 
 
 def _folder(tmp_path: Path, entries: str, name: str = "data",
@@ -238,15 +248,18 @@ FULL_HEADER = ("entry_number,entry_type,importer_number,entry_date,filer_code,po
                "prior_disclosure,liquidation_status,liquidation_date\n")
 
 
-@pytest.mark.parametrize("quoted", [False, True], ids=["line read", "CSV parser"])
-def test_a_file_read_in_parallel_with_listed_values_numbers_every_row(con, tmp_path, staged, line_reads,
-                                                                      quoted):
+@pytest.mark.parametrize("way", ["typed", "line", "parser"])
+def test_a_file_read_in_parallel_with_listed_values_numbers_every_row(con, tmp_path, staged, reads,
+                                                                      monkeypatch, way):
     # 400,000 entries with every column (about 43 MB): DuckDB reads the file in parallel
     # in 16 MiB buffers. The yes/no and listed columns once made DuckDB join each cell to
     # its list of values, and the join handed the rows on out of the file's order: the
     # numbers of about three rows in four were wrong. With a quote somewhere the file is
-    # split by the CSV parser, without one it is read line by line: both must number
-    # every row as the file does.
+    # split by the CSV parser; without one it is read by the typed reader once every line
+    # is proved canonical, else line by line: each must number every row as the file does.
+    quoted = way == "parser"
+    if way == "line":
+        no_whole_file_proof(monkeypatch)
     n = 400_000
     flags = ("true", "false", "yes", "no", "y", "n", "1", "0", "t", "f")
     statuses = ("unliquidated", "liquidated", "extended", "suspended", "deemed", "")
@@ -257,7 +270,7 @@ def test_a_file_read_in_parallel_with_listed_values_numbers_every_row(con, tmp_p
         lines[5] = lines[5].replace(",01,", ',"01",', 1)
     load_folder(con, _folder(tmp_path, FULL_HEADER + "\n".join(lines) + "\n"))
     assert staged == []
-    assert line_reads == ([] if quoted else ["entries.csv"])
+    assert reads == {"importers.csv": "parser", "entries.csv": way}
     assert _misnumbered(con) == 0
     assert con.execute("select count(*), min(_row), max(_row) from entries").fetchone() == (n, 2, n + 1)
     # The listed values are typed as the file has them: a true flag at every even i (psc)
@@ -328,16 +341,16 @@ def _awkward_folder(folder: Path, delim: str, end: str) -> Path:
 @pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["LF", "CRLF"])
 @pytest.mark.parametrize("delim", [",", ";", "\t", "|"], ids=["comma", "semicolon", "tab", "pipe"])
 def test_the_line_read_stores_what_the_parser_and_the_full_rules_store(tmp_path, monkeypatch,
-                                                                      line_reads, delim, end):
+                                                                      reads, delim, end):
     folder = _awkward_folder(tmp_path / "data", delim, end)
     snapshots = []
     for way in ("line read", "CSV parser", "full rules"):
         if way == "CSV parser":
-            monkeypatch.setattr(direct, "_line_select", lambda *args: None)
+            monkeypatch.setattr(direct, "_line_shapes", lambda *args: None)
         con = connect(tmp_path / f"{way}.duckdb")
         result = load_folder(con, folder, fast_path=way != "full rules")
         if way == "line read":
-            assert line_reads == ["entries.csv", "entry_lines.csv"]
+            assert reads == {"importers.csv": "parser", "entries.csv": "line", "entry_lines.csv": "line"}
         snapshots.append((
             {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr)
              for t in [*schema.TABLES, "rejected_rows"]},
@@ -371,7 +384,83 @@ def test_the_line_read_stores_what_the_parser_and_the_full_rules_store(tmp_path,
             "delimiter where the header's line does not")
 
 
-def test_on_one_thread_a_large_file_is_read_directly(con, tmp_path, staged, line_reads):
+def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool) -> Path:
+    """Quote-free files whose every cell is canonical, at the edges of the shapes: the
+    largest integer and amount, leading zeros, one and two decimals, empty optional
+    cells, a leap day, every yes/no spelling, a column the contract does not know.
+    ``bad_date``: one entry dated 2026-02-30 (the shape of a date, not a date)."""
+    folder.mkdir(parents=True)
+    (folder / "importers.csv").write_text(IMPORTERS + "260101-12345,Overseas Ltd\n", encoding="utf-8")
+    entries = [
+        ["importer_number", "entry_number", "note", "entry_date", "entry_type", "psc_filed",
+         "certification", "liquidation_date"],
+        ["12-3456789AB", "ABC12345671", "first one", "2026-01-15", "01", "true", "yes", ""],
+        ["12-3456789AB", "ABC12345682", "", "2024-02-29", "11", "1", "", "2026-12-31"],
+        ["260101-12345", "ABC12345693", "!x~", "2026-02-30" if bad_date else "2026-02-28", "01",
+         "", "not_required", ""],
+        ["260101-12345", "ABC12345704", "a/b c", "2026-03-01", "01", "n", "no", ""],
+    ]
+    lines = [
+        ["entry_number", "line_number", "hts_number", "entered_value", "duty_amount", "spi", "memo"],
+        ["ABC12345671", "1", "8471300100", "100.00", "3.5", "A", ""],
+        ["ABC12345671", "2", "8471300100", "9999999999999999.99", "0", "", "x"],
+        ["ABC12345682", "007", "8471300100", "0.05", "", "A+", "y z"],
+        ["ABC12345682", "999999999", "8471300100", "0000012.3", "00", "JO", ""],
+        ["ABC12345704", "1", "9903880300", "0", "0.00", "", ""],
+    ]
+    for name, rows in (("entries.csv", entries), ("entry_lines.csv", lines)):
+        (folder / name).write_bytes((end.join(delim.join(r) for r in rows) + end).encode())
+    return folder
+
+
+@pytest.mark.parametrize("bad_date", [False, True], ids=["dates", "2026-02-30"])
+@pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["LF", "CRLF"])
+@pytest.mark.parametrize("delim", [",", ";", "\t", "|"], ids=["comma", "semicolon", "tab", "pipe"])
+def test_the_typed_read_stores_what_the_line_read_the_parser_and_the_full_rules_store(
+        tmp_path, monkeypatch, reads, delim, end, bad_date):
+    # Every line proved canonical, DuckDB's typed reader parses the integers, amounts and
+    # dates itself: it must give what the other reads give. A date that does not exist
+    # is refused by that reader, and the file is then read line by line, where that one
+    # row goes to the full rules and is refused.
+    folder = _canonical_folder(tmp_path / "data", delim, end, bad_date)
+    snapshots = []
+    for way in ("typed", "line", "parser", "full rules"):
+        if way == "line":
+            no_whole_file_proof(monkeypatch)
+        if way == "parser":
+            monkeypatch.setattr(direct, "_line_shapes", lambda *args: None)
+        reads.clear()
+        con = connect(tmp_path / f"{way}.duckdb")
+        result = load_folder(con, folder, fast_path=way != "full rules")
+        if way in ("typed", "line", "parser"):
+            assert reads == {"importers.csv": "parser",
+                             "entries.csv": "line" if way == "typed" and bad_date else way,
+                             "entry_lines.csv": way}
+        snapshots.append((
+            {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr)
+             for t in [*schema.TABLES, "rejected_rows"]},
+            [(f.file_name, f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files]))
+        con.close()
+    assert snapshots[0] == snapshots[1] == snapshots[2] == snapshots[3]
+    tables, counts = snapshots[0]
+    assert counts == [("importers.csv", 2, 2, 0), ("entries.csv", 4, 4 - bad_date, int(bad_date)),
+                      ("entry_lines.csv", 5, 5, 0)]
+    assert sorted((r[0], r[1], r[6], r[7], r[10], r[-1]) for r in tables["entry_lines"]) == [
+        ("ABC12345671", 1, Decimal("100.00"), Decimal("3.50"), "A", 2),
+        ("ABC12345671", 2, Decimal("9999999999999999.99"), Decimal("0.00"), None, 3),
+        ("ABC12345682", 7, Decimal("0.05"), None, "A+", 4),
+        ("ABC12345682", 999999999, Decimal("12.30"), Decimal("0.00"), "JO", 5),
+        ("ABC12345704", 1, Decimal("0.00"), Decimal("0.00"), None, 6)]
+    entries = {r[0]: r for r in tables["entries"]}
+    assert entries["ABC12345682"][3] == date(2024, 2, 29)
+    assert entries["ABC12345682"][8] == "unknown" and entries["ABC12345682"][10] is True
+    assert ("ABC12345693" in entries) is not bad_date
+    if bad_date:
+        assert [(r[1], r[3], r[4]) for r in tables["rejected_rows"]] == [
+            ("entries.csv", 4, "entry_date")]
+
+
+def test_on_one_thread_a_large_file_is_read_directly(con, tmp_path, staged, reads):
     # With one thread DuckDB plans a plain INSERT (not BATCH_INSERT): the rows then go in
     # one after another in the file's order, so the file is read directly, not staged.
     con.execute("set threads = 1")
@@ -379,7 +468,7 @@ def test_on_one_thread_a_large_file_is_read_directly(con, tmp_path, staged, line
     lines = [f"A{i:010d},01,12-3456789AB,2026-01-{1 + i % 28:02d},,,,,yes,no,{'tf'[i % 2]},,,"
              for i in range(n)]
     load_folder(con, _folder(tmp_path, FULL_HEADER + "\n".join(lines) + "\n"))
-    assert staged == [] and line_reads == ["entries.csv"]
+    assert staged == [] and reads == {"importers.csv": "parser", "entries.csv": "typed"}
     assert con.execute(
         "select count(*) filter (where psc_filed) from entries").fetchone()[0] == n // 2
     assert _misnumbered(con) == 0
@@ -474,3 +563,22 @@ def test_quoted_line_break_and_byte_order_mark_keep_record_numbers(con, tmp_path
         b"12-3456789AC,After\n")))
     assert staged == []
     assert _importers(con) == [("Acme\nGlobal", 2), ("After", 3)]
+
+
+def test_files_are_proved_in_a_thread_in_load_order(con, tmp_path, reads, monkeypatch):
+    # The proofs run in the loader's "proof" thread, one file after another in load order,
+    # so a file's proof overlaps the loads before it; the direct read then takes its
+    # answer instead of proving the file again. Importers (free text) cannot be proved.
+    proved: list[tuple[str, str]] = []
+    real = direct.prove
+
+    def spy(src, *args):
+        proved.append((src.file_name, threading.current_thread().name.split("_")[0]))
+        return real(src, *args)
+
+    monkeypatch.setattr(direct, "prove", spy)
+    folder = _canonical_folder(tmp_path / "data", ",", "\n", bad_date=False)
+    load_folder(con, folder)
+    assert proved == [("importers.csv", "proof"), ("entries.csv", "proof"), ("entry_lines.csv", "proof")]
+    assert reads == {"importers.csv": "parser", "entries.csv": "typed", "entry_lines.csv": "typed"}
+    assert con.execute("select count(*) from entry_lines").fetchone()[0] == 5

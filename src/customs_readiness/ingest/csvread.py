@@ -265,6 +265,20 @@ def line_reader(rejects: str, rejects_scan: str) -> str:
     return csv_reader(1, rejects, rejects_scan, quote="")
 
 
+def typed_reader(types: list[str], rejects: str, rejects_scan: str) -> str:
+    """SQL of DuckDB's typed CSV reader for a file without quote characters whose every
+    line after the header is proved canonical (wholefile.all_lines_match): columns c0..
+    typed by ``types`` (INTEGER and DECIMAL(18,2) parsed by the reader itself, the rest
+    text), an empty cell NULL, no quoting, parameters as csv_reader's. Only canonical text
+    may be read so: the reader is lenient with anything else (direct.py)."""
+    columns = "{" + ", ".join(f"'c{i}': '{t}'" for i, t in enumerate(types)) + "}"
+    return f"""read_csv($path, columns = {columns}, header = false, skip = $skip,
+            delim = $delim, quote = '', escape = '', auto_detect = false,
+            encoding = 'utf-8', store_rejects = true, rejects_table = '{rejects}',
+            rejects_scan = '{rejects_scan}', parallel = true,
+            max_line_size = 8388608, buffer_size = 16777216)"""
+
+
 def _read_csv(con, source: Path, staged: Staged, ncols: int, delimiter: str, parallel: bool
               ) -> list[tuple[int, str, str]]:
     """Stage the records after the header into ``<table>_raw`` (c0..c<ncols-1>, empty

@@ -18,9 +18,13 @@ needs the text:
   read, no record the parser refused and as many rows as the scan counted records. Any
   other file is taken out again and staged (readers.stage), so its errors and row
   numbers come from the one place that handles them. A file without any quote has one
-  record per line: it is read line by line instead (_line_select), one regular
-  expression proving a whole line canonical. Either way the insert runs only when DuckDB
-  plans it to keep the file's order (keeps_order).
+  record per line. When one regular expression over the whole file proves every line
+  canonical (wholefile.py), DuckDB's typed reader splits it and parses its integers,
+  amounts and dates itself (_typed_select), exact for canonical text; otherwise, or when
+  that reader refuses a line (a date such as 2026-02-30), the file is read line by line
+  (_line_select), one regular expression per line flagging the lines that need the full
+  rules. Any way, the insert runs only when DuckDB plans it to keep the file's order
+  (keeps_order).
 - **Parquet.** ``file_row_number`` numbers the rows, so only the canonical rows are
   inserted (in any order, which keeps the table's row groups full); the others are staged
   and typed by the full rules.
@@ -40,8 +44,9 @@ import duckdb
 
 from .. import schema as s
 from ..db import unordered
-from . import textfile
-from .csvread import LINE_DELIMITER, csv_reader, line_reader
+from ..errors import DataFileError
+from . import textfile, wholefile
+from .csvread import LINE_DELIMITER, csv_reader, line_reader, typed_reader
 from .normalize import COMMA, canonical, line_shape, quote_ident, sql_str
 from .readers import _parquet_text
 from .sources import Source
@@ -61,6 +66,7 @@ class Direct:
 
     inserted: int  # rows now in the table (every cell canonical), numbered
     left: int  # rows of the file not inserted: they need the full rules (staging)
+    read: str = "parquet"  # how the rows were read: typed, line, parser (CSV) or parquet
 
 
 def _typed(table: s.Table, check: Callable[[s.Column], tuple[str, str]]) -> tuple[str, str]:
@@ -148,44 +154,99 @@ def keeps_order(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> bool:
     return True
 
 
-def _line_select(src: Source, ncols: int, delimiter: str, amounts: str, reader: str) -> str | None:
-    """The line read of a file without quote characters: SQL over ``reader`` (line_reader:
-    each line as one text c0) giving what canonical_select(flag=True) gives over the CSV
-    parser's cells. One regular expression proves a whole line canonical (line_shape per
-    cell, joined by the delimiter), where the CSV read runs one per cell after splitting
-    it; only a canonical line is then split. A line that is not (a cell that needs the
-    full rules, or a delimiter inside an unquoted cell, or the wrong number of cells) is
-    flagged and staged like any non-canonical row. None: a table with free text, whose
-    cells the line shapes do not cover."""
-    table = src.table
+def _line_shapes(src: Source, ncols: int, delimiter: str, amounts: str) -> str | None:
+    """The regular expression of a canonical line of ``src`` (line_shape per cell, joined
+    by the delimiter), as it stands without its line end. None: a table with free text,
+    whose cells the line shapes do not cover."""
     at = {int(expr[1:]): name for name, expr in src.columns.items()}
     sep = f"\\x{ord(delimiter):02x}"
     shapes = []
     for i in range(ncols):
-        # a column the contract does not know: anything but the delimiter and a quote
-        shape = line_shape(table.column(at[i]), delimiter, amounts) if i in at else f'[^{sep}"]*'
+        # a column the contract does not know: anything but the delimiter, a quote or a
+        # line end (the line read never sees a line end in a line; the whole-file test does)
+        shape = (line_shape(src.table.column(at[i]), delimiter, amounts) if i in at
+                 else f'[^{sep}"\\r\\n]*')
         if shape is None:
             return None
         shapes.append(shape)
+    return sep.join(shapes)
 
-    def cell(name: str) -> str:
-        return (f"nullif(_cells[{int(src.columns[name][1:]) + 1}], '')" if name in src.columns
-                else "cast(null as varchar)")
 
-    conds, values = ["_line_ok"], []
-    for c in table.columns:
-        ok, value = canonical(c, cell(c.name), amounts)
+def _values(src: Source, cell: Callable[[str], str], amounts: str) -> tuple[list[str], list[str]]:
+    """(conditions, typed values) of a line whose cells match their line shapes, its cell
+    of contract column ``name`` being ``cell(name)``: the value of normalize.canonical, and
+    what the shape does not prove (a date exists: 2026-02-30 does not; a missing optional
+    column's constant)."""
+    conds, values = [], []
+    for c in src.table.columns:
+        x = cell(c.name) if c.name in src.columns else "cast(null as varchar)"
+        ok, value = canonical(c, x, amounts)
         values.append(f"{value} as {quote_ident(c.name)}")
         if c.name not in src.columns:
             conds.append(ok)  # a constant: true for an optional column
         elif c.kind == s.DATE:
-            # the shape alone does not make a date (2026-02-30)
-            conds.append(f"({cell(c.name)} is null or {value} is not null)")
+            conds.append(f"({x} is null or {value} is not null)")
+    return conds, values
+
+
+def _line_select(src: Source, line: str, delimiter: str, amounts: str, reader: str) -> str:
+    """The line read of a file without quote characters: SQL over ``reader`` (line_reader:
+    each line as one text c0) giving what canonical_select(flag=True) gives over the CSV
+    parser's cells. One regular expression (``line``, _line_shapes) proves a whole line
+    canonical, where the CSV read runs one per cell after splitting it; only a canonical
+    line is then split. A line that is not (a cell that needs the full rules, or a
+    delimiter inside an unquoted cell, or the wrong number of cells) is flagged and staged
+    like any non-canonical row."""
+    conds, values = _values(src, lambda name: f"nullif(_cells[{int(src.columns[name][1:]) + 1}], '')",
+                            amounts)
     lines = (f"select _line_ok, case when _line_ok then string_split(c0, {sql_str(delimiter)}) end as _cells "
-             f"from (select c0, coalesce(regexp_full_match(c0, {sql_str(sep.join(shapes))}), false) "
+             f"from (select c0, coalesce(regexp_full_match(c0, {sql_str(line)}), false) "
              f"as _line_ok from {reader})")
-    return _with_defaults(table, f"select {', '.join(values)}, case when coalesce({' and '.join(conds)}, "
-                                 f"false) then 0 else -1 end as _row from ({lines})")
+    return _with_defaults(src.table, f"select {', '.join(values)}, case when coalesce("
+                                     f"{' and '.join(['_line_ok', *conds])}, false) then 0 else -1 end "
+                                     f"as _row from ({lines})")
+
+
+# The types the typed read gives a proved-canonical cell of each kind; other kinds are
+# read as text and typed by normalize.canonical's casts (a date's may fail: 2026-02-30).
+_READER_TYPES = {s.INT: "INTEGER", s.AMOUNT: "DECIMAL(18,2)", s.DATE: "DATE"}
+
+
+def _typed_select(src: Source, ncols: int, amounts: str, rej: str, rejscan: str) -> str:
+    """The typed read of a file without quote characters whose every line is proved
+    canonical (wholefile.all_lines_match with _line_shapes' pattern): DuckDB's CSV reader
+    splits the lines and parses integers and amounts itself, which it does exactly for
+    canonical text, so the line read's per-line test and its splitting are not repeated.
+    Gives what _line_select gives over the same file."""
+    at = {int(expr[1:]): name for name, expr in src.columns.items()}
+    types = [_READER_TYPES.get(src.table.column(at[i]).kind, "VARCHAR") if i in at else "VARCHAR"
+             for i in range(ncols)]
+    conds, values = _values(src, lambda name: src.columns[name], amounts)
+    return _with_defaults(src.table, f"select {', '.join(values)}, case when coalesce("
+                                     f"{' and '.join(conds) or 'true'}, false) then 0 else -1 end "
+                                     f"as _row from {typed_reader(types, rej, rejscan)}")
+
+
+def prove(src: Source, amounts: str, threads: int) -> bool:
+    """Whether every line of the CSV file ``src`` after its header matches its line
+    pattern (_line_shapes; wholefile.all_lines_match): the typed read may then take it.
+    False for a table with free text, and for a file whose head cannot be read (the
+    direct read reports that itself). The loader runs this in a thread while earlier
+    files load (Source.proof)."""
+    try:
+        head = src.csv_head()
+        headers, header_idx = pick_header(src.path, head.rows, src.looks_like_header)
+    except (DataFileError, OSError):  # the direct read reports it, with the file's name
+        return False
+    line = _line_shapes(src, len(headers), head.delimiter, amounts)
+    return line is not None and wholefile.all_lines_match(src.path, header_idx + 2, line, threads)
+
+
+def _proved(con, src: Source, amounts: str) -> bool:
+    """prove(src), from the loader's thread when it started one for these amounts."""
+    if src.proof is not None and src.proof[0] == amounts:
+        return src.proof[1].result()
+    return prove(src, amounts, con.execute("select current_setting('threads')").fetchone()[0])
 
 
 def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
@@ -201,36 +262,48 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     expected = records.count - header_line
     table = src.table.name
     rej, rejscan = f"_direct_{table}_rej", f"_direct_{table}_rejscan"
-    # Without a quote in the file every line is one record: the line read (faster);
-    # otherwise the CSV parser splits the records.
-    rows = None if records.quoted else _line_select(src, len(headers), head.delimiter, amounts,
-                                                    line_reader(rej, rejscan))
-    delim = LINE_DELIMITER
-    if rows is None:
+    # Without a quote in the file every line is one record: the typed read when every
+    # line is proved canonical at once, else (or when the typed read refuses a line: a
+    # date such as 2026-02-30) the line read; both are faster than the CSV parser's
+    # cells, which split the records of any other file.
+    reads: list[tuple[str, str, str]] = []  # (read, rows, delimiter given to the reader)
+    line = None if records.quoted else _line_shapes(src, len(headers), head.delimiter, amounts)
+    if line is not None:
+        if _proved(con, src, amounts):
+            reads.append(("typed", _typed_select(src, len(headers), amounts, rej, rejscan),
+                          head.delimiter))
+        reads.append(("line", _line_select(src, line, head.delimiter, amounts, line_reader(rej, rejscan)),
+                      LINE_DELIMITER))
+    else:
         # One column more than the header: a record is taken here only when its cells are
         # exactly the header's (csv_reader); any other goes to the staged read, which
         # judges it (a file whose lines end with a delimiter, or a record refused).
-        n, delim = len(headers), head.delimiter
+        n = len(headers)
         raw = (f"select {_renamed(src)}, c{n - 1} is not null and c{n} is null as _fits "
                f"from {csv_reader(n + 1, rej, rejscan, parallel=not records.multiline)}")
-        rows = canonical_select(src.table, src, raw, amounts, flag=True, also="_fits")
+        reads.append(("parser", canonical_select(src.table, src, raw, amounts, flag=True, also="_fits"),
+                      head.delimiter))
     cols = ", ".join(quote_ident(c) for c in src.table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}
-    insert = f"""insert into {table} ({cols}, _load_id, _file, _row)
-                 select {cols}, $load_id, $file, _row from ({rows})"""
-    with duckdb_path(src.path) as path:
-        params = {**mine, "path": path, "skip": header_line, "delim": delim}
-        if src.path.stat().st_size >= ORDER_CHECK_FROM and not keeps_order(con, insert, params):
-            return None
-        # Problems of the file come back as rejects (store_rejects), not as an error; an
-        # error here is about writing the table (a full disk) and stops the load as it is.
-        read = con.execute(insert, params).fetchone()[0]
-    refused_by_parser = con.execute(f"select count(*) from {rej}").fetchone()[0]
-    con.execute(f"drop table if exists {rej}; drop table if exists {rejscan}")
-    if refused_by_parser or read != expected:
-        # Records the parser refused, or a count that does not match the file's records:
-        # the staged read handles (and reports) those.
+    for how, rows, delim in reads:
+        insert = f"""insert into {table} ({cols}, _load_id, _file, _row)
+                     select {cols}, $load_id, $file, _row from ({rows})"""
+        with duckdb_path(src.path) as path:
+            params = {**mine, "path": path, "skip": header_line, "delim": delim}
+            if src.path.stat().st_size >= ORDER_CHECK_FROM and not keeps_order(con, insert, params):
+                return None
+            # Problems of the file come back as rejects (store_rejects), not as an error;
+            # an error here is about writing the table (a full disk) and stops the load.
+            read = con.execute(insert, params).fetchone()[0]
+        refused_by_parser = con.execute(f"select count(*) from {rej}").fetchone()[0]
+        con.execute(f"drop table if exists {rej}; drop table if exists {rejscan}")
+        if not refused_by_parser and read == expected:
+            used = how
+            break
+        # Records the reader refused, or a count that does not match the file's records:
+        # the next read, in the end the staged read, handles (and reports) those.
         con.execute(f"delete from {table} where _load_id = $load_id and _file = $file", mine)
+    else:
         return None
     # Rows appended by one statement have consecutive row ids in the file's order: the
     # first is the record after the header. Rows with a cell that is not canonical are
@@ -245,7 +318,7 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     left = con.execute(
         f"delete from {table} where _load_id = $load_id and _file = $file and _row < 0", mine,
     ).fetchone()[0]
-    return Direct(read - left, left)
+    return Direct(read - left, left, used)
 
 
 def _parquet(con, src: Source, load_id: int, amounts: str) -> Direct | None:

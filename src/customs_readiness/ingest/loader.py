@@ -143,6 +143,19 @@ def load_folder(
         if src.path not in digests:
             digests[src.path] = hasher.submit(file_digest, src.path)
         src.digest_future = digests[src.path]
+    # A second thread proves each quote-free CSV table file canonical line by line at once
+    # (direct.prove), in load order, so a file's proof runs while the files before it load
+    # (10M lines: the lines' proof, 0.6 s on two cores, overlaps the entries' insert).
+    prover = ThreadPoolExecutor(max_workers=1, thread_name_prefix="proof")
+    if fast_path:
+        threads = con.execute("select current_setting('threads')").fetchone()[0]
+        for src in ordered:
+            if src.format == "csv" and direct.eligible(src):
+                try:
+                    amounts = src.amount_style()
+                except DataFileError:
+                    continue  # (its load reports it, in load order)
+                src.proof = (amounts, prover.submit(direct.prove, src, amounts, threads))
     con.execute("begin transaction")
     try:
         replaced = _forget_previous_load(con, source_dir)
@@ -176,6 +189,7 @@ def load_folder(
             con.execute("rollback")
         raise
     finally:
+        prover.shutdown(wait=True, cancel_futures=True)
         hasher.shutdown(wait=True, cancel_futures=True)
     return LoadResult(load_id, source_dir, stats, missing, replaced, notes)
 

@@ -39,6 +39,8 @@ class Source:
     _scan: FileScan | None = field(default=None, repr=False)
     scan_future: Any = field(default=None, repr=False)  # set by the loader: scanning in a thread
     digest_future: Any = field(default=None, repr=False)  # set by the loader: hashing in a thread
+    # set by the loader: (amount style, future of direct.prove) proving the lines in a thread
+    proof: tuple[str, Any] | None = field(default=None, repr=False)
     _stages: dict = field(default_factory=dict, repr=False)
     decimal_comma: bool | None = None  # declared by the --mapping file, for the whole load
     _head: CsvHead | None = field(default=None, repr=False)

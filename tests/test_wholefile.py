@@ -1,0 +1,79 @@
+"""The whole-file proof (ingest/wholefile.py): every line after the header matches the
+line pattern, or the file is not proved. Checked on hand-written files, split in one
+part and in several (a large file is matched in parts on threads)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from customs_readiness.ingest import wholefile
+
+# Two cells: a number, then a column the contract does not know (anything but the
+# delimiter, a quote or a line end), as direct._line_shapes writes them.
+LINE = r'[0-9]{1,9}\x2c[^\x2c"\r\n]*'
+
+
+@pytest.fixture(params=[1, 3], ids=["one part", "three parts"])
+def parts(request, monkeypatch) -> int:
+    monkeypatch.setattr(wholefile, "SPLIT_FROM", 0)  # split even a small file
+    return request.param
+
+
+def _proved(tmp_path: Path, data: bytes, parts: int, first_line: int = 2) -> bool:
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    return wholefile.all_lines_match(path, first_line, LINE, parts)
+
+
+@pytest.mark.parametrize("data", [
+    b"n,x\n1,a\n22,\n333,b c\n",
+    b"n,x\r\n1,a\r\n22,\r\n333,b c\r\n",
+    b"n,x\n1,a\n22,\n333,b c",  # no line end after the last line
+    b"n,x\n",  # the header alone
+    b"\xef\xbb\xbfn,x\n1,\xc3\xa9t\xc3\xa9\n2,x\n",  # a BOM on the header, UTF-8 text
+], ids=["LF", "CRLF", "no last line end", "header only", "BOM and UTF-8"])
+def test_files_whose_every_line_matches_are_proved(tmp_path, parts, data):
+    assert _proved(tmp_path, data, parts)
+
+
+@pytest.mark.parametrize("data", [
+    b"n,x\n1,a\nx,b\n3,c\n",  # a cell that is not a number
+    b"n,x\n1,a\n2,b\n3,c\n4,d\n5,e\n6,\"f\"\n",  # a quote, in the last part
+    b"n,x\n1,a\n\n3,c\n",  # a blank line
+    b"n,x\n1,a\n2\n3,c\n",  # a line a cell short: the unknown column never spans a line end
+    b"n,x\n1,a,b\n",  # a cell more
+    b"n,x\r1,a\r2,b\r",  # CR line ends
+    b"n,x",  # no line after the header's: nothing proved
+    b"",
+], ids=["not a number", "quote", "blank line", "cell short", "cell more", "CR", "no line end",
+        "empty file"])
+def test_one_line_that_does_not_match_leaves_the_file_unproved(tmp_path, parts, data):
+    assert not _proved(tmp_path, data, parts)
+
+
+def test_a_bad_line_in_any_part_is_found(tmp_path, monkeypatch):
+    monkeypatch.setattr(wholefile, "SPLIT_FROM", 0)
+    lines = [f"{i},cell {i}" for i in range(3000)]
+    for bad in (0, 1500, 2999):
+        data = lines.copy()
+        data[bad] = f"{bad},a\"quote"
+        assert not _proved(tmp_path, ("n,x\n" + "\n".join(data) + "\n").encode(), 4)
+    assert _proved(tmp_path, ("n,x\n" + "\n".join(lines) + "\n").encode(), 4)
+
+
+def test_parts_end_at_line_ends_and_cover_the_data():
+    data = b"h\n" + b"".join(b"%d,x\n" % i for i in range(100))
+    ranges = wholefile.chunks(data, 2, 4)
+    assert len(ranges) == 4 and ranges[0][0] == 2 and ranges[-1][1] == len(data)
+    assert all(a == b for (_, a), (b, _) in zip(ranges, ranges[1:], strict=False))
+    assert all(data[b - 1:b] == b"\n" for _, b in ranges)
+    # one long line cannot be split: one part
+    assert wholefile.chunks(b"h\n" + b"1," + b"x" * 1000, 2, 4) == [(2, 1004)]
+
+
+def test_start_of_line_counts_lf_line_ends():
+    assert wholefile.start_of_line(b"a\nb\r\nc", 1) == 0
+    assert wholefile.start_of_line(b"a\nb\r\nc", 3) == 5
+    assert wholefile.start_of_line(b"a\nb", 3) is None
