@@ -4,6 +4,7 @@ part and in several (a large file is matched in parts on threads)."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -65,15 +66,29 @@ def test_a_bad_line_in_any_part_is_found(tmp_path, monkeypatch):
 
 def test_parts_end_at_line_ends_and_cover_the_data():
     data = b"h\n" + b"".join(b"%d,x\n" % i for i in range(100))
-    ranges = wholefile.chunks(data, 2, 4)
-    assert len(ranges) == 4 and ranges[0][0] == 2 and ranges[-1][1] == len(data)
-    assert all(a == b for (_, a), (b, _) in zip(ranges, ranges[1:], strict=False))
-    assert all(data[b - 1:b] == b"\n" for _, b in ranges)
+    parts = wholefile.ranges(io.BytesIO(data), 2, len(data), 4)
+    assert len(parts) == 4 and parts[0][0] == 2 and parts[-1][1] == len(data)
+    assert all(a == b for (_, a), (b, _) in zip(parts, parts[1:], strict=False))
+    assert all(data[b - 1:b] == b"\n" for _, b in parts)
     # one long line cannot be split: one part
-    assert wholefile.chunks(b"h\n" + b"1," + b"x" * 1000, 2, 4) == [(2, 1004)]
+    long = b"h\n" + b"1," + b"x" * 1000
+    assert wholefile.ranges(io.BytesIO(long), 2, len(long), 4) == [(2, 1004)]
+
+
+def test_blocks_end_at_line_ends_and_a_line_longer_than_a_block_is_matched_whole(tmp_path, monkeypatch):
+    # Blocks of 64 bytes: most cut after their last line end, and the line of 300 bytes
+    # is matched in one piece; a bad line is found in any block.
+    monkeypatch.setattr(wholefile, "BLOCK", 64)
+    lines = [f"{i},cell {i}" for i in range(200)]
+    lines[100] = "100," + "y" * 300
+    assert _proved(tmp_path, ("n,x\n" + "\n".join(lines) + "\n").encode(), 1)
+    for bad in (3, 100, 199):
+        spoiled = lines.copy()
+        spoiled[bad] = spoiled[bad] + '"'
+        assert not _proved(tmp_path, ("n,x\n" + "\n".join(spoiled) + "\n").encode(), 1)
 
 
 def test_start_of_line_counts_lf_line_ends():
-    assert wholefile.start_of_line(b"a\nb\r\nc", 1) == 0
-    assert wholefile.start_of_line(b"a\nb\r\nc", 3) == 5
-    assert wholefile.start_of_line(b"a\nb", 3) is None
+    assert wholefile.start_of_line(io.BytesIO(b"a\nb\r\nc"), 1) == 0
+    assert wholefile.start_of_line(io.BytesIO(b"a\nb\r\nc"), 3) == 5
+    assert wholefile.start_of_line(io.BytesIO(b"a\nb"), 3) is None

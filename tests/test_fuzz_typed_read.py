@@ -1,0 +1,126 @@
+"""Hypothesis: quote-free CSV files whose every cell is canonical (the typed read's only
+input) and the same files with one cell that is not. However DuckDB's typed reader gets
+them, the tables and refused rows must be those of the line read and of the full rules
+(ingest/direct.py, ingest/wholefile.py; docs/robustness.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from customs_readiness import schema
+from customs_readiness.db import connect
+from customs_readiness.ingest import direct, load_folder, wholefile
+from customs_readiness.ingest.sources import table_file_source
+
+from _fuzz import FUZZ
+
+ENTRIES = ["ABC12345671", "ABC12345682", "ZZZ00000000"]
+IDENT = "".join(chr(c) for c in range(0x21, 0x61) if chr(c) not in ',;\t|"') + "{|}~"
+
+
+def _digits(lo: int, hi: int) -> st.SearchStrategy[str]:
+    return st.text("0123456789", min_size=lo, max_size=hi)
+
+
+def _amount() -> st.SearchStrategy[str]:
+    return st.tuples(_digits(1, 16), st.sampled_from(["", ".", ".."])).flatmap(
+        lambda p: st.just(p[0]) if not p[1] else _digits(len(p[1]), len(p[1])).map(lambda f: f"{p[0]}.{f}"))
+
+
+def _ident() -> st.SearchStrategy[str]:
+    edge = st.sampled_from(IDENT)
+    inner = st.text(IDENT + " ", max_size=6)
+    return st.one_of(edge, st.tuples(edge, inner, edge).map("".join))
+
+
+def _optional(cells: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(st.just(""), cells)
+
+
+LINE = st.tuples(
+    st.sampled_from(ENTRIES),                # entry_number
+    _digits(1, 9),                           # line_number
+    _optional(_digits(1, 9)),                # tariff_ordinal
+    _digits(10, 10),                         # hts_number
+    _optional(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=2)),  # country
+    _optional(_ident()),                     # manufacturer_id
+    _amount(),                               # entered_value
+    _optional(_amount()),                    # duty_amount
+    _optional(_ident()),                     # spi
+)
+HEADER = ["entry_number", "line_number", "tariff_ordinal", "hts_number", "country_of_origin",
+          "manufacturer_id", "entered_value", "duty_amount", "spi"]
+# Cells the typed reader would take, and take wrongly, were they not refused first:
+# 1.5 as the integer 2, 0x10 as 16, 1.005 as 1.01, +1 and " 1" as 1, 1e2 as 100.
+LENIENT = [(1, "1.5"), (1, "0x10"), (6, "1.005"), (6, "+1"), (1, " 1"), (7, "1e2"), (2, "1_0")]
+
+
+def _snapshot(folder: Path, db: Path, monkeypatch, way: str):
+    with monkeypatch.context() as m:
+        if way == "line":
+            m.setattr(wholefile, "all_lines_match", lambda *args, **kwargs: False)
+        con = connect(db)
+        try:
+            result = load_folder(con, folder, fast_path=way != "full rules")
+            return ({t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr)
+                     for t in [*schema.TABLES, "rejected_rows"]},
+                    [(f.file_name, f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files])
+        finally:
+            con.close()
+
+
+@FUZZ
+@given(lines=st.lists(LINE, min_size=1, max_size=40), delim=st.sampled_from(",;\t|"),
+       end=st.sampled_from(["\n", "\r\n"]), spoil=st.one_of(st.none(), st.tuples(
+           st.integers(min_value=0), st.sampled_from(LENIENT))))
+def test_typed_read_equals_line_read_and_full_rules(tmp_path_factory, monkeypatch, lines, delim, end,
+                                                    spoil):
+    folder = tmp_path_factory.mktemp("data")
+    (folder / "importers.csv").write_text("importer_number,importer_name\n12-3456789AB,Acme\n")
+    (folder / "entries.csv").write_text(
+        "entry_number,entry_type,importer_number,entry_date\n"
+        + "".join(f"{e},01,12-3456789AB,2026-01-{i + 10}\n" for i, e in enumerate(ENTRIES[:2])))
+    rows = [list(r) for r in lines]
+    if spoil is not None:
+        at, (col, cell) = spoil
+        rows[at % len(rows)][col] = cell
+    (folder / "entry_lines.csv").write_bytes(
+        end.join(delim.join(r) for r in [HEADER, *rows]).encode() + end.encode())
+    reads: dict[str, str] = {}
+    real = direct.insert
+
+    def spy(con, src, *args):
+        done = real(con, src, *args)
+        if done is not None:
+            reads[src.file_name] = done.read
+        return done
+
+    monkeypatch.setattr(direct, "insert", spy)
+    snaps = {}
+    for way in ("typed", "line", "full rules"):
+        snaps[way] = _snapshot(folder, tmp_path_factory.mktemp("db") / "t.duckdb", monkeypatch, way)
+        if way == "typed":
+            # the typed reader took the file only when no cell needed the full rules
+            assert reads["entry_lines.csv"] == ("line" if spoil else "typed")
+    assert snaps["typed"] == snaps["line"] == snaps["full rules"]
+
+
+@pytest.mark.parametrize(("col", "cell"), LENIENT)
+def test_a_cell_the_typed_reader_would_misread_keeps_the_file_from_it(tmp_path, col, cell):
+    row = ["ABC12345671", "1", "", "8471300100", "", "", "10.00", "", ""]
+    row[col] = cell
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "entry_lines.csv").write_text(",".join(HEADER) + "\n" + ",".join(row) + "\n")
+    path = folder / "entry_lines.csv"
+    line = direct._line_shapes(table_file_source(path, schema.TABLES["entry_lines"]), len(HEADER), ",",
+                               "point")
+    assert line is not None
+    assert not wholefile.all_lines_match(path, 2, line)
+    row[col] = {1: "2", 2: "10", 6: "1.01", 7: "100"}[col]  # what it would read: canonical
+    path.write_text(",".join(HEADER) + "\n" + ",".join(row) + "\n")
+    assert wholefile.all_lines_match(path, 2, line)
