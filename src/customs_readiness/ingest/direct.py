@@ -207,17 +207,18 @@ def _line_select(src: Source, line: str, delimiter: str, amounts: str, reader: s
                                      f"as _row from ({lines})")
 
 
-# The types the typed read gives a proved-canonical cell of each kind; other kinds are
-# read as text and typed by normalize.canonical's casts (a date's may fail: 2026-02-30).
+# The types the typed reader gives a proved-canonical cell of each kind (other kinds are
+# read as text, as normalize.canonical takes them). A date of the right shape that does not
+# exist (2026-02-30) is refused by the reader, and the file is then read line by line.
 _READER_TYPES = {s.INT: "INTEGER", s.AMOUNT: "DECIMAL(18,2)", s.DATE: "DATE"}
 
 
 def _typed_select(src: Source, ncols: int, amounts: str, rej: str, rejscan: str) -> str:
     """The typed read of a file without quote characters whose every line is proved
     canonical (wholefile.all_lines_match with _line_shapes' pattern): DuckDB's CSV reader
-    splits the lines and parses integers and amounts itself, which it does exactly for
-    canonical text, so the line read's per-line test and its splitting are not repeated.
-    Gives what _line_select gives over the same file."""
+    splits the lines and parses integers, amounts and dates itself, which it does exactly
+    for canonical text, so the line read's per-line test and its splitting are not
+    repeated. Gives what _line_select gives over the same file."""
     at = {int(expr[1:]): name for name, expr in src.columns.items()}
     types = [_READER_TYPES.get(src.table.column(at[i]).kind, "VARCHAR") if i in at else "VARCHAR"
              for i in range(ncols)]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +30,7 @@ import duckdb
 
 from .. import schema as s
 from ..errors import DataFileError, ReadinessError, row_error, shown
-from ..speed import checkpoint_on_commit
+from ..speed import checkpoint_on_commit, queue
 from . import direct
 from .csvread import scan_file
 from .discover import find_sources
@@ -128,7 +128,7 @@ def load_folder(
     # later file; the digests come after every scan, since a file's direct read waits for
     # its scan and only the end of the whole load for its digest (10M lines: the wait
     # before the entries 0.29-0.64 s -> 0.08-0.11 s).
-    hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scan")
+    hasher = queue("scan")
     ordered = [src for table in LOAD_ORDER for src in by_table.get(table, [])]
     paths = {src.path for src in ordered}
     text_bytes = sum(p.stat().st_size for p in paths if file_format(p) == "csv")
@@ -146,7 +146,7 @@ def load_folder(
     # A second thread proves each quote-free CSV table file canonical line by line at once
     # (direct.prove), in load order, so a file's proof runs while the files before it load
     # (10M lines: the lines' proof, 0.6 s on two cores, overlaps the entries' insert).
-    prover = ThreadPoolExecutor(max_workers=1, thread_name_prefix="proof")
+    prover = queue("proof")
     if fast_path:
         threads = con.execute("select current_setting('threads')").fetchone()[0]
         for src in ordered:

@@ -24,9 +24,10 @@ would otherwise grow by the whole file (719 MB for 10M lines).
 from __future__ import annotations
 
 import mmap
-import threading
 from pathlib import Path
 from typing import BinaryIO
+
+from ..speed import in_parallel
 
 # Below this a file is checked in one piece on the calling thread (no thread to start).
 SPLIT_FROM = 8 << 20
@@ -122,16 +123,6 @@ def all_lines_match(path: Path, first_line: int, line: str, threads: int = 2) ->
         parts = max(1, threads) if size - start >= SPLIT_FROM else 1
         todo = ranges(fh, start, size, parts)
         pattern = _compile(line)
-        results = [False] * len(todo)
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
-
-            def check(k: int) -> None:
-                results[k] = _range_matches(data, pattern, *todo[k])
-
-            workers = [threading.Thread(target=check, args=(k,)) for k in range(1, len(todo))]
-            for w in workers:
-                w.start()
-            check(0)
-            for w in workers:
-                w.join()
+            results = in_parallel(_range_matches, [(data, pattern, a, b) for a, b in todo])
     return all(results)
