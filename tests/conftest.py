@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from customs_readiness.db import connect
+from customs_readiness.ingest import direct
 
 # The date a report is prepared comes from SOURCE_DATE_EPOCH (clock.py): fixed here, for this
 # process and every command a test starts, so documents do not depend on the day the tests
@@ -103,3 +104,20 @@ def listener():
     """A local socket a fetch of a URL from the data would reach (see ``connections``)."""
     with local_listener() as sock:
         yield sock
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """How the direct read took each file it read: typed (every line proved canonical at
+    once), line (line by line), parser (the CSV parser's cells) or parquet."""
+    names: dict[str, str] = {}
+    real = direct.insert
+
+    def spy(con, src, *args):
+        done = real(con, src, *args)
+        if done is not None:
+            names[src.file_name] = done.read
+        return done
+
+    monkeypatch.setattr(direct, "insert", spy)
+    return names

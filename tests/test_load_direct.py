@@ -40,23 +40,6 @@ def staged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """How the direct read took each file it read: typed (every line proved canonical at
-    once), line (line by line), parser (the CSV parser's cells) or parquet."""
-    names: dict[str, str] = {}
-    real = direct.insert
-
-    def spy(con, src, *args):
-        done = real(con, src, *args)
-        if done is not None:
-            names[src.file_name] = done.read
-        return done
-
-    monkeypatch.setattr(direct, "insert", spy)
-    return names
-
-
 def no_whole_file_proof(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the direct read take quote-free files line by line, as when a line needs the
     full rules."""
@@ -307,12 +290,21 @@ def test_a_plan_that_would_reorder_rows_is_not_run(con, tmp_path, staged, monkey
         ("ABC12345693", 4, "unknown", None, None, None)]
 
 
+def _quote_free_folder(folder: Path, entries: list[list[str]], lines: list[list[str]], delim: str,
+                       end: str) -> Path:
+    """A folder of two importers and these entries and lines, each row written as its cells
+    joined by ``delim``, every line ended by ``end`` (no quoting)."""
+    folder.mkdir(parents=True)
+    (folder / "importers.csv").write_text(IMPORTERS + "260101-12345,Overseas Ltd\n", encoding="utf-8")
+    for name, rows in (("entries.csv", entries), ("entry_lines.csv", lines)):
+        (folder / name).write_bytes((end.join(delim.join(r) for r in rows) + end).encode())
+    return folder
+
+
 def _awkward_folder(folder: Path, delim: str, end: str) -> Path:
     """Quote-free files with columns in their own order, a column the contract does not
     know, optional columns left out, and rows that are canonical, that need the full
     rules, that are refused, or that the parser refuses (a cell short)."""
-    folder.mkdir(parents=True)
-    (folder / "importers.csv").write_text(IMPORTERS + "260101-12345,Overseas Ltd\n", encoding="utf-8")
     entries = [
         ["importer_number", "entry_number", "note", "entry_date", "entry_type", "psc_filed",
          "certification", "liquidation_date"],
@@ -333,9 +325,7 @@ def _awkward_folder(folder: Path, delim: str, end: str) -> Path:
         ["ZZZ99999999", "1", "8471300100", "1", "0", ""],
         ["ABC12345715", "1", "9903880300", "0", "0.00", ""],
     ]
-    for name, rows in (("entries.csv", entries), ("entry_lines.csv", lines)):
-        (folder / name).write_bytes((end.join(delim.join(r) for r in rows) + end).encode())
-    return folder
+    return _quote_free_folder(folder, entries, lines, delim, end)
 
 
 @pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["LF", "CRLF"])
@@ -389,8 +379,6 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool) -> Pat
     largest integer and amount, leading zeros, one and two decimals, empty optional
     cells, a leap day, every yes/no spelling, a column the contract does not know.
     ``bad_date``: one entry dated 2026-02-30 (the shape of a date, not a date)."""
-    folder.mkdir(parents=True)
-    (folder / "importers.csv").write_text(IMPORTERS + "260101-12345,Overseas Ltd\n", encoding="utf-8")
     entries = [
         ["importer_number", "entry_number", "note", "entry_date", "entry_type", "psc_filed",
          "certification", "liquidation_date"],
@@ -408,9 +396,7 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool) -> Pat
         ["ABC12345682", "999999999", "8471300100", "0000012.3", "00", "JO", ""],
         ["ABC12345704", "1", "9903880300", "0", "0.00", "", ""],
     ]
-    for name, rows in (("entries.csv", entries), ("entry_lines.csv", lines)):
-        (folder / name).write_bytes((end.join(delim.join(r) for r in rows) + end).encode())
-    return folder
+    return _quote_free_folder(folder, entries, lines, delim, end)
 
 
 @pytest.mark.parametrize("bad_date", [False, True], ids=["dates", "2026-02-30"])
