@@ -31,7 +31,8 @@ Import order (each module imports only modules listed before it):
 ``textfile``, ``wholefile`` and ``workbook`` import nothing of ingest, ``staging`` only ``textfile``;
 ``normalize`` only ``csvread`` (the delimiters); ``discover`` is the only module that knows both table files
 (``sources``) and exports (``exports``). Outside this package the modules import only
-the shared ``schema``, ``errors`` and ``resources``.
+the foundations: ``schema``, ``errors``, ``resources``, ``db`` (``unordered``) and ``speed``
+(the loader's background threads, the proof's parallel parts, the commit).
 Other layers use the names below; the modules stay importable for tests of one rule.
 """
 
