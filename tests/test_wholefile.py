@@ -4,12 +4,14 @@ part and in several (a large file is matched in parts on threads)."""
 
 from __future__ import annotations
 
+import builtins
 import io
 from pathlib import Path
 
 import pytest
 
-from customs_readiness.ingest import wholefile
+from customs_readiness.db import connect
+from customs_readiness.ingest import load_folder, wholefile
 
 # Two cells: a number, then a column the contract does not know (anything but the
 # delimiter, a quote or a line end), as direct._line_shapes writes them.
@@ -92,3 +94,27 @@ def test_start_of_line_counts_lf_line_ends():
     assert wholefile.start_of_line(io.BytesIO(b"a\nb\r\nc"), 1) == 0
     assert wholefile.start_of_line(io.BytesIO(b"a\nb\r\nc"), 3) == 5
     assert wholefile.start_of_line(io.BytesIO(b"a\nb"), 3) is None
+
+
+def test_without_re2_no_file_is_proved_and_the_load_reads_line_by_line(tmp_path, monkeypatch, reads):
+    # google-re2 missing (a platform without its wheel): nothing is proved, and the direct
+    # read takes the file line by line, loading the same rows.
+    real_import = builtins.__import__
+
+    def no_re2(name, *args, **kwargs):
+        if name == "re2":
+            raise ImportError("no re2 here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_re2)
+    assert not _proved(tmp_path, b"n,x\n1,a\n", 1)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "importers.csv").write_text("importer_number,importer_name\n12-3456789AB,Acme\n")
+    (folder / "entries.csv").write_text("entry_number,entry_type,importer_number,entry_date\n"
+                                        "ABC12345671,01,12-3456789AB,2026-01-15\n")
+    con = connect(tmp_path / "t.duckdb")
+    load_folder(con, folder)
+    assert reads["entries.csv"] == "line"
+    assert con.execute("select entry_number, _row from entries").fetchall() == [("ABC12345671", 2)]
+    con.close()

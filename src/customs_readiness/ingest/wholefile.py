@@ -122,7 +122,10 @@ def all_lines_match(path: Path, first_line: int, line: str, threads: int = 2) ->
             return True  # no line after the header: nothing to disprove
         parts = max(1, threads) if size - start >= SPLIT_FROM else 1
         todo = ranges(fh, start, size, parts)
-        pattern = _compile(line)
+        try:
+            pattern = _compile(line)
+        except ImportError:
+            return False  # without google-re2 every quote-free file is read line by line
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
             results = in_parallel(_range_matches, [(data, pattern, a, b) for a, b in todo])
     return all(results)
