@@ -26,7 +26,7 @@ row can be kept as it was written. The direct read inserts only rows that no rul
 refuses, so it never needs their text.
 
 Import order (each module imports only modules listed before it):
-    textfile, wholefile, workbook, staging, csvread, readers, normalize, mapping, sources, direct, exports, discover, loader
+    textfile, wholefile, workbook, staging, csvread, readers, normalize, checks, mapping, sources, direct, exports, discover, loader
 
 ``textfile``, ``wholefile`` and ``workbook`` import nothing of ingest, ``staging`` only ``textfile``;
 ``normalize`` only ``csvread`` (the delimiters); ``discover`` is the only module that knows both table files

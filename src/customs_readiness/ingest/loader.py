@@ -28,10 +28,9 @@ from pathlib import Path
 
 import duckdb
 
-from .. import schema as s
 from ..errors import DataFileError, ReadinessError, row_error, shown
 from ..speed import checkpoint_on_commit, queue
-from . import direct
+from . import checks, direct
 from .csvread import scan_file
 from .discover import find_sources
 from .normalize import quote_ident, rule, sql_str
@@ -158,7 +157,7 @@ def load_folder(
                 src.proof = (amounts, prover.submit(direct.prove, src, amounts, threads))
     con.execute("begin transaction")
     try:
-        replaced = _forget_previous_load(con, source_dir)
+        replaced = checks.forget_previous_load(con, source_dir)
         load_id = con.execute("select coalesce(max(load_id), 0) + 1 from loads").fetchone()[0]
         con.execute("insert into loads values (?, ?)", [load_id, source_dir])
         stats: list[FileStats] = []
@@ -177,7 +176,7 @@ def load_folder(
                 [load_id, table],
             )
         if replaced:
-            notes += _orphaned_lines(con, source_dir)
+            notes += checks.orphaned_lines(con, source_dir)
         if commit:
             with checkpoint_on_commit(con):
                 con.execute("commit")
@@ -206,48 +205,6 @@ def _record_digests(con: duckdb.DuckDBPyConnection, load_id: int, sources: list[
         con.execute("update load_files set sha256 = ?, bytes = ? "
                     "where load_id = ? and file_name = ? and table_name = ?",
                     [st.sha256, st.bytes, load_id, src.file_name, src.table.name])
-
-
-def _forget_previous_load(con: duckdb.DuckDBPyConnection, source_dir: str) -> bool:
-    old = [r[0] for r in con.execute("select load_id from loads where source_dir = ?", [source_dir]).fetchall()]
-    if not old:
-        return False
-    for table in [*s.TABLES, "rejected_rows", "load_files"]:
-        col = "_load_id" if table in s.TABLES else "load_id"
-        con.execute(f"delete from {table} where list_contains(?, {col})", [old])
-    con.execute("delete from loads where list_contains(?, load_id)", [old])
-    return True
-
-
-def _orphaned_lines(con: duckdb.DuckDBPyConnection, source_dir: str) -> list[str]:
-    """Lines of other loads whose entry this reload no longer carries (another folder may
-    bring lines for an entry of this one) are not left without their entry: they move to
-    ``rejected_rows`` under their own load and file, whose counts follow. Returns notes."""
-    con.execute(
-        """create or replace temp table _orphaned as
-           select * from entry_lines l
-           where not exists (select 1 from entries e where e.entry_number = l.entry_number)""")
-    moved = con.execute(
-        "select _load_id, _file, count(*) from _orphaned group by all order by all").fetchall()
-    if moved:
-        record = ", ".join(f"{sql_str(c)}, o.{quote_ident(c)}" for c in s.ENTRY_LINES.column_names)
-        why = f"its entry is no longer in the database (the reload of {source_dir} no longer carries it)"
-        con.execute(
-            f"""insert into rejected_rows
-                select o._load_id, o._file, 'entry_lines', o._row, 'entry_number', o.entry_number,
-                       $why, cast(json_object({record}) as varchar)
-                from _orphaned o order by o._load_id, o._file, o._row""", {"why": why})
-        for load_id, file_name, n in moved:
-            con.execute(
-                """update load_files set rows_loaded = rows_loaded - $n,
-                       rows_rejected = rows_rejected + $n
-                   where load_id = $load_id and file_name = $file and table_name = 'entry_lines'""",
-                {"n": n, "load_id": load_id, "file": file_name})
-        con.execute("""delete from entry_lines where (_load_id, _file, _row) in
-                       (select (_load_id, _file, _row) from _orphaned)""")
-    con.execute("drop table _orphaned")
-    return [f"{file_name} (load {load_id}): {n:,} line(s) lost their entry with this reload; "
-            "moved to rejected_rows" for load_id, file_name, n in moved]
 
 
 def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, strict: bool,
@@ -335,41 +292,8 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     # 0.49-0.69 s instead of 0.30-0.35 s.
     mine_rows = f"(select _row, {key} from {table.name} where _load_id = $load_id)"
     this_load = {"load_id": load_id}
-    # 4. Repeated keys (the first good occurrence in the file is kept). As many distinct
-    # 64-bit hashes of the key as rows proves that no key repeats (equal keys hash alike);
-    # otherwise only rows whose hash repeats are compared exactly.
-    con.execute("create or replace temp table _dups (_row bigint, first_row bigint)")
-    if con.execute(f"select count(*) - count(distinct hash({key})) from {mine_rows}", this_load).fetchone()[0]:
-        con.execute(
-            f"""insert into _dups
-                with hashed as (
-                    select _row, hash({key}) as h from {mine_rows}
-                ),
-                candidates as (
-                    select i.* from {mine_rows} i
-                    semi join (select h from hashed group by h having count(*) > 1) r
-                        on hash({', '.join('i.' + quote_ident(k) for k in table.key)}) = r.h
-                ),
-                repeated as (
-                    select {key}, min(_row) as first_row from candidates
-                    group by all having count(*) > 1
-                )
-                select t._row, r.first_row from candidates t join repeated r using ({key})
-                where t._row <> r.first_row""",
-            this_load,
-        )
-    # 5. A line must belong to an entry (of this load or of the database).
-    con.execute("create or replace temp table _orphans (_row bigint)")
-    if table.name == "entry_lines" and con.execute(
-        f"select count(*) from {mine_rows} t anti join entries e using (entry_number)", this_load,
-    ).fetchone()[0]:
-        con.execute(
-            f"""insert into _orphans
-                select _row from {mine_rows} t
-                where _row not in (select _row from _dups)
-                  and not exists (select 1 from entries e where e.entry_number = t.entry_number)""",
-            this_load,
-        )
+    # 4-5. Repeated keys and lines without their entry (checks.py): temp tables _dups, _orphans.
+    checks.repeated_and_orphaned(con, table, mine_rows, this_load)
     # fetchall: staging an XLSX file again (below) needs no pending result on the connection
     repeated, orphaned = con.execute(
         "select (select count(*) from _dups), (select count(*) from _orphans)").fetchall()[0]

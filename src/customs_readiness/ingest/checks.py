@@ -1,0 +1,100 @@
+"""The checks a load makes across rows: no key repeated within a file, no line without its
+entry, and, on a reload, no line of another load left without its entry.
+
+Each row check writes its findings into a temp table for the loader (loader.py), which
+takes those rows out again and records why in ``rejected_rows``.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from .. import schema as s
+from .normalize import quote_ident, sql_str
+
+
+def repeated_and_orphaned(con: duckdb.DuckDBPyConnection, table: s.Table, mine_rows: str,
+                          this_load: dict) -> None:
+    """Temp tables ``_dups`` (_row, first_row: the rows of this file's rows ``mine_rows``
+    whose key an earlier row already has) and ``_orphans`` (_row: lines whose entry is in
+    no entries row)."""
+    key = ", ".join(quote_ident(k) for k in table.key)
+    # Repeated keys (the first good occurrence in the file is kept). As many distinct
+    # 64-bit hashes of the key as rows proves that no key repeats (equal keys hash alike);
+    # otherwise only rows whose hash repeats are compared exactly.
+    con.execute("create or replace temp table _dups (_row bigint, first_row bigint)")
+    if con.execute(f"select count(*) - count(distinct hash({key})) from {mine_rows}", this_load).fetchone()[0]:
+        con.execute(
+            f"""insert into _dups
+                with hashed as (
+                    select _row, hash({key}) as h from {mine_rows}
+                ),
+                candidates as (
+                    select i.* from {mine_rows} i
+                    semi join (select h from hashed group by h having count(*) > 1) r
+                        on hash({', '.join('i.' + quote_ident(k) for k in table.key)}) = r.h
+                ),
+                repeated as (
+                    select {key}, min(_row) as first_row from candidates
+                    group by all having count(*) > 1
+                )
+                select t._row, r.first_row from candidates t join repeated r using ({key})
+                where t._row <> r.first_row""",
+            this_load,
+        )
+    # A line must belong to an entry (of this load or of the database).
+    con.execute("create or replace temp table _orphans (_row bigint)")
+    if table.name == "entry_lines" and con.execute(
+        f"select count(*) from {mine_rows} t anti join entries e using (entry_number)", this_load,
+    ).fetchone()[0]:
+        con.execute(
+            f"""insert into _orphans
+                select _row from {mine_rows} t
+                where _row not in (select _row from _dups)
+                  and not exists (select 1 from entries e where e.entry_number = t.entry_number)""",
+            this_load,
+        )
+
+
+def forget_previous_load(con: duckdb.DuckDBPyConnection, source_dir: str) -> bool:
+    """Delete every earlier load of ``source_dir`` (its rows, refused rows and bookkeeping):
+    a reload replaces it. True when there was one."""
+    old = [r[0] for r in con.execute("select load_id from loads where source_dir = ?", [source_dir]).fetchall()]
+    if not old:
+        return False
+    for table in [*s.TABLES, "rejected_rows", "load_files"]:
+        col = "_load_id" if table in s.TABLES else "load_id"
+        con.execute(f"delete from {table} where list_contains(?, {col})", [old])
+    con.execute("delete from loads where list_contains(?, load_id)", [old])
+    return True
+
+
+def orphaned_lines(con: duckdb.DuckDBPyConnection, source_dir: str) -> list[str]:
+    """Lines of other loads whose entry this reload no longer carries (another folder may
+    bring lines for an entry of this one) are not left without their entry: they move to
+    ``rejected_rows`` under their own load and file, whose counts follow. Returns notes."""
+    con.execute(
+        """create or replace temp table _orphaned as
+           select * from entry_lines l
+           where not exists (select 1 from entries e where e.entry_number = l.entry_number)""")
+    moved = con.execute(
+        "select _load_id, _file, count(*) from _orphaned group by all order by all").fetchall()
+    if moved:
+        record = ", ".join(f"{sql_str(c)}, o.{quote_ident(c)}" for c in s.ENTRY_LINES.column_names)
+        why = f"its entry is no longer in the database (the reload of {source_dir} no longer carries it)"
+        con.execute(
+            f"""insert into rejected_rows
+                select o._load_id, o._file, 'entry_lines', o._row, 'entry_number', o.entry_number,
+                       $why, cast(json_object({record}) as varchar)
+                from _orphaned o order by o._load_id, o._file, o._row""", {"why": why})
+        for load_id, file_name, n in moved:
+            con.execute(
+                """update load_files set rows_loaded = rows_loaded - $n,
+                       rows_rejected = rows_rejected + $n
+                   where load_id = $load_id and file_name = $file and table_name = 'entry_lines'""",
+                {"n": n, "load_id": load_id, "file": file_name})
+        con.execute("""delete from entry_lines where (_load_id, _file, _row) in
+                       (select (_load_id, _file, _row) from _orphaned)""")
+    con.execute("drop table _orphaned")
+    return [f"{file_name} (load {load_id}): {n:,} line(s) lost their entry with this reload; "
+            "moved to rejected_rows" for load_id, file_name, n in moved]
