@@ -244,12 +244,19 @@ def csv_reader(ncols: int, rejects: str, rejects_scan: str, quote: str = '"',
     A record may be up to 8 MiB long. DuckDB's read buffer would then default to 16 times
     that (128 MiB); 16 MiB buffers read a file of tens of MiB much faster (1M lines: the
     entries.csv insert 0.41 -> 0.24 s) and make no difference at 10M."""
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(max(ncols, 1))) + "}"
+    return _read_csv_sql(["VARCHAR"] * max(ncols, 1), rejects, rejects_scan, quote,
+                         f"null_padding = true, nullstr = '\n', allow_quoted_nulls = false, "
+                         f"parallel = {str(parallel).lower()}")
+
+
+def _read_csv_sql(types: list[str], rejects: str, rejects_scan: str, quote: str, options: str) -> str:
+    """DuckDB's read_csv of the records after the header, columns c0.. of ``types``, as
+    every reader of the loader calls it (csv_reader, typed_reader), plus ``options``."""
+    columns = "{" + ", ".join(f"'c{i}': '{t}'" for i, t in enumerate(types)) + "}"
     return f"""read_csv($path, columns = {columns}, header = false, skip = $skip,
             delim = $delim, quote = '{quote}', escape = '{quote}', auto_detect = false,
             encoding = 'utf-8', store_rejects = true, rejects_table = '{rejects}',
-            rejects_scan = '{rejects_scan}', null_padding = true, nullstr = '\n',
-            allow_quoted_nulls = false, parallel = {str(parallel).lower()},
+            rejects_scan = '{rejects_scan}', {options},
             max_line_size = 8388608, buffer_size = 16777216)"""
 
 
@@ -271,12 +278,7 @@ def typed_reader(types: list[str], rejects: str, rejects_scan: str) -> str:
     typed by ``types`` (INTEGER and DECIMAL(18,2) parsed by the reader itself, the rest
     text), an empty cell NULL, no quoting, parameters as csv_reader's. Only canonical text
     may be read so: the reader is lenient with anything else (direct.py)."""
-    columns = "{" + ", ".join(f"'c{i}': '{t}'" for i, t in enumerate(types)) + "}"
-    return f"""read_csv($path, columns = {columns}, header = false, skip = $skip,
-            delim = $delim, quote = '', escape = '', auto_detect = false,
-            encoding = 'utf-8', store_rejects = true, rejects_table = '{rejects}',
-            rejects_scan = '{rejects_scan}', parallel = true,
-            max_line_size = 8388608, buffer_size = 16777216)"""
+    return _read_csv_sql(types, rejects, rejects_scan, "", "parallel = true")
 
 
 def _read_csv(con, source: Path, staged: Staged, ncols: int, delimiter: str, parallel: bool

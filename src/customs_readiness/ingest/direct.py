@@ -66,7 +66,7 @@ class Direct:
 
     inserted: int  # rows now in the table (every cell canonical), numbered
     left: int  # rows of the file not inserted: they need the full rules (staging)
-    read: str = "parquet"  # how the rows were read: typed, line, parser (CSV) or parquet
+    read: str  # how the rows were read: typed, line, parser (CSV) or parquet
 
 
 def _typed(table: s.Table, check: Callable[[s.Column], tuple[str, str]]) -> tuple[str, str]:
@@ -350,7 +350,7 @@ def _parquet(con, src: Source, load_id: int, amounts: str) -> Direct | None:
                 {"load_id": load_id, "file": src.file_name, "p": path},
             ).fetchone()[0]
         total = con.execute("select count(*) from read_parquet($p)", {"p": path}).fetchone()[0]
-    return Direct(inserted, total - inserted)
+    return Direct(inserted, total - inserted, "parquet")
 
 
 _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER",

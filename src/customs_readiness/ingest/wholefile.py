@@ -82,7 +82,7 @@ def ranges(fh: BinaryIO, start: int, size: int, parts: int) -> list[tuple[int, i
         if cut > bounds[-1]:
             bounds.append(cut)
     bounds.append(size)
-    return list(zip(bounds, bounds[1:], strict=False)) or [(start, size)]
+    return list(zip(bounds, bounds[1:], strict=False))
 
 
 def _range_matches(data: mmap.mmap, pattern, a: int, b: int) -> bool:
