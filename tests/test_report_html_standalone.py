@@ -8,7 +8,9 @@ how to install one.
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -76,8 +78,14 @@ def test_report_html_standalone_has_everything_inline(page):
     html = out.read_text(encoding="utf-8")
     assert "file://" not in html and "<base" not in html and "<link" not in html
     assert "<style>" in html and "@page" in html  # the print CSS, inlined
-    assert "@font-face" not in html and "DejaVuSans" not in html  # fonts left out
-    assert 'font-family: "Report Sans", sans-serif' in html  # the system's fonts stand in
+    # the bundled fonts, inlined byte for byte; a generic family after them for a
+    # character outside their subset
+    fonts = re.findall(r'@font-face\s*\{[^}]*url\("data:font/ttf;base64,([^"]+)"\)', html)
+    bundled = sorted((report.template_dirs()[-1] / "fonts").glob("*.ttf"))
+    assert len(fonts) == len(bundled) == 4
+    assert sorted(base64.b64decode(f) for f in fonts) == sorted(p.read_bytes() for p in bundled)
+    assert "fonts/DejaVu" not in html  # no path back to the installation
+    assert 'font-family: "Report Sans", sans-serif' in html
     assert 'src="data:image/svg+xml;base64,' in html  # the chart
     assert 'src="charts/' not in html
     # escaped as in the PDF: the data adds no element

@@ -126,10 +126,10 @@ def write_html(html: str, out: Path, report: Report | None = None,
         raise
 
 
-# What a browser needs that WeasyPrint's print CSS leaves out: the bundled fonts are not
-# inlined (about 2.7 MB), so the page reads in the system's fonts, on a sheet of paper width.
+# What a browser needs that WeasyPrint's print CSS leaves out: a sheet of paper's width on
+# screen. The bundled fonts are inlined (glyph subsets, about 180 KB in all), so the page
+# reads in the PDF's typeface.
 SCREEN_CSS = """
-/* self-contained HTML: the bundled fonts are left out, the system's fonts stand in */
 @media screen {
   body { max-width: 8.5in; margin: 0 auto; padding: 0.4in 0.6in; background: #fff; }
   section { margin-bottom: 0.5in; }
@@ -138,7 +138,6 @@ SCREEN_CSS = """
 _LINK = re.compile(r'<link\b[^>]*\brel="stylesheet"[^>]*>', re.I)
 _HREF = re.compile(r'\bhref="([^"]*)"', re.I)
 _SRC = re.compile(r'\bsrc="([^":#?]+)"', re.I)  # relative file references only
-_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}\s*", re.I)
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""", re.I)
 _FONT_FAMILY = re.compile(r"(font-family\s*:\s*)([^;}]+)", re.I)
 _GENERIC = ("serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "inherit",
@@ -147,10 +146,11 @@ _GENERIC = ("serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui
 
 def self_contained(html: str, report: Report, templates_dir: Path | None = None) -> str:
     """``html`` made to stand on its own: each linked style sheet of the template folders
-    inlined in a <style> element (its @font-face rules left out, a generic family added
-    where a bundled font was named, other template files it names as data: URIs, anything
-    else emptied), and every relative ``src`` that names a generated resource or a
-    template file replaced by a data: URI. The text is the PDF's, escaped the same way."""
+    inlined in a <style> element (the template files it names, the bundled fonts among
+    them, as data: URIs, anything else emptied; a generic family added after a named
+    font, for a character outside the fonts' subset), and every relative ``src`` that
+    names a generated resource or a template file replaced by a data: URI. The text is the
+    PDF's, escaped the same way."""
     dirs = template_dirs(templates_dir)
 
     def file_bytes(name: str) -> bytes | None:
@@ -166,7 +166,7 @@ def self_contained(html: str, report: Report, templates_dir: Path | None = None)
         css = _template_file(dirs, href.group(1)) if href else None
         if css is None:
             return ""  # never a reference back to the installation
-        text = _FONT_FACE.sub("", css.decode("utf-8"))
+        text = css.decode("utf-8")
 
         def url(m: re.Match) -> str:
             target = m.group(2).strip()
