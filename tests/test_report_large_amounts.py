@@ -155,7 +155,7 @@ def test_report_large_amounts_board_summary_is_one_page(laid_out):
 
 
 def test_report_large_amounts_whole_columns_always_fit_the_page():
-    from customs_readiness.report.context import WHOLE_ROW_CHARS, whole_columns
+    from customs_readiness.report.excerpts import WHOLE_ROW_CHARS, whole_columns
 
     # case number, date, importer number, a long name, a row number
     rows = [["2026-2720-600207", "2026-07-01", "36-417285901", "N" * 40, "12"],

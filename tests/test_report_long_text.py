@@ -8,7 +8,7 @@ import csv
 import time
 
 from customs_readiness import report
-from customs_readiness.report.context import CELL_CHARS
+from customs_readiness.report.excerpts import CELL_CHARS
 
 from _report_fixtures import loaded_db, metric_figures, pdf_text
 

@@ -11,7 +11,6 @@ the HTML, so render time does not grow with the data.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -20,7 +19,6 @@ from typing import Any
 
 from ..clock import prepared_at
 from ..schema import TABLES
-from ..speed import Deferred
 from ..values import to_decimal as _dec
 from ..vocabulary import (
     AUTHORITY_LABELS,
@@ -30,12 +28,10 @@ from ..vocabulary import (
     STATUS_LABELS,
     STATUS_ORDER,
 )
-from . import board, facts
+from . import board, excerpts, facts
 from .benchmarks import benchmark_rows
-from .csvfile import arrow_to_csv
 from .format import (
     cell_text,
-    clip_text,
     fmt_change,
     fmt_count,
     fmt_date,
@@ -45,12 +41,9 @@ from .format import (
 )
 from .model import Attachment, Report
 
-EXCEPTION_ROWS = 10  # rows of each exception list printed in the PDF (the CSV has all)
-EXCEPTION_COLUMNS = 7  # columns of an exception list printed in the PDF (the CSV has all)
 REJECTED_ROWS = 10  # rejected rows listed in the data-quality section
 MANIFEST_ROWS = 40  # load_files rows listed in the appendix
 COVER_IMPORTERS = 6  # importer names on the cover
-CELL_CHARS = 120  # a longer cell (a list of case numbers, say) is cut in the PDF, whole in the CSV
 
 REPORT_TITLE = "Customs Enforcement Readiness Report"
 SUBTITLE = "Self-assessment under Executive Order 14411, Strengthening Customs Enforcement"
@@ -78,8 +71,6 @@ def _tables_read(sql: str | None) -> set[str]:
         if any(re.search(rf"\b{n}\b", text) for n in names):
             found.add(table)
     return found
-
-
 
 
 def _status(result: Any) -> str | None:
@@ -209,113 +200,13 @@ def _period_dict(period: Any) -> dict[str, Any]:
     }
 
 
-
-
-def _exceptions(figures: Any, limit: int
-                ) -> tuple[dict[str, list[dict[str, Any]]], list[Attachment]]:
-    """First rows of every exception list with records, by section; full lists as CSV."""
-    run = figures.run
-    by_section: dict[str, list[dict[str, Any]]] = {}
-    attachments = []
-    for metric_id in run.results:
-        result = run.results[metric_id]
-        d = result.definition
-        if not _attr(d, "exceptions_sql"):
-            continue
-        relation = figures.exceptions.get(metric_id)
-        if not result.has_records or relation is None:
-            continue
-        # The CSV is written by Arrow (while the pages are laid out); only the first rows
-        # reach Python.
-        records = relation.to_arrow_table()
-        columns, total = list(records.column_names), records.num_rows
-        rows = [tuple(r.values()) for r in records.slice(0, limit).to_pylist()]
-        data = Deferred(functools.partial(arrow_to_csv, records))
-        if not total:
-            continue
-        name = f"{metric_id}.csv"
-        attachments.append(Attachment(name, f"{_attr(d, 'title', metric_id)}: all "
-                                      f"{total} records", data))
-        # A dated control's list holds the records before the order too, marked: that
-        # mark is printed second, right after the record's key.
-        order = list(range(len(columns)))
-        before_total = 0
-        if "predates_order" in columns:
-            k = columns.index("predates_order")
-            order = [0, k, *[i for i in order[1:] if i != k]]
-            before_total = sum(1 for v in records.column("predates_order").to_pylist() if v)
-        shown = order[:EXCEPTION_COLUMNS]
-        status = _status(result) or ""
-        # Rows are printed for the controls that need attention; every other list is
-        # named with its count and attached, so the PDF stays short.
-        printed = limit if status in ("red", "amber") else 0
-
-        def cell(column: str, v: Any) -> str:
-            if column == "predates_order":
-                return "before the order" if v else "in force"
-            return _clip(cell_text(v))
-
-        printed_rows = [[cell(columns[i], row[i]) for i in shown] for row in rows[:printed]]
-        by_section.setdefault(_attr(d, "section", ""), []).append({
-            "metric_id": metric_id,
-            "title": _attr(d, "title", metric_id),
-            "status": status,
-            "columns": [columns[i].strip("_").replace("_", " ") for i in shown],
-            "hidden_columns": max(0, len(columns) - len(shown)),
-            "rows": printed_rows,
-            "whole": whole_columns(printed_rows, len(shown)),
-            "total": total,
-            "total_text": fmt_count(total),
-            "before_total": before_total,
-            "before_total_text": fmt_count(before_total),
-            "attachment": name,
-        })
-    return by_section, attachments
-
-
-WHOLE_CELL_CHARS = 18  # a cell this short (an identifier, a date, an amount) is never broken
-WHOLE_ROW_CHARS = 85  # at most this many characters of a row's unbroken cells: they fit the page
-
-
-def whole_columns(rows: list[list[str]], ncols: int) -> list[bool]:
-    """Which columns of a printed exception list are never broken over two lines (their
-    cells are at most WHOLE_CELL_CHARS long: case numbers, dates, amounts). Together such
-    columns hold at most WHOLE_ROW_CHARS characters, so the table always fits the page; past
-    that the widest of them may break, as any longer cell may."""
-    widths = [max((len(r[i]) for r in rows), default=0) for i in range(ncols)]
-    whole = [w <= WHOLE_CELL_CHARS for w in widths]
-    while sum(w for w, keep in zip(widths, whole, strict=True) if keep) > WHOLE_ROW_CHARS:
-        widest = max((i for i in range(ncols) if whole[i]), key=lambda i: (widths[i], -i))
-        whole[widest] = False
-    return whole
-
-
-def _clip(text: str, limit: int = CELL_CHARS,
-          note: str = " … (in full in the attached CSV)") -> str:
-    """A cell short enough for a table row; the attachment keeps the whole value."""
-    return clip_text(text, limit, note)
-
-
-def _clip_fields(rows: list[dict[str, Any]], keys: tuple[str, ...], note: str = " …") -> None:
-    """Clip the text of ``keys`` in each row (in place). Text from the data (a name, a
-    refused cell, a file name) reaches the layout only this long, so the time WeasyPrint
-    takes stays linear in the data however long one cell is (an unbreakable 100 kB name
-    costs it minutes)."""
-    for row in rows:
-        for k in keys:
-            if isinstance(row.get(k), str):
-                row[k] = _clip(row[k], CELL_CHARS, note)
-
-
-
-
 def build_report(
     con,
     figures: Any,
     *,
     prior_run: Any = None,
     prior_recomputed: bool = False,
-    exception_rows: int = EXCEPTION_ROWS,
+    exception_rows: int = excerpts.EXCEPTION_ROWS,
     trend_chart: Callable[..., Any] | None = None,
     audit: tuple[dict[str, Any], str, bytes] | None = None,
     prepared: dt.datetime | None = None,
@@ -370,7 +261,7 @@ def build_report(
 
     flagged = sorted((r for r in rows if r["is_control"] and r["status"] in ("red", "amber")),
                      key=lambda r: (STATUS_ORDER[r["status"]], order[r["id"]]))
-    exceptions, attachments = _exceptions(figures, exception_rows)
+    exceptions, attachments = excerpts.exception_excerpts(figures, exception_rows)
     totals = {e["metric_id"]: e["total_text"] for lst in exceptions.values() for e in lst}
     for r in flagged:
         r["records_text"] = totals.get(r["id"], "")
@@ -396,8 +287,8 @@ def build_report(
 
     data_quality, rejected_attachment = facts.data_quality(con, params, provided, bookkept,
                                                       REJECTED_ROWS)
-    _clip_fields(data_quality["files"], ("file_name", "file_text", "note"))
-    _clip_fields(data_quality["first_rejected"], ("file", "column", "raw_value", "reason"),
+    excerpts.clip_fields(data_quality["files"], ("file_name", "file_text", "note"))
+    excerpts.clip_fields(data_quality["first_rejected"], ("file", "column", "raw_value", "reason"),
                  " … (in full in rejected_rows.csv)")
     if rejected_attachment is not None:
         attachments.append(rejected_attachment)
@@ -411,8 +302,8 @@ def build_report(
     # meanwhile, and the queries release the GIL).
     dhs = facts.cbp_shaped_tables(con, figures.volume, params, provided)
     manifest = facts.manifest(con, MANIFEST_ROWS)
-    _clip_fields(manifest["files"], ("source_dir", "file"))
-    _clip_fields(manifest["loads"], ("source_dir",))
+    excerpts.clip_fields(manifest["files"], ("source_dir", "file"))
+    excerpts.clip_fields(manifest["loads"], ("source_dir",))
     trend = facts.trend(con, params, trend_chart)
     resources = {"charts/monthly-trend.svg": trend.pop("svg")}
 
@@ -445,7 +336,8 @@ def build_report(
         "title": REPORT_TITLE,
         "subtitle": SUBTITLE,
         "period": period_d,
-        "importers": {"names": [_clip(str(i["importer_name"]), CELL_CHARS, " …") for i in importers],
+        "importers": {"names": [excerpts.clip(str(i["importer_name"]), note=" …")
+                               for i in importers],
                       "total": importers_total,
                       "more": max(0, importers_total - len(importers))},
         "score": {"value": score, "text": fmt_number(score, 1) if score is not None else "n/a",
@@ -494,7 +386,3 @@ def build_report(
     }
     return Report(context=context, resources=resources, attachments=attachments,
                   created=prepared)
-
-
-# --------------------------------------------------------------------------- HTML
-
