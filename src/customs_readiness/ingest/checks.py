@@ -1,5 +1,6 @@
 """The checks a load makes across rows: no key repeated within a file, no line without its
-entry, and, on a reload, no line of another load left without its entry.
+entry, and, on a reload, no line of another load left without its entry; and the rows of
+earlier loads that a file's records supersede.
 
 Each row check writes its findings into a temp table for the loader (loader.py), which
 takes those rows out again and records why in ``rejected_rows``.
@@ -98,3 +99,26 @@ def orphaned_lines(con: duckdb.DuckDBPyConnection, source_dir: str) -> list[str]
     con.execute("drop table _orphaned")
     return [f"{file_name} (load {load_id}): {n:,} line(s) lost their entry with this reload; "
             "moved to rejected_rows" for load_id, file_name, n in moved]
+
+
+def supersede_earlier(con: duckdb.DuckDBPyConnection, table: s.Table, mine_rows: str,
+                      load_id: int) -> int:
+    """Delete the rows of earlier loads whose key one of this file's rows ``mine_rows``
+    (its good rows) has, and, for entries, every line of such an entry (the lines of a
+    re-delivered entry come from the new delivery only). Returns how many were deleted."""
+    key = ", ".join(quote_ident(k) for k in table.key)
+    this_load = {"load_id": load_id}
+    superseded = 0
+    if con.execute(f"select count(*) from {table.name} where _load_id <> ?", [load_id]).fetchone()[0]:
+        superseded = con.execute(
+            f"delete from {table.name} where _load_id <> $load_id and ({key}) in (select ({key}) from {mine_rows})",
+            this_load,
+        ).fetchone()[0]
+    if table.name == "entries" and con.execute(
+        "select count(*) from entry_lines where _load_id <> ?", [load_id]
+    ).fetchone()[0]:
+        superseded += con.execute(
+            f"delete from entry_lines where _load_id <> $load_id and entry_number in (select entry_number from {mine_rows})",
+            this_load,
+        ).fetchone()[0]
+    return superseded

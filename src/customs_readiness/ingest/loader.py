@@ -383,21 +383,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
 
     # 7. Supersede earlier loads' copies of the same records (this file's refused rows are
     # out of the table by now: mine_rows holds its good keys).
-    superseded = 0
-    if con.execute(f"select count(*) from {table.name} where _load_id <> ?", [load_id]).fetchone()[0]:
-        superseded = con.execute(
-            f"delete from {table.name} where _load_id <> $load_id and ({key}) in (select ({key}) from {mine_rows})",
-            this_load,
-        ).fetchone()[0]
-    if table.name == "entries" and con.execute(
-        "select count(*) from entry_lines where _load_id <> ?", [load_id]
-    ).fetchone()[0]:
-        # Lines of a re-delivered entry come from the new delivery only.
-        superseded += con.execute(
-            f"delete from entry_lines where _load_id <> $load_id and entry_number in (select entry_number from {mine_rows})",
-            this_load,
-        ).fetchone()[0]
-    st.rows_superseded = superseded
+    st.rows_superseded = checks.supersede_earlier(con, table, mine_rows, load_id)
     st.rows_loaded = st.rows_read - st.rows_rejected
     # (the file's digest and size are filled in at the end of the load: _record_digests)
     con.execute(
