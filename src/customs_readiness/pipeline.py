@@ -12,6 +12,7 @@ background, garbage collector paused, fast exit) come from ``speed``, the one se
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import time
@@ -265,12 +266,10 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
     policy = load_policy(policy_path)
     audit_part = _audit_part(audit) if audit is not None else None
     actions_part = _actions_part(actions) if actions is not None else None  # fails early
-    # matplotlib's import and the chart go to a second process, WeasyPrint's import and
+    # matplotlib's import and the charts go to a second process, WeasyPrint's import and
     # the templates to a thread, while DuckDB computes here (see speed.py for the figures).
-    chart = speed.WorkerProcess("customs_readiness.report.charts", "trend_svg",
-                                preload=("matplotlib.figure",))
-    board_chart = speed.WorkerProcess("customs_readiness.report.charts", "board_charts_json",
-                                      preload=("matplotlib.figure",))
+    charts = speed.WorkerProcess("customs_readiness.report.charts",
+                                 preload=("matplotlib.figure",))
     renderer = speed.in_background(_prepare_renderer, templates)
     try:
         with speed.gc_paused():
@@ -284,12 +283,15 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
                 history = _history(con, figures.run, prior, recomputed, policy, metrics_dirs)
                 progress("collecting figures, exceptions and charts")
                 rep = rpt.build_report(con, figures, prior_run=prior,
-                                       prior_recomputed=recomputed, trend_chart=chart.submit,
+                                       prior_recomputed=recomputed,
+                                       trend_chart=functools.partial(charts.submit, "trend_svg"),
                                        audit=audit_part, history=history,
                                        actions=actions_part,
                                        signoff={"date_prepared": prepared.date(),
                                                 **(signoff or {})},
-                                       board_charts=board_chart.submit, prepared=prepared)
+                                       board_charts=functools.partial(charts.submit,
+                                                                      "board_charts_json"),
+                                       prepared=prepared)
                 progress("rendering HTML")
                 html = rpt.render_html(rep, templates, renderer())
                 if html_out is not None:
@@ -299,8 +301,7 @@ def report(db: Path | str, year: int, *, out: Path | None = None, policy_path: P
             finally:
                 con.close()
     finally:
-        chart.close()
-        board_chart.close()
+        charts.close()
     return ReportOutcome(out, pages, len(rep.attachments), _score_text(figures.run),
                          time.perf_counter() - started, html_out,
                          control_statuses(figures.run))

@@ -19,8 +19,11 @@ benchmarks/results.md and docs/architecture.md).
   0.55 + 0.78 s for the proofs when they ran before each insert; now not at all).
 - ``in_parallel``: the whole-file proof of a large file matched in two parts at once (RE2
   releases the GIL): 10M lines, 719 MB, 1.26 s -> 0.65 s.
-- ``WorkerProcess``: matplotlib's import (~0.5 s) and the trend chart drawn in a second
-  process at nice 10 (1M ``report`` wall 5.7 s -> 4.9-5.1 s). Same interpreter and module,
+- ``WorkerProcess``: matplotlib's import (~0.5 s) and the report's charts drawn in a second
+  process at nice 10 (1M ``report`` wall 5.7 s -> 4.9-5.1 s). One process draws both the
+  trend and the board charts: with a process each, two matplotlib imports competed with
+  DuckDB and WeasyPrint's import for the two cores (``report``, medians of alternating runs:
+  100k 5.40 -> 5.03 s, 1M 5.96 -> 5.67 s, 10M 9.00 -> 8.69 s). Same interpreter and module,
   so the SVG is byte-identical; if the worker fails the function runs in this process.
 - ``gc_paused``: the cyclic GC off while the report is collected and laid out (WeasyPrint
   allocates many short-lived objects and few cycles): layout -36 % (performance notes),
@@ -173,61 +176,92 @@ def queue(name: str) -> ThreadPoolExecutor:
 
 
 class WorkerProcess:
-    """One call of ``module.function(**kwargs)`` in a second, already started process.
+    """Calls of functions of ``module`` in a second, already started process.
 
-    The process imports ``module`` and ``preload`` modules at once (while this process goes
-    on), then reads the keyword arguments as JSON on stdin and writes the function's text
-    result on stdout. ``submit`` returns a Deferred; if the worker fails in any way the
-    function is called in this process instead (``ran_in == "fallback"``).
+    The process imports ``module`` and the ``preload`` modules at once (while this process
+    goes on), then serves the calls in the order they are sent: each call as one line of
+    JSON on its stdin (function name and keyword arguments), each text result back on its
+    stdout (its length in bytes on a line, then the text), read here by a thread as soon as
+    it is written. ``submit`` returns a Deferred; a call that fails in the worker runs again
+    in this process, and if the worker itself fails every call still to come runs here
+    (``ran_in == "fallback"``).
     """
 
-    def __init__(self, module: str, function: str, preload: tuple[str, ...] = ()):
-        self.module, self.function = module, function
+    def __init__(self, module: str, preload: tuple[str, ...] = ()):
+        self.module = module
+        self._sent = 0
+        self._results: list[str | None] = []  # in call order; None: run it here
+        self._ready = threading.Condition()
+        self._ended = False  # the worker wrote its last result (or failed)
+        self._proc: Any = None
         try:
-            self._proc: Any = subprocess.Popen(
-                [sys.executable, "-m", __name__, module, function, *preload],
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", __name__, module, *preload],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except OSError:
-            self._proc = None
+            return
+        threading.Thread(target=self._read, args=(self._proc,), name="worker-results",
+                         daemon=True).start()
 
-    def _local(self, kwargs: dict[str, Any]) -> str:
+    def _read(self, proc: Any) -> None:
+        """Every result the worker writes, in order, until it ends (or fails)."""
+        try:
+            while True:
+                head = proc.stdout.readline()
+                if not head:
+                    break
+                size = int(head)
+                text = proc.stdout.read(size).decode("utf-8") if size >= 0 else None
+                if size >= 0 and len(text.encode("utf-8")) != size:
+                    break
+                with self._ready:
+                    self._results.append(text)
+                    self._ready.notify_all()
+        except (OSError, ValueError):
+            pass
+        with self._ready:  # no more results: the calls still waiting run here
+            self._ended = True
+            self._ready.notify_all()
+
+    def _result(self, index: int) -> str | None:
+        with self._ready:
+            while len(self._results) <= index and not self._ended:
+                self._ready.wait()
+            return self._results[index] if index < len(self._results) else None
+
+    def _local(self, function: str, kwargs: dict[str, Any]) -> str:
         import importlib
 
-        return getattr(importlib.import_module(self.module), self.function)(**kwargs)
+        return getattr(importlib.import_module(self.module), function)(**kwargs)
 
-    def submit(self, **kwargs: Any) -> Deferred:
-        """Send the (JSON-serialisable) arguments now; the Deferred waits for the text."""
+    def submit(self, function: str, **kwargs: Any) -> Deferred:
+        """Send the call (its JSON-serialisable arguments) now; the Deferred waits for the
+        text."""
+        index, self._sent = self._sent, self._sent + 1
         proc = self._proc
+        sent = False
         if proc is not None:
-            try:  # a few hundred bytes: the pipe takes them without blocking
-                proc.stdin.write(json.dumps(kwargs).encode("utf-8"))
-                proc.stdin.close()
+            try:
+                proc.stdin.write(json.dumps({"function": function, "kwargs": kwargs}).encode("utf-8")
+                                 + b"\n")
+                proc.stdin.flush()
+                sent = True
             except (OSError, ValueError):
                 self.close()
-        deferred = Deferred(lambda: "", "worker")
+        deferred = Deferred(lambda: "", "worker" if sent else "fallback")
 
         def result() -> str:
-            proc, self._proc = self._proc, None
-            if proc is not None:
-                try:
-                    out = proc.stdout.read()
-                    proc.wait(timeout=120)
-                    proc.stdout.close()
-                    if proc.returncode == 0 and out:
-                        return out.decode("utf-8")
-                except (OSError, ValueError, subprocess.SubprocessError):
-                    pass
-                _stop(proc)
-            deferred.ran_in = "fallback"
-            return self._local(kwargs)
+            text = self._result(index) if sent else None
+            if text is None:
+                deferred.ran_in = "fallback"
+                return self._local(function, kwargs)
+            return text
 
         deferred._make = result
-        if proc is None:
-            deferred.ran_in = "fallback"
         return deferred
 
     def close(self) -> None:
-        """Stop the worker if its result was never asked for."""
+        """Stop the worker (results not yet asked for are then made here)."""
         proc, self._proc = self._proc, None
         if proc is not None:
             _stop(proc)
@@ -238,22 +272,31 @@ def _stop(proc: Any) -> None:
     proc.wait()
     for stream in (proc.stdin, proc.stdout):
         if stream is not None:
-            stream.close()
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
 
 
-def _serve(module: str, function: str, preload: list[str]) -> None:
+def _serve(module: str, preload: list[str]) -> None:
     import importlib
 
-    # The result is needed only later (e.g. once the layout reaches the chart): the main
+    # The results are needed only later (e.g. once the layout reaches a chart): the main
     # process, collecting figures and importing WeasyPrint meanwhile, goes first for the CPU.
     if hasattr(os, "nice"):
         os.nice(10)
     for name in preload:
         importlib.import_module(name)
-    func = getattr(importlib.import_module(module), function)
-    kwargs = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    sys.stdout.buffer.write(func(**kwargs).encode("utf-8"))
+    mod = importlib.import_module(module)
+    out = sys.stdout.buffer
+    while line := sys.stdin.buffer.readline():
+        call = json.loads(line)
+        try:
+            text = getattr(mod, call["function"])(**call["kwargs"]).encode("utf-8")
+        except Exception:  # this call runs again in the main process, which reports it
+            out.write(b"-1\n")
+        else:
+            out.write(b"%d\n" % len(text) + text)
+        out.flush()
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1], sys.argv[2], sys.argv[3:])
+    _serve(sys.argv[1], sys.argv[2:])
