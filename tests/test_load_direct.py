@@ -381,12 +381,13 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool) -> Pat
     ``bad_date``: one entry dated 2026-02-30 (the shape of a date, not a date)."""
     entries = [
         ["importer_number", "entry_number", "note", "entry_date", "entry_type", "psc_filed",
-         "certification", "liquidation_date"],
-        ["12-3456789AB", "ABC12345671", "first one", "2026-01-15", "01", "true", "yes", ""],
-        ["12-3456789AB", "ABC12345682", "", "2024-02-29", "11", "1", "", "2026-12-31"],
+         "certification", "liquidation_date", "prior_disclosure"],
+        ["12-3456789AB", "ABC12345671", "first one", "2026-01-15", "01", "True", "yes", "",
+         "FALSE"],
+        ["12-3456789AB", "ABC12345682", "", "2024-02-29", "11", "1", "", "2026-12-31", "yes"],
         ["260101-12345", "ABC12345693", "!x~", "2026-02-30" if bad_date else "2026-02-28", "01",
-         "", "not_required", ""],
-        ["260101-12345", "ABC12345704", "a/b c", "2026-03-01", "01", "n", "no", ""],
+         "", "not_required", "", ""],
+        ["260101-12345", "ABC12345704", "a/b c", "2026-03-01", "01", "n", "no", "", "F"],
     ]
     lines = [
         ["entry_number", "line_number", "hts_number", "entered_value", "duty_amount", "spi", "memo"],
@@ -440,6 +441,10 @@ def test_the_typed_read_stores_what_the_line_read_the_parser_and_the_full_rules_
     entries = {r[0]: r for r in tables["entries"]}
     assert entries["ABC12345682"][3] == date(2024, 2, 29)
     assert entries["ABC12345682"][8] == "unknown" and entries["ABC12345682"][10] is True
+    # psc_filed, prior_disclosure: true, yes, 1, n and F, as pandas and spreadsheets write them
+    assert [(entries[k][10], entries[k][11]) for k in ("ABC12345671", "ABC12345682",
+                                                       "ABC12345704")] == [
+        (True, False), (True, True), (False, False)]
     assert ("ABC12345693" in entries) is not bad_date
     if bad_date:
         assert [(r[1], r[3], r[4]) for r in tables["rejected_rows"]] == [

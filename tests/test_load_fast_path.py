@@ -132,7 +132,10 @@ KIND_CASES = [
     (s.IDENT, ["12-3456789AB", "A-570-900"], ["12-3456789ab", " X", "X ", "Müller"]),
     (s.TEXT, ["Acme Inc", "O'Neil & Co."], [" Acme", "Acme ", "Acme\u00a0", "Ölwerke", ""]),
     (s.COUNTRY, ["US"], ["us", "USA"]),
-    (s.BOOL, ["true", "false", "yes", "0"], ["TRUE", "Y", "maybe"]),
+    # as spreadsheets and pandas write them too (True/FALSE/Y); any other mix of cases is
+    # folded by the full rule
+    (s.BOOL, ["true", "false", "yes", "0", "True", "FALSE", "Y", "No", "T", "f"],
+     ["tRuE", "yES", "maybe", " true", "true ", ""]),
 ]
 
 

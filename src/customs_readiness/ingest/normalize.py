@@ -20,6 +20,11 @@ from .csvread import DELIMITERS
 
 BOOL_TRUE = ("true", "yes", "y", "1", "t")
 BOOL_FALSE = ("false", "no", "n", "0", "f")
+# The spellings the fast path takes as they stand (canonical, line_shape): each of the above
+# in lower case, capitalised and in capitals, as spreadsheets and pandas (True/False) write
+# them. Any other mix of cases (tRuE) is folded by the full rule, to the same value.
+BOOL_TRUE_AS_WRITTEN = tuple(dict.fromkeys(v for w in BOOL_TRUE for v in (w, w.capitalize(), w.upper())))
+BOOL_FALSE_AS_WRITTEN = tuple(dict.fromkeys(v for w in BOOL_FALSE for v in (w, w.capitalize(), w.upper())))
 
 # A date, optionally followed by a midnight time (spreadsheets and Parquet writers add one:
 # 2026-03-01 00:00:00, 3/1/2026 0:00).
@@ -320,7 +325,7 @@ def line_shape(col: Column, delimiter: str, amounts: str = POINT) -> str | None:
         return None
     empty_ok = not col.required
     if kind in (s.ENUM, s.BOOL):
-        values = col.values if kind == s.ENUM else BOOL_TRUE + BOOL_FALSE
+        values = col.values if kind == s.ENUM else BOOL_TRUE_AS_WRITTEN + BOOL_FALSE_AS_WRITTEN
         shape = "|".join(re.escape(v) for v in values)
         if kind == s.ENUM:
             empty_ok = empty_ok or col.empty_as is not None
@@ -347,8 +352,8 @@ def canonical(col: Column, x: str, amounts: str = POINT) -> tuple[str, str]:
             value = f"coalesce({x}, {sql_str(col.empty_as)})"
         empty_ok = not col.required or col.empty_as is not None
     elif kind == s.BOOL:
-        ok = _in_list(x, BOOL_TRUE + BOOL_FALSE)
-        value = _in_list(x, BOOL_TRUE)
+        ok = _in_list(x, BOOL_TRUE_AS_WRITTEN + BOOL_FALSE_AS_WRITTEN)
+        value = _in_list(x, BOOL_TRUE_AS_WRITTEN)
         empty_ok = not col.required
     else:
         # Where a point groups thousands (decimal comma), only whole amounts are canonical.
