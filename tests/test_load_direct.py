@@ -374,11 +374,13 @@ def test_the_line_read_stores_what_the_parser_and_the_full_rules_store(tmp_path,
             "delimiter where the header's line does not")
 
 
-def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool) -> Path:
+def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
+                      us_dates: bool = False) -> Path:
     """Quote-free files whose every cell is canonical, at the edges of the shapes: the
     largest integer and amount, leading zeros, one and two decimals, empty optional
     cells, a leap day, every yes/no spelling, a column the contract does not know.
-    ``bad_date``: one entry dated 2026-02-30 (the shape of a date, not a date)."""
+    ``bad_date``: one entry dated 2026-02-30 (the shape of a date, not a date).
+    ``us_dates``: the entries' dates written MM/DD/YYYY, as ACE exports them."""
     entries = [
         ["importer_number", "entry_number", "note", "entry_date", "entry_type", "psc_filed",
          "certification", "liquidation_date", "prior_disclosure"],
@@ -389,6 +391,12 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool) -> Pat
          "", "not_required", "", ""],
         ["260101-12345", "ABC12345704", "a/b c", "2026-03-01", "01", "n", "no", "", "F"],
     ]
+    if us_dates:
+        for row in entries[1:]:
+            for k in (3, 7):
+                if row[k]:
+                    y, m, d = row[k].split("-")
+                    row[k] = f"{m}/{d}/{y}"
     lines = [
         ["entry_number", "line_number", "hts_number", "entered_value", "duty_amount", "spi", "memo"],
         ["ABC12345671", "1", "8471300100", "100.00", "3.5", "A", ""],
@@ -400,16 +408,17 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool) -> Pat
     return _quote_free_folder(folder, entries, lines, delim, end)
 
 
+@pytest.mark.parametrize("us_dates", [False, True], ids=["ISO", "MM-DD-YYYY"])
 @pytest.mark.parametrize("bad_date", [False, True], ids=["dates", "2026-02-30"])
 @pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["LF", "CRLF"])
 @pytest.mark.parametrize("delim", [",", ";", "\t", "|"], ids=["comma", "semicolon", "tab", "pipe"])
 def test_the_typed_read_stores_what_the_line_read_the_parser_and_the_full_rules_store(
-        tmp_path, monkeypatch, reads, delim, end, bad_date):
+        tmp_path, monkeypatch, reads, delim, end, bad_date, us_dates):
     # Every line proved canonical, DuckDB's typed reader parses the integers, amounts and
-    # dates itself: it must give what the other reads give. A date that does not exist
-    # is refused by that reader, and the file is then read line by line, where that one
-    # row goes to the full rules and is refused.
-    folder = _canonical_folder(tmp_path / "data", delim, end, bad_date)
+    # dates itself (ISO, or MM/DD/YYYY as ACE writes them): it must give what the other
+    # reads give. A date that does not exist is refused by that reader, and the file is
+    # then read line by line, where that one row goes to the full rules and is refused.
+    folder = _canonical_folder(tmp_path / "data", delim, end, bad_date, us_dates)
     snapshots = []
     for way in ("typed", "line", "parser", "full rules"):
         if way == "line":

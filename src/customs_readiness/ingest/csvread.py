@@ -272,13 +272,16 @@ def line_reader(rejects: str, rejects_scan: str) -> str:
     return csv_reader(1, rejects, rejects_scan, quote="")
 
 
-def typed_reader(types: list[str], rejects: str, rejects_scan: str) -> str:
+def typed_reader(types: list[str], rejects: str, rejects_scan: str,
+                 dateformat: str | None = None) -> str:
     """SQL of DuckDB's typed CSV reader for a file without quote characters whose every
     line after the header is proved canonical (wholefile.all_lines_match): columns c0..
-    typed by ``types`` (INTEGER and DECIMAL(18,2) parsed by the reader itself, the rest
-    text), an empty cell NULL, no quoting, parameters as csv_reader's. Only canonical text
-    may be read so: the reader is lenient with anything else (direct.py)."""
-    return _read_csv_sql(types, rejects, rejects_scan, "", "parallel = true")
+    typed by ``types`` (INTEGER, DECIMAL(18,2) and DATE parsed by the reader itself, the
+    rest text; dates in ``dateformat``, else ISO), an empty cell NULL, no quoting,
+    parameters as csv_reader's. Only canonical text may be read so: the reader is lenient
+    with anything else (direct.py)."""
+    options = "parallel = true" + (f", dateformat = '{dateformat}'" if dateformat else "")
+    return _read_csv_sql(types, rejects, rejects_scan, "", options)
 
 
 def _read_csv(con, source: Path, staged: Staged, ncols: int, delimiter: str, parallel: bool

@@ -47,7 +47,17 @@ from ..db import unordered
 from ..errors import DataFileError
 from . import textfile, wholefile
 from .csvread import LINE_DELIMITER, csv_reader, line_reader, typed_reader
-from .normalize import COMMA, canonical, line_shape, quote_ident, sql_str
+from .normalize import (
+    ANY_DATE,
+    COMMA,
+    ISO_DATES,
+    US_DATE_FORMAT,
+    US_DATES,
+    canonical,
+    line_shape,
+    quote_ident,
+    sql_str,
+)
 from .readers import _parquet_text
 from .sources import Source
 from .staging import duckdb_path, pick_header
@@ -154,17 +164,19 @@ def keeps_order(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> bool:
     return True
 
 
-def _line_shapes(src: Source, ncols: int, delimiter: str, amounts: str) -> str | None:
+def _line_shapes(src: Source, ncols: int, delimiter: str, amounts: str,
+                 dates: str = ANY_DATE) -> str | None:
     """The regular expression of a canonical line of ``src`` (line_shape per cell, joined
-    by the delimiter), as it stands without its line end. None: a table with free text,
-    whose cells the line shapes do not cover."""
+    by the delimiter), as it stands without its line end, its dates as ``dates`` allows
+    (normalize.ANY_DATE: either way). None: a table with free text, whose cells the line
+    shapes do not cover."""
     at = {int(expr[1:]): name for name, expr in src.columns.items()}
     sep = f"\\x{ord(delimiter):02x}"
     shapes = []
     for i in range(ncols):
         # a column the contract does not know: anything but the delimiter, a quote or a
         # line end (the line read never sees a line end in a line; the whole-file test does)
-        shape = (line_shape(src.table.column(at[i]), delimiter, amounts) if i in at
+        shape = (line_shape(src.table.column(at[i]), delimiter, amounts, dates) if i in at
                  else f'[^{sep}"\\r\\n]*')
         if shape is None:
             return None
@@ -172,7 +184,8 @@ def _line_shapes(src: Source, ncols: int, delimiter: str, amounts: str) -> str |
     return sep.join(shapes)
 
 
-def _values(src: Source, cell: Callable[[str], str], amounts: str) -> tuple[list[str], list[str]]:
+def _values(src: Source, cell: Callable[[str], str], amounts: str,
+            dates: str = ANY_DATE) -> tuple[list[str], list[str]]:
     """(conditions, typed values) of a line whose cells match their line shapes, its cell
     of contract column ``name`` being ``cell(name)``: the value of normalize.canonical, and
     what the shape does not prove (a date exists: 2026-02-30 does not; a missing optional
@@ -180,7 +193,7 @@ def _values(src: Source, cell: Callable[[str], str], amounts: str) -> tuple[list
     conds, values = [], []
     for c in src.table.columns:
         x = cell(c.name) if c.name in src.columns else "cast(null as varchar)"
-        ok, value = canonical(c, x, amounts)
+        ok, value = canonical(c, x, amounts, dates)
         values.append(f"{value} as {quote_ident(c.name)}")
         if c.name not in src.columns:
             conds.append(ok)  # a constant: true for an optional column
@@ -213,37 +226,55 @@ def _line_select(src: Source, line: str, delimiter: str, amounts: str, reader: s
 _READER_TYPES = {s.INT: "INTEGER", s.AMOUNT: "DECIMAL(18,2)", s.DATE: "DATE"}
 
 
-def _typed_select(src: Source, ncols: int, amounts: str, rej: str, rejscan: str) -> str:
+def _typed_select(src: Source, ncols: int, amounts: str, rej: str, rejscan: str,
+                  dates: str = ISO_DATES) -> str:
     """The typed read of a file without quote characters whose every line is proved
-    canonical (wholefile.all_lines_match with _line_shapes' pattern): DuckDB's CSV reader
-    splits the lines and parses integers, amounts and dates itself, which it does exactly
-    for canonical text, so the line read's per-line test and its splitting are not
-    repeated. Gives what _line_select gives over the same file."""
+    canonical with its dates written ``dates`` (prove: ISO_DATES or US_DATES): DuckDB's
+    CSV reader splits the lines and parses integers, amounts and dates (in that format)
+    itself, which it does exactly for canonical text, so the line read's per-line test and
+    its splitting are not repeated. Gives what _line_select gives over the same file."""
     at = {int(expr[1:]): name for name, expr in src.columns.items()}
     types = [_READER_TYPES.get(src.table.column(at[i]).kind, "VARCHAR") if i in at else "VARCHAR"
              for i in range(ncols)]
-    conds, values = _values(src, lambda name: src.columns[name], amounts)
+    # (the reader gives the dates as dates: their value is the column itself)
+    conds, values = _values(src, lambda name: src.columns[name], amounts, ISO_DATES)
+    reader = typed_reader(types, rej, rejscan, US_DATE_FORMAT if dates == US_DATES else None)
     return _with_defaults(src.table, f"select {', '.join(values)}, case when coalesce("
                                      f"{' and '.join(conds) or 'true'}, false) then 0 else -1 end "
-                                     f"as _row from {typed_reader(types, rej, rejscan)}")
+                                     f"as _row from {reader}")
 
 
-def prove(src: Source, amounts: str, threads: int) -> bool:
-    """Whether every line of the CSV file ``src`` after its header matches its line
-    pattern (_line_shapes; wholefile.all_lines_match): the typed read may then take it.
-    False for a table with free text, and for a file whose head cannot be read (the
-    direct read reports that itself). The loader runs this in a thread while earlier
-    files load (Source.proof)."""
+def prove(src: Source, amounts: str, threads: int) -> str | None:
+    """How the CSV file ``src`` writes its dates (ISO_DATES or US_DATES) when every line
+    after its header matches its line pattern with dates written so (_line_shapes;
+    wholefile.all_lines_match): the typed read may then take it, reading its dates in
+    that format. None for any other file, for a table with free text, and for a file
+    whose head cannot be read (the direct read reports that itself). The loader runs this
+    in a thread while earlier files load (Source.proof)."""
     try:
         head = src.csv_head()
         headers, header_idx = pick_header(src.path, head.rows, src.looks_like_header)
     except (DataFileError, OSError):  # the direct read reports it, with the file's name
-        return False
-    line = _line_shapes(src, len(headers), head.delimiter, amounts)
-    return line is not None and wholefile.all_lines_match(src.path, header_idx + 2, line, threads)
+        return None
+    return prove_lines(src, len(headers), head.delimiter, header_idx + 2, amounts, threads)
 
 
-def _proved(con, src: Source, amounts: str) -> bool:
+def prove_lines(src: Source, ncols: int, delimiter: str, first_line: int, amounts: str,
+                threads: int) -> str | None:
+    """prove() for a file whose header is known: its lines from ``first_line`` on are
+    tried with ISO dates, then (a file with a date column) with US dates. A file of the
+    other kind fails the first pattern on its first line, at once."""
+    with_dates = any(src.table.column(name).kind == s.DATE for name in src.columns)
+    for dates in (ISO_DATES, US_DATES) if with_dates else (ISO_DATES,):
+        line = _line_shapes(src, ncols, delimiter, amounts, dates)
+        if line is None:
+            return None
+        if wholefile.all_lines_match(src.path, first_line, line, threads):
+            return dates
+    return None
+
+
+def _proved(con, src: Source, amounts: str) -> str | None:
     """prove(src), from the loader's thread when it started one for these amounts."""
     if src.proof is not None and src.proof[0] == amounts:
         return src.proof[1].result()
@@ -270,8 +301,9 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     reads: list[tuple[str, str, str]] = []  # (read, rows, delimiter given to the reader)
     line = None if records.quoted else _line_shapes(src, len(headers), head.delimiter, amounts)
     if line is not None:
-        if _proved(con, src, amounts):
-            reads.append(("typed", _typed_select(src, len(headers), amounts, rej, rejscan),
+        dates = _proved(con, src, amounts)
+        if dates is not None:
+            reads.append(("typed", _typed_select(src, len(headers), amounts, rej, rejscan, dates),
                           head.delimiter))
         reads.append(("line", _line_select(src, line, head.delimiter, amounts, line_reader(rej, rejscan)),
                       LINE_DELIMITER))

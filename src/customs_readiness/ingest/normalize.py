@@ -31,6 +31,14 @@ BOOL_FALSE_AS_WRITTEN = tuple(dict.fromkeys(v for w in BOOL_FALSE for v in (w, w
 _MIDNIGHT = r"([ T]0?0:00(:00(\.0+)?)?)?"
 _ISO_DATE = rf"^\d{{4}}-\d{{1,2}}-\d{{1,2}}{_MIDNIGHT}$"
 _US_DATE = rf"^\d{{1,2}}/\d{{1,2}}/\d{{4}}{_MIDNIGHT}$"
+# The dates the fast path takes as they stand (canonical, line_shape): ISO (2026-01-15),
+# as ACE exports them (01/15/2026: two digits each), or either (ANY_DATE, the default). A
+# whole file proved to hold one of the first two is read by DuckDB's typed reader in that
+# format (direct.py). Any other spelling (1/5/2026, a time of midnight) gets the full rule.
+ISO_DATES, US_DATES, ANY_DATE = "iso", "us", "any"
+_US_DATE_SHAPE = r"[0-9]{2}/[0-9]{2}/[0-9]{4}"
+_US_DATE_GLOB = "[0-9][0-9]/[0-9][0-9]/[0-9][0-9][0-9][0-9]"
+US_DATE_FORMAT = "%m/%d/%Y"
 # How amounts write their decimal mark (see docs/data-contract.md): POINT (1,234.56: a comma
 # only groups thousands), POINT_ONLY (a semicolon-separated file, where a comma may be a
 # decimal comma: any comma is ambiguous), COMMA (declared by a mapping: 1.234,56).
@@ -314,12 +322,14 @@ def byte_class(ranges: tuple[tuple[int, int], ...], without: str) -> str:
     return "[" + "".join(f"\\x{a:02x}" if a == z else f"\\x{a:02x}-\\x{z:02x}" for a, z in runs) + "]"
 
 
-def line_shape(col: Column, delimiter: str, amounts: str = POINT) -> str | None:
+def line_shape(col: Column, delimiter: str, amounts: str = POINT,
+               dates: str = ANY_DATE) -> str | None:
     """The regular expression of a canonical cell of ``col`` (or an empty optional one)
     as it stands between two delimiters of a line without quotes: the cells
     :func:`canonical` accepts, less those holding the delimiter or a quote (a file writes
     those quoted). None for free text, whose cells may hold anything (its files are read
-    by the CSV parser)."""
+    by the CSV parser). ``dates``: which dates are canonical (ISO_DATES, US_DATES or
+    ANY_DATE)."""
     kind = col.kind
     if kind == s.TEXT or delimiter not in DELIMITERS:
         return None
@@ -333,16 +343,21 @@ def line_shape(col: Column, delimiter: str, amounts: str = POINT) -> str | None:
         quoted_only = delimiter + '"'  # characters a cell holds only when quoted
         edge, inner = byte_class(_IDENT_EDGE, quoted_only), byte_class(_IDENT_INNER, quoted_only)
         shape = f"{edge}(?:{inner}*{edge})?"
+    elif kind == s.DATE:
+        shape = {ISO_DATES: _CANONICAL[s.DATE], US_DATES: _US_DATE_SHAPE,
+                 ANY_DATE: f"{_CANONICAL[s.DATE]}|{_US_DATE_SHAPE}"}[dates]
     else:
         shape = _CANONICAL["whole amount" if kind == s.AMOUNT and amounts == COMMA else kind]
     return f"(?:{shape})?" if empty_ok else f"(?:{shape})"
 
 
-def canonical(col: Column, x: str, amounts: str = POINT) -> tuple[str, str]:
+def canonical(col: Column, x: str, amounts: str = POINT,
+              dates: str = ANY_DATE) -> tuple[str, str]:
     """Return (condition, value_sql) for column ``col`` whose raw, untrimmed text is ``x``.
 
     ``condition`` is true when the cell is canonical (or an empty optional cell); for
     those cells ``value_sql`` equals the value of :func:`rule` and its reason is NULL.
+    ``dates``: which dates are canonical (see line_shape).
     """
     kind = col.kind
     if kind == s.ENUM:
@@ -362,8 +377,16 @@ def canonical(col: Column, x: str, amounts: str = POINT) -> tuple[str, str]:
         value = x
         if kind == s.DATE:
             # The shape alone does not make a date (2026-02-30): the cast must succeed too.
-            ok = f"({ok} and try_cast({x} as date) is not null)"
-            value = f"try_cast({x} as date)"
+            us_ok = f"({x} glob '{_US_DATE_GLOB}')"
+            us_value = f"cast(try_strptime({x}, '{US_DATE_FORMAT}') as date)"
+            if dates == US_DATES:
+                ok, value = us_ok, us_value
+            elif dates == ANY_DATE:
+                value = f"case when {us_ok} then {us_value} else try_cast({x} as date) end"
+                ok = f"({ok} or {us_ok})"
+            else:
+                value = f"try_cast({x} as date)"
+            ok = f"({ok} and {value} is not null)"
         elif kind in (s.AMOUNT, s.INT):
             value = f"try_cast({x} as {s.SQL_TYPES[kind].lower()})"
         empty_ok = not col.required
