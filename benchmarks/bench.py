@@ -159,7 +159,7 @@ import sys, duckdb
 from customs_readiness.schema import TABLES
 from customs_readiness.ingest.normalize import canonical, quote_ident
 from customs_readiness.ingest.readers import _parquet_text
-from customs_readiness.ingest.direct import _line_select, _line_shapes, _typed_select, typed_canonical
+from customs_readiness.ingest.direct import STYLES, _line_select, _line_shapes, _typed_select, typed_canonical
 from customs_readiness.ingest.csvread import LINE_DELIMITER, line_reader
 from customs_readiness.ingest.wholefile import all_lines_match
 from customs_readiness.ingest.sources import table_file_source
@@ -179,15 +179,16 @@ for t in TABLES.values():
     if fmt == "csv":
         # where a table has no free text (the files have no quote), the loader's typed read
         # once the whole file is proved canonical, else its line read
+        # (in the cheapest style, the loader's for a file written as the contract writes it)
         src = table_file_source(Path(path), t)
-        line = _line_shapes(src, len(t.columns), ",", "point")
+        line = _line_shapes(src, len(t.columns), ",", "point", *STYLES[0])
         if line is not None:
             if all_lines_match(Path(path), 2, line, 2):
                 rows, delim = _typed_select(src, len(t.columns), "point", f"{t.name}_rej",
-                                            f"{t.name}_rejscan"), ","
+                                            f"{t.name}_rejscan", STYLES[0]), ","
             else:
                 rows, delim = _line_select(src, line, ",", "point", line_reader(
-                    f"{t.name}_rej", f"{t.name}_rejscan")), LINE_DELIMITER
+                    f"{t.name}_rej", f"{t.name}_rejscan"), STYLES[0]), LINE_DELIMITER
             con.execute(f"insert into {t.name} select * exclude (_row), _row from ({rows})",
                         {"path": path, "skip": 1, "delim": delim})
         else:

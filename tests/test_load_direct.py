@@ -375,12 +375,14 @@ def test_the_line_read_stores_what_the_parser_and_the_full_rules_store(tmp_path,
 
 
 def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
-                      us_dates: bool = False) -> Path:
+                      us_dates: bool = False, as_ace: bool = False) -> Path:
     """Quote-free files whose every cell is canonical, at the edges of the shapes: the
     largest integer and amount, leading zeros, one and two decimals, empty optional
     cells, a leap day, every yes/no spelling, a column the contract does not know.
     ``bad_date``: one entry dated 2026-02-30 (the shape of a date, not a date).
-    ``us_dates``: the entries' dates written MM/DD/YYYY, as ACE exports them."""
+    ``us_dates``: the entries' dates written MM/DD/YYYY, as ACE exports them; ``as_ace``:
+    entry numbers with their dashes, HTS numbers with their dots, listed values
+    capitalised (as ACE writes them too)."""
     entries = [
         ["importer_number", "entry_number", "note", "entry_date", "entry_type", "psc_filed",
          "certification", "liquidation_date", "prior_disclosure"],
@@ -397,6 +399,10 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
                 if row[k]:
                     y, m, d = row[k].split("-")
                     row[k] = f"{m}/{d}/{y}"
+    if as_ace:
+        for row in entries[1:]:
+            row[1] = f"{row[1][:3]}-{row[1][3:10]}-{row[1][10]}"
+            row[6] = row[6].capitalize()
     lines = [
         ["entry_number", "line_number", "hts_number", "entered_value", "duty_amount", "spi", "memo"],
         ["ABC12345671", "1", "8471300100", "100.00", "3.5", "A", ""],
@@ -405,20 +411,26 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
         ["ABC12345682", "999999999", "8471300100", "0000012.3", "00", "JO", ""],
         ["ABC12345704", "1", "9903880300", "0", "0.00", "", ""],
     ]
+    if as_ace:
+        for row in lines[1:]:
+            row[0] = f"{row[0][:3]}-{row[0][3:10]}-{row[0][10]}"
+            row[2] = f"{row[2][:4]}.{row[2][4:6]}.{row[2][6:]}"
     return _quote_free_folder(folder, entries, lines, delim, end)
 
 
-@pytest.mark.parametrize("us_dates", [False, True], ids=["ISO", "MM-DD-YYYY"])
+@pytest.mark.parametrize("written", ["ISO", "MM-DD-YYYY", "ACE"])
 @pytest.mark.parametrize("bad_date", [False, True], ids=["dates", "2026-02-30"])
 @pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["LF", "CRLF"])
 @pytest.mark.parametrize("delim", [",", ";", "\t", "|"], ids=["comma", "semicolon", "tab", "pipe"])
 def test_the_typed_read_stores_what_the_line_read_the_parser_and_the_full_rules_store(
-        tmp_path, monkeypatch, reads, delim, end, bad_date, us_dates):
+        tmp_path, monkeypatch, reads, delim, end, bad_date, written):
     # Every line proved canonical, DuckDB's typed reader parses the integers, amounts and
-    # dates itself (ISO, or MM/DD/YYYY as ACE writes them): it must give what the other
-    # reads give. A date that does not exist is refused by that reader, and the file is
-    # then read line by line, where that one row goes to the full rules and is refused.
-    folder = _canonical_folder(tmp_path / "data", delim, end, bad_date, us_dates)
+    # dates itself (ISO, or MM/DD/YYYY as ACE writes them, with its dashed entry numbers,
+    # dotted HTS numbers and capitalised values): it must give what the other reads give.
+    # A date that does not exist is refused by that reader, and the file is then read
+    # line by line, where that one row goes to the full rules and is refused.
+    folder = _canonical_folder(tmp_path / "data", delim, end, bad_date,
+                               us_dates=written != "ISO", as_ace=written == "ACE")
     snapshots = []
     for way in ("typed", "line", "parser", "full rules"):
         if way == "line":

@@ -19,7 +19,18 @@ from customs_readiness import schema as s
 from customs_readiness.db import connect
 from customs_readiness.ingest import load_folder
 from customs_readiness.ingest.csvread import DELIMITERS
-from customs_readiness.ingest.normalize import canonical, line_shape, quote_ident, rule
+from customs_readiness.ingest.normalize import (
+    ANY_DATE,
+    AS_WRITTEN,
+    EXACT,
+    ISO_DATES,
+    POINT,
+    US_DATES,
+    canonical,
+    line_shape,
+    quote_ident,
+    rule,
+)
 from customs_readiness.ingest.sources import Source
 
 from conftest import write_tables
@@ -34,7 +45,10 @@ CANDIDATES = [
     "2026-02-28", "01/15/2026", "02/30/2026", "1/5/2026", "13/01/2026", "01/15/26",
     "2026-01-15 00:00:00", "01/15/2026 0:00", "100.00", "100", "100.5", "100.005",
     "1,000.50", "$5", "(5.00)", "1e5", "12345678901234567", "1234567890123456.99", ".5",
-    "true", "false", "TRUE", "yes", "y", "n", "t", "f", "no", "Y",
+    "true", "false", "TRUE", "yes", "y", "n", "t", "f", "no", "Y", "True", "False", "FALSE",
+    "Yes", "NO", "T", "F", "tRuE", "K37-6000000-7", "ABC-1234567-1", "k37-6000000-7",
+    "ABC 1234567 1", "8471.30.0100", "9903.88.0300", "8471.300.100", "Liquidated",
+    "LIQUIDATED", "Not_required", "Pending Liquidation",
     "Acme Inc", " Acme Inc", "Acme Inc ", "Acme\u00a0", "Müller GmbH", "Ölwerke AG",
     "line one\nline two", "12-3456789AB", "12-3456789ab", "A-570-900", "CNGLOELE5291NIN",
     "tier_1", "Tier 1", "good", "GOOD", "unknown", "not_required", "n/a", "pending",
@@ -42,10 +56,11 @@ CANDIDATES = [
 ]
 
 
-def _both(con: duckdb.DuckDBPyConnection, col: s.Column, raws: list[str | None]):
+def _both(con: duckdb.DuckDBPyConnection, col: s.Column, raws: list[str | None],
+          style: tuple[str, str] = (ANY_DATE, AS_WRITTEN)):
     """(raw, canonical?, fast value, full-rule value, full-rule reason) for every raw cell."""
     name = quote_ident(col.name)
-    ok, fast_value = canonical(col, name)
+    ok, fast_value = canonical(col, name, POINT, *style)
     prep, value, why = rule(col, name)
     preps = "".join(f", {expr} as {alias}" for alias, expr in prep)
     con.execute("create or replace temp table cells (i integer, raw varchar)")
@@ -72,11 +87,17 @@ def _fast(con: duckdb.DuckDBPyConnection, col: s.Column, raw: str | None):
 ALL_COLUMNS = [(t.name, c) for t in s.TABLES.values() for c in t.columns]
 
 
+STYLES = [(d, sp) for d in (ANY_DATE, ISO_DATES, US_DATES) for sp in (AS_WRITTEN, EXACT)]
+
+
+@pytest.mark.parametrize("style", STYLES, ids=[f"{d}-{sp}" for d, sp in STYLES])
 @pytest.mark.parametrize(("table", "col"), ALL_COLUMNS,
                          ids=[f"{t}.{c.name}" for t, c in ALL_COLUMNS])
-def test_canonical_cell_matches_full_rule(table: str, col: s.Column) -> None:
+def test_canonical_cell_matches_full_rule(table: str, col: s.Column, style) -> None:
+    # in every style a file may be read in (direct.STYLES, and the line read's default)
     con = duckdb.connect()
-    rows = _both(con, col, CANDIDATES + list(col.values) + list(col.aliases))
+    spelled = [w for v in col.values for w in (v, v.capitalize(), v.upper(), v.title())]
+    rows = _both(con, col, CANDIDATES + spelled + list(col.aliases), style)
     taken = [(raw, fast, full, why) for raw, ok, fast, full, why in rows if ok]
     assert taken, f"{table}.{col.name}: no candidate is canonical"
     for raw, fast, full, why in taken:
@@ -123,8 +144,12 @@ def test_free_text_has_no_line_shape() -> None:
 
 # (kind, canonical, not canonical): the fast path must take the first and leave the rest.
 KIND_CASES = [
-    (s.ENTRY_NUMBER, ["ABC12345671"], ["abc12345671", "ABC-1234567-1", " ABC12345671"]),
-    (s.HTS, ["8471300100"], ["8471.30.0100", "847130010", "8471300100 "]),
+    # as ACE writes them too: an entry number with its dashes, an HTS number with its dots
+    (s.ENTRY_NUMBER, ["ABC12345671", "ABC-1234567-1"],
+     ["abc12345671", " ABC12345671", "ABC 1234567 1", "AB-C1234567-1", "abc-1234567-1",
+      "ABC-123456A-1"]),
+    (s.HTS, ["8471300100", "8471.30.0100"],
+     ["847130010", "8471300100 ", "8471.300.100", "8471-30-0100", "8471.30.010"]),
     (s.AMOUNT, ["0", "100", "100.5", "100.50", "1234567890123456.99"],
      ["100.005", "+5", "-1", "1e5", "$5", "1,000.50", ".5", "12345678901234567", ""]),
     (s.INT, ["1", "001", "123456789"], ["+5", "1_000", "3.0", " 5", "1234567890"]),
@@ -155,7 +180,9 @@ def test_canonical_enum_empty_cell_gets_its_default() -> None:
     con = duckdb.connect()
     col = next(c for c in s.TABLES["entries"].columns if c.name == "certification")
     assert _fast(con, col, None) == (True, "unknown")
-    assert _fast(con, col, "Yes")[0] is False  # folded only by the full rule
+    assert _fast(con, col, "Yes") == (True, "yes")  # capitalised, as ACE writes it
+    assert _fast(con, col, "NOT_REQUIRED") == (True, "not_required")
+    assert _fast(con, col, "yEs")[0] is False  # folded only by the full rule
     assert _fast(con, col, "not_required") == (True, "not_required")
 
 

@@ -37,6 +37,7 @@ lines without their entry) run on the table afterwards in either case.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -49,7 +50,9 @@ from . import textfile, wholefile
 from .csvread import LINE_DELIMITER, csv_reader, line_reader, typed_reader
 from .normalize import (
     ANY_DATE,
+    AS_WRITTEN,
     COMMA,
+    EXACT,
     ISO_DATES,
     US_DATE_FORMAT,
     US_DATES,
@@ -95,13 +98,16 @@ def _with_defaults(table: s.Table, rows: str) -> str:
 
 
 def canonical_select(table: s.Table, src: Source, rel: str, amounts: str,
-                     flag: bool = False, also: str | None = None) -> str:
+                     flag: bool = False, also: str | None = None,
+                     style: tuple[str, str] = (ANY_DATE, AS_WRITTEN)) -> str:
     """SQL over ``rel`` (contract columns as raw text, plus ``_row`` unless ``flag``): the
-    rows whose every cell is canonical, typed by plain casts with the table's defaults.
-    With ``flag`` every row is kept and ``_row`` is 0 for a canonical row, -1 otherwise.
-    ``also``: a further condition over ``rel`` that such a row meets."""
+    rows whose every cell is canonical in ``style`` (by default every canonical cell),
+    typed by plain casts with the table's defaults. With ``flag`` every row is kept and
+    ``_row`` is 0 for a canonical row, -1 otherwise. ``also``: a further condition over
+    ``rel`` that such a row meets."""
     every, values = _typed(table, lambda c: canonical(
-        c, quote_ident(c.name) if c.name in src.columns else "cast(null as varchar)", amounts))
+        c, quote_ident(c.name) if c.name in src.columns else "cast(null as varchar)", amounts,
+        *style))
     if src.has_reason:
         every = f"_reason is null and {every}"
     if also:
@@ -165,18 +171,18 @@ def keeps_order(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> bool:
 
 
 def _line_shapes(src: Source, ncols: int, delimiter: str, amounts: str,
-                 dates: str = ANY_DATE) -> str | None:
+                 dates: str = ANY_DATE, spellings: str = AS_WRITTEN) -> str | None:
     """The regular expression of a canonical line of ``src`` (line_shape per cell, joined
-    by the delimiter), as it stands without its line end, its dates as ``dates`` allows
-    (normalize.ANY_DATE: either way). None: a table with free text, whose cells the line
-    shapes do not cover."""
+    by the delimiter), as it stands without its line end, its dates and spellings as
+    ``dates`` and ``spellings`` allow (by default every canonical one). None: a table
+    with free text, whose cells the line shapes do not cover."""
     at = {int(expr[1:]): name for name, expr in src.columns.items()}
     sep = f"\\x{ord(delimiter):02x}"
     shapes = []
     for i in range(ncols):
         # a column the contract does not know: anything but the delimiter, a quote or a
         # line end (the line read never sees a line end in a line; the whole-file test does)
-        shape = (line_shape(src.table.column(at[i]), delimiter, amounts, dates) if i in at
+        shape = (line_shape(src.table.column(at[i]), delimiter, amounts, dates, spellings) if i in at
                  else f'[^{sep}"\\r\\n]*')
         if shape is None:
             return None
@@ -185,7 +191,7 @@ def _line_shapes(src: Source, ncols: int, delimiter: str, amounts: str,
 
 
 def _values(src: Source, cell: Callable[[str], str], amounts: str,
-            dates: str = ANY_DATE) -> tuple[list[str], list[str]]:
+            dates: str = ANY_DATE, spellings: str = AS_WRITTEN) -> tuple[list[str], list[str]]:
     """(conditions, typed values) of a line whose cells match their line shapes, its cell
     of contract column ``name`` being ``cell(name)``: the value of normalize.canonical, and
     what the shape does not prove (a date exists: 2026-02-30 does not; a missing optional
@@ -193,7 +199,7 @@ def _values(src: Source, cell: Callable[[str], str], amounts: str,
     conds, values = [], []
     for c in src.table.columns:
         x = cell(c.name) if c.name in src.columns else "cast(null as varchar)"
-        ok, value = canonical(c, x, amounts, dates)
+        ok, value = canonical(c, x, amounts, dates, spellings)
         values.append(f"{value} as {quote_ident(c.name)}")
         if c.name not in src.columns:
             conds.append(ok)  # a constant: true for an optional column
@@ -202,16 +208,17 @@ def _values(src: Source, cell: Callable[[str], str], amounts: str,
     return conds, values
 
 
-def _line_select(src: Source, line: str, delimiter: str, amounts: str, reader: str) -> str:
+def _line_select(src: Source, line: str, delimiter: str, amounts: str, reader: str,
+                 style: tuple[str, str] = (ANY_DATE, AS_WRITTEN)) -> str:
     """The line read of a file without quote characters: SQL over ``reader`` (line_reader:
     each line as one text c0) giving what canonical_select(flag=True) gives over the CSV
-    parser's cells. One regular expression (``line``, _line_shapes) proves a whole line
-    canonical, where the CSV read runs one per cell after splitting it; only a canonical
-    line is then split. A line that is not (a cell that needs the full rules, or a
-    delimiter inside an unquoted cell, or the wrong number of cells) is flagged and staged
-    like any non-canonical row."""
+    parser's cells. One regular expression (``line``, _line_shapes in ``style``) proves a
+    whole line canonical, where the CSV read runs one per cell after splitting it; only a
+    canonical line is then split. A line that is not (a cell that needs the full rules,
+    or a delimiter inside an unquoted cell, or the wrong number of cells) is flagged and
+    staged like any non-canonical row."""
     conds, values = _values(src, lambda name: f"nullif(_cells[{int(src.columns[name][1:]) + 1}], '')",
-                            amounts)
+                            amounts, *style)
     lines = (f"select _line_ok, case when _line_ok then string_split(c0, {sql_str(delimiter)}) end as _cells "
              f"from (select c0, coalesce(regexp_full_match(c0, {sql_str(line)}), false) "
              f"as _line_ok from {reader})")
@@ -227,54 +234,66 @@ _READER_TYPES = {s.INT: "INTEGER", s.AMOUNT: "DECIMAL(18,2)", s.DATE: "DATE"}
 
 
 def _typed_select(src: Source, ncols: int, amounts: str, rej: str, rejscan: str,
-                  dates: str = ISO_DATES) -> str:
+                  style: tuple[str, str] = (ISO_DATES, EXACT)) -> str:
     """The typed read of a file without quote characters whose every line is proved
-    canonical with its dates written ``dates`` (prove: ISO_DATES or US_DATES): DuckDB's
-    CSV reader splits the lines and parses integers, amounts and dates (in that format)
-    itself, which it does exactly for canonical text, so the line read's per-line test and
-    its splitting are not repeated. Gives what _line_select gives over the same file."""
+    canonical in ``style`` (prove: its dates ISO_DATES or US_DATES, its spellings EXACT or
+    AS_WRITTEN): DuckDB's CSV reader splits the lines and parses integers, amounts and
+    dates (in that format) itself, which it does exactly for canonical text, so the line
+    read's per-line test and its splitting are not repeated. Gives what _line_select gives
+    over the same file."""
+    dates, spellings = style
     at = {int(expr[1:]): name for name, expr in src.columns.items()}
     types = [_READER_TYPES.get(src.table.column(at[i]).kind, "VARCHAR") if i in at else "VARCHAR"
              for i in range(ncols)]
     # (the reader gives the dates as dates: their value is the column itself)
-    conds, values = _values(src, lambda name: src.columns[name], amounts, ISO_DATES)
+    conds, values = _values(src, lambda name: src.columns[name], amounts, ISO_DATES, spellings)
     reader = typed_reader(types, rej, rejscan, US_DATE_FORMAT if dates == US_DATES else None)
     return _with_defaults(src.table, f"select {', '.join(values)}, case when coalesce("
                                      f"{' and '.join(conds) or 'true'}, false) then 0 else -1 end "
                                      f"as _row from {reader}")
 
 
-def prove(src: Source, amounts: str, threads: int) -> str | None:
-    """How the CSV file ``src`` writes its dates (ISO_DATES or US_DATES) when every line
-    after its header matches its line pattern with dates written so (_line_shapes;
-    wholefile.all_lines_match): the typed read may then take it, reading its dates in
-    that format. None for any other file, for a table with free text, and for a file
-    whose head cannot be read (the direct read reports that itself). The loader runs this
-    in a thread while earlier files load (Source.proof)."""
+# The styles a file may be proved in (dates, spellings: see normalize), cheapest first.
+STYLES = [(ISO_DATES, EXACT), (US_DATES, EXACT), (ISO_DATES, AS_WRITTEN), (US_DATES, AS_WRITTEN)]
+
+
+def prove(src: Source, amounts: str, threads: int) -> tuple[str, str] | None:
+    """The style in which every line of the CSV file ``src`` after its header is
+    canonical (file_style; _line_shapes; wholefile.all_lines_match): the typed read may
+    then take it, reading its dates in that format. None for any other file, for a table
+    with free text, and for a file whose head cannot be read (the direct read reports
+    that itself). The loader runs this in a thread while earlier files load
+    (Source.proof)."""
     try:
         head = src.csv_head()
         headers, header_idx = pick_header(src.path, head.rows, src.looks_like_header)
     except (DataFileError, OSError):  # the direct read reports it, with the file's name
         return None
-    return prove_lines(src, len(headers), head.delimiter, header_idx + 2, amounts, threads)
+    style = file_style(src, len(headers), head.delimiter, amounts, head.rows[header_idx + 1:])
+    if style is None:
+        return None
+    line = _line_shapes(src, len(headers), head.delimiter, amounts, *style)
+    return style if wholefile.all_lines_match(src.path, header_idx + 2, line, threads) else None
 
 
-def prove_lines(src: Source, ncols: int, delimiter: str, first_line: int, amounts: str,
-                threads: int) -> str | None:
-    """prove() for a file whose header is known: its lines from ``first_line`` on are
-    tried with ISO dates, then (a file with a date column) with US dates. A file of the
-    other kind fails the first pattern on its first line, at once."""
-    with_dates = any(src.table.column(name).kind == s.DATE for name in src.columns)
-    for dates in (ISO_DATES, US_DATES) if with_dates else (ISO_DATES,):
-        line = _line_shapes(src, ncols, delimiter, amounts, dates)
+def file_style(src: Source, ncols: int, delimiter: str, amounts: str,
+               sample: list[list[str]]) -> tuple[str, str] | None:
+    """The first style of STYLES in which the records of ``sample`` (the file's first,
+    as csv_head read them; the last may be cut by the head's window and is left out) are
+    canonical lines: the one style the whole file is proved in, and the line read's. None
+    when there is none (or the table has free text)."""
+    rows = sample[:-1] or sample
+    for style in STYLES:
+        line = _line_shapes(src, ncols, delimiter, amounts, *style)
         if line is None:
             return None
-        if wholefile.all_lines_match(src.path, first_line, line, threads):
-            return dates
+        pattern = re.compile(line)
+        if all(pattern.fullmatch(delimiter.join(row)) for row in rows):
+            return style
     return None
 
 
-def _proved(con, src: Source, amounts: str) -> str | None:
+def _proved(con, src: Source, amounts: str) -> tuple[str, str] | None:
     """prove(src), from the loader's thread when it started one for these amounts."""
     if src.proof is not None and src.proof[0] == amounts:
         return src.proof[1].result()
@@ -301,12 +320,17 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     reads: list[tuple[str, str, str]] = []  # (read, rows, delimiter given to the reader)
     line = None if records.quoted else _line_shapes(src, len(headers), head.delimiter, amounts)
     if line is not None:
-        dates = _proved(con, src, amounts)
-        if dates is not None:
-            reads.append(("typed", _typed_select(src, len(headers), amounts, rej, rejscan, dates),
+        style = _proved(con, src, amounts)
+        if style is not None:
+            reads.append(("typed", _typed_select(src, len(headers), amounts, rej, rejscan, style),
                           head.delimiter))
-        reads.append(("line", _line_select(src, line, head.delimiter, amounts, line_reader(rej, rejscan)),
-                      LINE_DELIMITER))
+        # The line read takes the style of the file's first lines (any style when they
+        # have none): a line in another one goes to the full rules, as any other.
+        style = style or file_style(src, len(headers), head.delimiter, amounts,
+                                    head.rows[header_idx + 1:]) or (ANY_DATE, AS_WRITTEN)
+        line = _line_shapes(src, len(headers), head.delimiter, amounts, *style)
+        reads.append(("line", _line_select(src, line, head.delimiter, amounts,
+                                           line_reader(rej, rejscan), style), LINE_DELIMITER))
     else:
         # One column more than the header: a record is taken here only when its cells are
         # exactly the header's (csv_reader); any other goes to the staged read, which
@@ -314,7 +338,10 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
         n = len(headers)
         raw = (f"select {_renamed(src)}, c{n - 1} is not null and c{n} is null as _fits "
                f"from {csv_reader(n + 1, rej, rejscan, parallel=not records.multiline)}")
-        reads.append(("parser", canonical_select(src.table, src, raw, amounts, flag=True, also="_fits"),
+        # (cells in the style of the file's first records, as the line read takes them)
+        style = file_style(src, n, head.delimiter, amounts, head.rows[header_idx + 1:])
+        reads.append(("parser", canonical_select(src.table, src, raw, amounts, flag=True, also="_fits",
+                                                 style=style or (ANY_DATE, AS_WRITTEN)),
                       head.delimiter))
     cols = ", ".join(quote_ident(c) for c in src.table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}
@@ -362,10 +389,10 @@ def _parquet(con, src: Source, load_id: int, amounts: str) -> Direct | None:
         def check(c: s.Column) -> tuple[str, str]:
             expr = src.columns.get(c.name)
             if expr is None:
-                return canonical(c, "cast(null as varchar)", amounts)
+                return canonical(c, "cast(null as varchar)", amounts, ISO_DATES, EXACT)
             name, typ = described[int(expr[1:])][:2]
             return (typed_canonical(c, quote_ident(name), str(typ), amounts)
-                    or canonical(c, _parquet_text(name, typ), amounts))
+                    or canonical(c, _parquet_text(name, typ), amounts, ISO_DATES, EXACT))
 
         every, values = _typed(table, check)
         cols = ", ".join(quote_ident(c) for c in table.column_names)

@@ -20,11 +20,38 @@ from .csvread import DELIMITERS
 
 BOOL_TRUE = ("true", "yes", "y", "1", "t")
 BOOL_FALSE = ("false", "no", "n", "0", "f")
-# The spellings the fast path takes as they stand (canonical, line_shape): each of the above
-# in lower case, capitalised and in capitals, as spreadsheets and pandas (True/False) write
-# them. Any other mix of cases (tRuE) is folded by the full rule, to the same value.
-BOOL_TRUE_AS_WRITTEN = tuple(dict.fromkeys(v for w in BOOL_TRUE for v in (w, w.capitalize(), w.upper())))
-BOOL_FALSE_AS_WRITTEN = tuple(dict.fromkeys(v for w in BOOL_FALSE for v in (w, w.capitalize(), w.upper())))
+
+# Which spellings the fast path takes as they stand (canonical, line_shape): EXACT, the
+# contract's own (lower-case yes/no and listed values, entry numbers of 11 characters, HTS
+# numbers of 10 digits), or AS_WRITTEN, also those of ACE exports, spreadsheets and pandas:
+# yes/no and listed values capitalised or in capitals (True, FALSE, Liquidated), entry
+# numbers with their dashes (K37-6000000-7) and HTS numbers with their dots
+# (8471.30.0100), each given the full rule's value. Any other spelling (tRuE, an entry
+# number with spaces) gets the full rule. The line read takes AS_WRITTEN; a whole file
+# proved EXACT is read with the cheapest values (direct.py).
+EXACT, AS_WRITTEN = "exact", "as-written"
+
+
+def _cases(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for w in words for v in (w, w.capitalize(), w.upper())))
+
+
+BOOL_TRUE_AS_WRITTEN = _cases(BOOL_TRUE)
+BOOL_FALSE_AS_WRITTEN = _cases(BOOL_FALSE)
+_DASHED_ENTRY_NUMBER = r"[A-Z0-9]{3}-[0-9]{7}-[0-9]"
+_DOTTED_HTS = r"[0-9]{4}\.[0-9]{2}\.[0-9]{4}"
+_DASHED_ENTRY_GLOB = "[A-Z0-9]" * 3 + "-" + "[0-9]" * 7 + "-[0-9]"
+_DOTTED_HTS_GLOB = "[0-9]" * 4 + "." + "[0-9]" * 2 + "." + "[0-9]" * 4
+
+
+def enum_spellings(col: Column, spellings: str = AS_WRITTEN) -> dict[str, str]:
+    """The spellings of listed column ``col`` the fast path takes -> the value each gives."""
+    out = {v: v for v in col.values}
+    if spellings == AS_WRITTEN:
+        for v in col.values:
+            for w in _cases((v,)):
+                out.setdefault(w, v)
+    return out
 
 # A date, optionally followed by a midnight time (spreadsheets and Parquet writers add one:
 # 2026-03-01 00:00:00, 3/1/2026 0:00).
@@ -323,22 +350,30 @@ def byte_class(ranges: tuple[tuple[int, int], ...], without: str) -> str:
 
 
 def line_shape(col: Column, delimiter: str, amounts: str = POINT,
-               dates: str = ANY_DATE) -> str | None:
+               dates: str = ANY_DATE, spellings: str = AS_WRITTEN) -> str | None:
     """The regular expression of a canonical cell of ``col`` (or an empty optional one)
     as it stands between two delimiters of a line without quotes: the cells
     :func:`canonical` accepts, less those holding the delimiter or a quote (a file writes
     those quoted). None for free text, whose cells may hold anything (its files are read
     by the CSV parser). ``dates``: which dates are canonical (ISO_DATES, US_DATES or
-    ANY_DATE)."""
+    ANY_DATE); ``spellings``: EXACT or AS_WRITTEN."""
     kind = col.kind
     if kind == s.TEXT or delimiter not in DELIMITERS:
         return None
     empty_ok = not col.required
     if kind in (s.ENUM, s.BOOL):
-        values = col.values if kind == s.ENUM else BOOL_TRUE_AS_WRITTEN + BOOL_FALSE_AS_WRITTEN
+        if kind == s.ENUM:
+            values = tuple(enum_spellings(col, spellings))
+        else:
+            values = (BOOL_TRUE_AS_WRITTEN + BOOL_FALSE_AS_WRITTEN if spellings == AS_WRITTEN
+                      else BOOL_TRUE + BOOL_FALSE)
         shape = "|".join(re.escape(v) for v in values)
         if kind == s.ENUM:
             empty_ok = empty_ok or col.empty_as is not None
+    elif kind == s.ENTRY_NUMBER and spellings == AS_WRITTEN:
+        shape = f"{_CANONICAL[kind]}|{_DASHED_ENTRY_NUMBER}"
+    elif kind == s.HTS and spellings == AS_WRITTEN:
+        shape = f"{_CANONICAL[kind]}|{_DOTTED_HTS}"
     elif kind == s.IDENT:
         quoted_only = delimiter + '"'  # characters a cell holds only when quoted
         edge, inner = byte_class(_IDENT_EDGE, quoted_only), byte_class(_IDENT_INNER, quoted_only)
@@ -352,23 +387,36 @@ def line_shape(col: Column, delimiter: str, amounts: str = POINT,
 
 
 def canonical(col: Column, x: str, amounts: str = POINT,
-              dates: str = ANY_DATE) -> tuple[str, str]:
+              dates: str = ANY_DATE, spellings: str = AS_WRITTEN) -> tuple[str, str]:
     """Return (condition, value_sql) for column ``col`` whose raw, untrimmed text is ``x``.
 
     ``condition`` is true when the cell is canonical (or an empty optional cell); for
     those cells ``value_sql`` equals the value of :func:`rule` and its reason is NULL.
-    ``dates``: which dates are canonical (see line_shape).
+    ``dates`` and ``spellings``: which cells are canonical (see line_shape).
     """
     kind = col.kind
     if kind == s.ENUM:
-        ok = _in_list(x, col.values)
+        spelled = enum_spellings(col, spellings)
+        ok = _in_list(x, tuple(spelled))
         value = x
+        if any(k != v for k, v in spelled.items()):
+            value = f"case {x} {' '.join(f'when {sql_str(k)} then {sql_str(v)}' for k, v in spelled.items())} end"
         if col.empty_as is not None:
-            value = f"coalesce({x}, {sql_str(col.empty_as)})"
+            value = f"coalesce({value}, {sql_str(col.empty_as)})"
         empty_ok = not col.required or col.empty_as is not None
     elif kind == s.BOOL:
-        ok = _in_list(x, BOOL_TRUE_AS_WRITTEN + BOOL_FALSE_AS_WRITTEN)
-        value = _in_list(x, BOOL_TRUE_AS_WRITTEN)
+        true, false = ((BOOL_TRUE_AS_WRITTEN, BOOL_FALSE_AS_WRITTEN) if spellings == AS_WRITTEN
+                       else (BOOL_TRUE, BOOL_FALSE))
+        ok = _in_list(x, true + false)
+        value = _in_list(x, true)
+        empty_ok = not col.required
+    elif kind in (s.ENTRY_NUMBER, s.HTS) and spellings == AS_WRITTEN:
+        # the dashes of an entry number, the dots of an HTS number, dropped as the full
+        # rule drops them
+        length, mark, glob = ((11, "-", _DASHED_ENTRY_GLOB) if kind == s.ENTRY_NUMBER
+                              else (10, ".", _DOTTED_HTS_GLOB))
+        ok = f"({shape_test(kind, x, _CANONICAL[kind])} or {x} glob '{glob}')"
+        value = f"case when length({x}) = {length} then {x} else replace({x}, '{mark}', '') end"
         empty_ok = not col.required
     else:
         # Where a point groups thousands (decimal comma), only whole amounts are canonical.
