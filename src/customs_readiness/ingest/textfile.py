@@ -236,6 +236,7 @@ class _Counter:
         self.quoted = False
         self.multiline = False
         self._lf = self._pair = None  # numpy buffers of _plain_numpy, reused
+        self._boundary = None  # bytes a quote may follow or precede (_regular)
 
     def feed(self, chunk: bytes, final: bool = False) -> bytes:
         """Count ``chunk``; returns the bytes held back for the next call (a trailing CR
@@ -355,9 +356,9 @@ class _Counter:
             # Where the last quoted field opened (reported if the file ends inside it): at
             # the last opening quote that does not follow a quote (after a quote it is the
             # second half of a "" inside the field).
-            opening = ((np.arange(quotes.size) + start) & 1) == 0
-            before = np.where(quotes > 0, a[np.maximum(quotes - 1, 0)].astype(np.int16), self.prev)
-            starts = quotes[opening & (before != 34)]
+            opening = quotes[start::2]
+            before = a[np.maximum(opening - 1, 0)]
+            starts = opening[(before != 34) | (opening == 0) & (self.prev != 34)]
             if starts.size:
                 self.quote_record = records_before + 1 + int(np.searchsorted(terms, starts[-1]))
                 self.quote_lines = lines_before + int(np.searchsorted(raw_terms, starts[-1]))
@@ -372,19 +373,26 @@ class _Counter:
         quote or the end of the file."""
         import numpy as np
 
-        n = len(a)
-        ok_before = np.array([self.delim, 10, 13, 34])
-        ok_after = np.array([self.delim, 10, 13, 34])
-        opening = ((np.arange(quotes.size) + start) & 1) == 0
-        # (As int16: with uint8 bytes NumPy 2 would store the sentinels -1 and -2 as 255 and
-        # 254, and a file starting with a quote, such as a header written with every field
-        # quoted, would always take the exact count: 10M lines, about 130 s instead of 1 s.)
-        prev = np.where(quotes > 0, a[np.maximum(quotes - 1, 0)].astype(np.int16), self.prev)
-        nxt = np.where(quotes < n - 1, a[np.minimum(quotes + 1, n - 1)].astype(np.int16),
-                       -2 if final else 34)
-        good_open = np.isin(prev, ok_before) | (prev == -1)
-        good_close = np.isin(nxt, ok_after) | (nxt == -2)
-        return bool(np.all(np.where(opening, good_open, good_close)))
+        if self._boundary is None:
+            self._boundary = np.zeros(256, np.bool_)
+            self._boundary[[self.delim, 10, 13, 34]] = True
+        boundary = self._boundary
+        # Quotes alternate opening and closing; ``start``: the chunk begins inside quotes.
+        # (A byte table, not np.isin, and indexes of uint8 bytes only: the start and the
+        # end of the file are tested apart. 1M lines quoted throughout: scan 1.9 -> 1.2 s.)
+        opening, closing = quotes[start::2], quotes[1 - start::2]
+        if opening.size:
+            first = bool(opening[0] == 0)  # the byte before it is the previous chunk's
+            if first and self.prev != -1 and not boundary[self.prev]:
+                return False
+            if not boundary[a[opening[int(first):] - 1]].all():
+                return False
+        if closing.size:
+            # a quote that ends the chunk: the file's end (final), else held back by feed
+            last = bool(closing[-1] == len(a) - 1)
+            if not boundary[a[closing[:closing.size - int(last)] + 1]].all():
+                return False
+        return True
 
     def result(self) -> Records | None:
         if self.irregular:
