@@ -24,7 +24,10 @@ needs the text:
   that reader refuses a line (a date such as 2026-02-30), the file is read line by line
   (_line_select), one regular expression per line flagging the lines that need the full
   rules. Any way, the insert runs only when DuckDB plans it to keep the file's order
-  (keeps_order).
+  (keeps_order). A file is read in one style (STYLES: ISO or MM/DD/YYYY dates, the
+  contract's exact spellings or also those of ACE, spreadsheets and pandas), the first
+  its first records fit (file_style), so a file written as the contract writes it gets
+  the cheapest casts; a line in another style is flagged like any non-canonical one.
 - **Parquet.** ``file_row_number`` numbers the rows, so only the canonical rows are
   inserted (in any order, which keeps the table's row groups full); the others are staged
   and typed by the full rules.
