@@ -594,3 +594,33 @@ def test_files_are_proved_in_a_thread_in_load_order(con, tmp_path, reads, monkey
     assert proved == [("importers.csv", "proof"), ("entries.csv", "proof"), ("entry_lines.csv", "proof")]
     assert reads == {"importers.csv": "parser", "entries.csv": "typed", "entry_lines.csv": "typed"}
     assert con.execute("select count(*) from entry_lines").fetchone()[0] == 5
+
+
+def test_a_file_that_changes_style_after_its_first_lines_keeps_every_value(tmp_path, reads):
+    # The first lines are written as the contract writes them, so the file is read in the
+    # exact style; later lines in ACE's style (a dashed entry number, a dotted HTS number,
+    # MM/DD/YYYY, Liquidated) are not canonical in it: the proof fails, the line read flags
+    # them and the full rules type them, to the values the contract gives them.
+    entries = [["entry_number", "importer_number", "entry_date", "entry_type",
+                "liquidation_status"]]
+    entries += [[f"ABC{i:07d}1", "12-3456789AB", "2026-01-15", "01", "liquidated"]
+                for i in range(40)]
+    entries += [["XYZ-1234567-8", "12-3456789AB", "03/01/2026", "01", "Liquidated"]]
+    lines = [["entry_number", "line_number", "hts_number", "entered_value"]]
+    lines += [[f"ABC{i:07d}1", "1", "8471300100", "10.00"] for i in range(40)]
+    lines += [["XYZ-1234567-8", "1", "8471.30.0100", "5.50"]]
+    folder = _quote_free_folder(tmp_path / "data", entries, lines, ",", "\n")
+    con = connect(tmp_path / "db.duckdb")
+    result = load_folder(con, folder)
+    assert [(f.file_name, f.rows_loaded, f.rows_rejected) for f in result.files] == [
+        ("importers.csv", 2, 0), ("entries.csv", 41, 0), ("entry_lines.csv", 41, 0)]
+    assert reads == {"importers.csv": "parser", "entries.csv": "line", "entry_lines.csv": "line"}
+    assert con.execute(
+        "select entry_number, entry_date, liquidation_status, _row from entries "
+        "where entry_number = 'XYZ12345678'").fetchall() == [
+        ("XYZ12345678", date(2026, 3, 1), "liquidated", 42)]
+    assert con.execute(
+        "select entry_number, hts_number, entered_value, _row from entry_lines "
+        "where entry_number = 'XYZ12345678'").fetchall() == [
+        ("XYZ12345678", "8471300100", Decimal("5.50"), 42)]
+    con.close()
