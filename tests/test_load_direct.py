@@ -624,3 +624,67 @@ def test_a_file_that_changes_style_after_its_first_lines_keeps_every_value(tmp_p
         "where entry_number = 'XYZ12345678'").fetchall() == [
         ("XYZ12345678", "8471300100", Decimal("5.50"), 42)]
     con.close()
+
+
+def test_parquet_as_pandas_writes_it_loads_as_the_full_rules_load_it(tmp_path, staged):
+    # pandas writes dates as timestamps (datetime64, midnight) and money as floats: those
+    # typed columns skip printing and parsing where the value is a date at midnight or
+    # the double nearest a cent amount; every other value goes through its text, and the
+    # tables and refusals equal the full rules' over the same file.
+    from datetime import date, datetime
+
+    from customs_readiness.db import connect
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "importers.csv").write_text(IMPORTERS, encoding="utf-8")
+    stamps = [datetime(2026, 1, 15), datetime(2026, 1, 16, 13, 45), datetime(2026, 1, 17, 0, 0, 0, 500_000),
+              datetime(999, 12, 31), None, datetime(2024, 2, 29)]
+    pl.DataFrame(
+        {"entry_number": [f"ABC1234567{i}" for i in range(6)], "entry_type": ["01"] * 6,
+         "importer_number": ["12-3456789AB"] * 6, "entry_date": stamps,
+         "liquidation_date": [None, None, None, None, None, datetime(2026, 12, 31)]},
+        schema={"entry_number": pl.String, "entry_type": pl.String, "importer_number": pl.String,
+                "entry_date": pl.Datetime("us"), "liquidation_date": pl.Datetime("ns")},
+    ).write_parquet(folder / "entries.parquet")
+    floats = [12.5, 0.47, 0.1 + 0.2, 1e-05, 0.125, -0.0, float("nan"), float("inf"),
+              9999999999999.99, 12345678901234.5, 1e16, 100.0, None, -4.0, 0.005]
+    pl.DataFrame(
+        {"entry_number": ["ABC12345670"] * len(floats), "line_number": list(range(1, len(floats) + 1)),
+         "hts_number": ["8471300100"] * len(floats), "entered_value": floats},
+        schema={"entry_number": pl.String, "line_number": pl.Int64, "hts_number": pl.String,
+                "entered_value": pl.Float64},
+    ).write_parquet(folder / "entry_lines.parquet")
+    stored = []
+    for fast in (True, False):
+        con = connect(tmp_path / f"pandas-{fast}.duckdb")
+        load_folder(con, folder, fast_path=fast)
+        stored.append({t: con.execute(f"select * exclude (_load_id) from {t} order by _row").fetchall()
+                       for t in ("entries", "entry_lines")}
+                      | {"rejected": con.execute(
+                          "select table_name, row_number, column_name, raw_value, reason "
+                          "from rejected_rows order by all").fetchall()})
+        con.close()
+    assert stored[0] == stored[1]
+    entries, lines = stored[0]["entries"], stored[0]["entry_lines"]
+    # midnight (the year 999 too, printed 0999), and a time the printed text drops (half a
+    # second): dates; 13:45 is not one
+    assert [(r[0], r[3]) for r in entries] == [
+        ("ABC12345670", date(2026, 1, 15)), ("ABC12345672", date(2026, 1, 17)),
+        ("ABC12345673", date(999, 12, 31)), ("ABC12345675", date(2024, 2, 29))]
+    # the doubles nearest 12.50, 0.47, 100.00 and 9,999,999,999,999.99, and (above 10^13,
+    # through its text) 12,345,678,901,234.50; the rest refused as the full rules refuse them
+    assert [(r[1], r[6]) for r in lines] == [
+        (1, Decimal("12.50")), (2, Decimal("0.47")), (9, Decimal("9999999999999.99")),
+        (10, Decimal("12345678901234.50")), (12, Decimal("100.00"))]
+    assert [(r[1], r[3], r[4]) for r in stored[0]["rejected"] if r[0] == "entry_lines"] == [
+        (4, "0.30000000000000004", "amount has fractions of a cent"),
+        (5, "1e-05", "not an amount: use plain decimals such as 1234.56 or $1,234.56"),
+        (6, "0.125", "amount has fractions of a cent"),
+        (7, "-0.0", "negative amount"),
+        (8, "nan", "not an amount: use plain decimals such as 1234.56 or $1,234.56"),
+        (9, "inf", "not an amount: use plain decimals such as 1234.56 or $1,234.56"),
+        (12, "1e+16", "not an amount: use plain decimals such as 1234.56 or $1,234.56"),
+        (14, None, "missing required value"),
+        (15, "-4.0", "negative amount"),
+        (16, "0.005", "amount has fractions of a cent")]

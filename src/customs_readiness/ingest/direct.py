@@ -425,14 +425,27 @@ def typed_canonical(col: s.Column, x: str, typ: str, amounts: str) -> tuple[str,
     (readers._parquet_text), without printing and parsing it again. None: no such shortcut
     for this type (the text is checked instead).
 
-    A DATE prints as YYYY-MM-DD for the years 1000-9999; an integer is canonical from 0 to
-    999,999,999; a DECIMAL prints its scale's digits, canonical when the scale is 2 or less
-    and the amount is not negative and has at most 16 integer digits; a BOOLEAN prints
-    true or false."""
+    A DATE prints as YYYY-MM-DD for the years 1000-9999, and a TIMESTAMP (without a time
+    zone) at midnight as that date with 00:00:00, which the full rule reads as the date (as
+    pandas writes a date: datetime64); an integer is canonical from 0 to 999,999,999; a
+    DECIMAL prints its scale's digits, canonical when the scale is 2 or less and the amount
+    is not negative and has at most 16 integer digits; a DOUBLE prints in its shortest
+    round-trip form, which has at most two decimals exactly when the double is the one
+    nearest a cent amount (below 10^13, where 15 significant digits suffice; pandas' float
+    money); a BOOLEAN prints true or false."""
     t = typ.upper()
     kind = col.kind
     if kind == s.DATE and t == "DATE":
         ok, value = f"(isfinite({x}) and year({x}) between 1000 and 9999)", x
+    elif kind == s.DATE and t.startswith("TIMESTAMP") and "TIME ZONE" not in t:
+        ok = (f"(isfinite({x}) and year({x}) between 1000 and 9999 "
+              f"and {x} = date_trunc('day', {x}))")
+        value = f"cast({x} as date)"
+    elif kind == s.AMOUNT and t == "DOUBLE" and amounts != COMMA:
+        cents = f"try_cast({x} as decimal(18,2))"
+        ok = (f"coalesce({x} >= 0 and {x} < 10000000000000 and not signbit({x}) "
+              f"and cast({cents} as double) = {x}, false)")
+        value = cents
     elif kind == s.INT and t in _INTEGERS:
         ok, value = f"({x} between 0 and 999999999)", f"cast({x} as integer)"
     elif kind == s.AMOUNT and t.startswith("DECIMAL(") and amounts != COMMA:
