@@ -382,7 +382,7 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
     ``bad_date``: one entry dated 2026-02-30 (the shape of a date, not a date).
     ``us_dates``: the entries' dates written MM/DD/YYYY, as ACE exports them; ``as_ace``:
     entry numbers with their dashes, HTS numbers with their dots, listed values
-    capitalised (as ACE writes them too)."""
+    capitalised (as ACE writes them too), a line number written 1.0."""
     entries = [
         ["importer_number", "entry_number", "note", "entry_date", "entry_type", "psc_filed",
          "certification", "liquidation_date", "prior_disclosure"],
@@ -415,6 +415,7 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
         for row in lines[1:]:
             row[0] = f"{row[0][:3]}-{row[0][3:10]}-{row[0][10]}"
             row[2] = f"{row[2][:4]}.{row[2][4:6]}.{row[2][6:]}"
+        lines[1][1] = "1.0"  # a line number as pandas writes an integer column with a gap
     return _quote_free_folder(folder, entries, lines, delim, end)
 
 

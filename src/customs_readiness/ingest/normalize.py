@@ -26,7 +26,8 @@ BOOL_FALSE = ("false", "no", "n", "0", "f")
 # numbers of 10 digits), or AS_WRITTEN, also those of ACE exports, spreadsheets and pandas:
 # yes/no and listed values capitalised or in capitals (True, FALSE, Liquidated), entry
 # numbers with their dashes (K37-6000000-7) and HTS numbers with their dots
-# (8471.30.0100), each given the full rule's value. Any other spelling (tRuE, an entry
+# (8471.30.0100) and whole numbers written as floats (3.0, as pandas writes an integer
+# column with a gap), each given the full rule's value. Any other spelling (tRuE, an entry
 # number with spaces) gets the full rule. The line read takes AS_WRITTEN; a whole file
 # proved EXACT is read with the cheapest values (direct.py).
 EXACT, AS_WRITTEN = "exact", "as-written"
@@ -39,6 +40,7 @@ def _cases(words: tuple[str, ...]) -> tuple[str, ...]:
 BOOL_TRUE_AS_WRITTEN = _cases(BOOL_TRUE)
 BOOL_FALSE_AS_WRITTEN = _cases(BOOL_FALSE)
 _DASHED_ENTRY_NUMBER = r"[A-Z0-9]{3}-[0-9]{7}-[0-9]"
+_FLOAT_WHOLE_NUMBER = r"[0-9]{1,9}(?:\.0+)?"  # 3.0: an integer column of pandas with a gap
 _DOTTED_HTS = r"[0-9]{4}\.[0-9]{2}\.[0-9]{4}"
 _DASHED_ENTRY_GLOB = "[A-Z0-9]" * 3 + "-" + "[0-9]" * 7 + "-[0-9]"
 _DOTTED_HTS_GLOB = "[0-9]" * 4 + "." + "[0-9]" * 2 + "." + "[0-9]" * 4
@@ -374,6 +376,8 @@ def line_shape(col: Column, delimiter: str, amounts: str = POINT,
         shape = f"{_CANONICAL[kind]}|{_DASHED_ENTRY_NUMBER}"
     elif kind == s.HTS and spellings == AS_WRITTEN:
         shape = f"{_CANONICAL[kind]}|{_DOTTED_HTS}"
+    elif kind == s.INT and spellings == AS_WRITTEN:
+        shape = _FLOAT_WHOLE_NUMBER
     elif kind == s.IDENT:
         quoted_only = delimiter + '"'  # characters a cell holds only when quoted
         edge, inner = byte_class(_IDENT_EDGE, quoted_only), byte_class(_IDENT_INNER, quoted_only)
@@ -421,6 +425,8 @@ def canonical(col: Column, x: str, amounts: str = POINT,
     else:
         # Where a point groups thousands (decimal comma), only whole amounts are canonical.
         shape = _CANONICAL["whole amount" if kind == s.AMOUNT and amounts == COMMA else kind]
+        if kind == s.INT and spellings == AS_WRITTEN:
+            shape = _FLOAT_WHOLE_NUMBER  # (try_cast reads 3.0 as 3, as the full rule does)
         ok = shape_test(kind, x, shape)
         value = x
         if kind == s.DATE:
