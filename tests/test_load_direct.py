@@ -382,7 +382,8 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
     ``bad_date``: one entry dated 2026-02-30 (the shape of a date, not a date).
     ``us_dates``: the entries' dates written MM/DD/YYYY, as ACE exports them; ``as_ace``:
     entry numbers with their dashes, HTS numbers with their dots, listed values
-    capitalised (as ACE writes them too), a line number written 1.0."""
+    capitalised (as ACE writes them too), a line number written 1.0, amounts as a
+    spreadsheet formats them ($3.5, 0,000,012.30)."""
     entries = [
         ["importer_number", "entry_number", "note", "entry_date", "entry_type", "psc_filed",
          "certification", "liquidation_date", "prior_disclosure"],
@@ -416,6 +417,10 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
             row[0] = f"{row[0][:3]}-{row[0][3:10]}-{row[0][10]}"
             row[2] = f"{row[2][:4]}.{row[2][4:6]}.{row[2][6:]}"
         lines[1][1] = "1.0"  # a line number as pandas writes an integer column with a gap
+        if delim != ";":  # (in a semicolon file a comma or "$" amount is the full rule's)
+            lines[1][4] = "$3.5"  # an amount as a spreadsheet formats it
+            if delim != ",":
+                lines[4][3] = "0,000,012.30"  # grouped, where the comma is no delimiter
     return _quote_free_folder(folder, entries, lines, delim, end)
 
 

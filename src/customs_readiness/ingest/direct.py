@@ -246,7 +246,9 @@ def _typed_select(src: Source, ncols: int, amounts: str, rej: str, rejscan: str,
     over the same file."""
     dates, spellings = style
     at = {int(expr[1:]): name for name, expr in src.columns.items()}
-    types = [_READER_TYPES.get(src.table.column(at[i]).kind, "VARCHAR") if i in at else "VARCHAR"
+    reader_types = _READER_TYPES if spellings == EXACT else {
+        k: v for k, v in _READER_TYPES.items() if k != s.AMOUNT}  # ($1,234.56: as text)
+    types = [reader_types.get(src.table.column(at[i]).kind, "VARCHAR") if i in at else "VARCHAR"
              for i in range(ncols)]
     # (the reader gives the dates as dates: their value is the column itself)
     conds, values = _values(src, lambda name: src.columns[name], amounts, ISO_DATES, spellings)

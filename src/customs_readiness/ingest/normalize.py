@@ -25,9 +25,9 @@ BOOL_FALSE = ("false", "no", "n", "0", "f")
 # contract's own (lower-case yes/no and listed values, entry numbers of 11 characters, HTS
 # numbers of 10 digits), or AS_WRITTEN, also those of ACE exports, spreadsheets and pandas:
 # yes/no and listed values capitalised or in capitals (True, FALSE, Liquidated), entry
-# numbers with their dashes (K37-6000000-7) and HTS numbers with their dots
-# (8471.30.0100) and whole numbers written as floats (3.0, as pandas writes an integer
-# column with a gap), each given the full rule's value. Any other spelling (tRuE, an entry
+# numbers with their dashes (K37-6000000-7), HTS numbers with their dots (8471.30.0100),
+# whole numbers written as floats (3.0, as pandas writes an integer column with a gap) and
+# amounts as a spreadsheet formats them ($1,234.56), each given the full rule's value. Any other spelling (tRuE, an entry
 # number with spaces) gets the full rule. The line read takes AS_WRITTEN; a whole file
 # proved EXACT is read with the cheapest values (direct.py).
 EXACT, AS_WRITTEN = "exact", "as-written"
@@ -41,6 +41,9 @@ BOOL_TRUE_AS_WRITTEN = _cases(BOOL_TRUE)
 BOOL_FALSE_AS_WRITTEN = _cases(BOOL_FALSE)
 _DASHED_ENTRY_NUMBER = r"[A-Z0-9]{3}-[0-9]{7}-[0-9]"
 _FLOAT_WHOLE_NUMBER = r"[0-9]{1,9}(?:\.0+)?"  # 3.0: an integer column of pandas with a gap
+# amounts as a spreadsheet formats them: $1,234.56, $5, 1,234.56 (POINT amounts only)
+_DOLLAR_AMOUNT = r"\$[0-9]{1,16}(?:\.[0-9]{1,2})?"
+_GROUPED_AMOUNT = r"\$?[0-9]{1,3}(?:,[0-9]{3}){1,4}(?:\.[0-9]{1,2})?"
 _DOTTED_HTS = r"[0-9]{4}\.[0-9]{2}\.[0-9]{4}"
 _DASHED_ENTRY_GLOB = "[A-Z0-9]" * 3 + "-" + "[0-9]" * 7 + "-[0-9]"
 _DOTTED_HTS_GLOB = "[0-9]" * 4 + "." + "[0-9]" * 2 + "." + "[0-9]" * 4
@@ -378,6 +381,11 @@ def line_shape(col: Column, delimiter: str, amounts: str = POINT,
         shape = f"{_CANONICAL[kind]}|{_DOTTED_HTS}"
     elif kind == s.INT and spellings == AS_WRITTEN:
         shape = _FLOAT_WHOLE_NUMBER
+    elif kind == s.AMOUNT and spellings == AS_WRITTEN and amounts == POINT:
+        # (a grouping comma only where the comma does not separate the cells)
+        shape = f"{_CANONICAL[kind]}|{_DOLLAR_AMOUNT}"
+        if delimiter != ",":
+            shape += f"|{_GROUPED_AMOUNT}"
     elif kind == s.IDENT:
         quoted_only = delimiter + '"'  # characters a cell holds only when quoted
         edge, inner = byte_class(_IDENT_EDGE, quoted_only), byte_class(_IDENT_INNER, quoted_only)
@@ -429,7 +437,12 @@ def canonical(col: Column, x: str, amounts: str = POINT,
             shape = _FLOAT_WHOLE_NUMBER  # (try_cast reads 3.0 as 3, as the full rule does)
         ok = shape_test(kind, x, shape)
         value = x
-        if kind == s.DATE:
+        if kind == s.AMOUNT and spellings == AS_WRITTEN and amounts == POINT:
+            formatted = f"regexp_full_match({x}, {sql_str(f'{_DOLLAR_AMOUNT}|{_GROUPED_AMOUNT}')})"
+            ok = f"({ok} or {formatted})"
+            value = (f"try_cast(case when {formatted} then replace(replace({x}, '$', ''), ',', '') "
+                     f"else {x} end as decimal(18,2))")
+        elif kind == s.DATE:
             # The shape alone does not make a date (2026-02-30): the cast must succeed too.
             us_ok = f"({x} glob '{_US_DATE_GLOB}')"
             us_value = f"cast(try_strptime({x}, '{US_DATE_FORMAT}') as date)"
