@@ -59,6 +59,30 @@ HEADER = ["entry_number", "line_number", "tariff_ordinal", "hts_number", "countr
 LENIENT = [(1, "1.5"), (1, "0x10"), (6, "1.005"), (6, "+1"), (1, " 1"), (7, "1e2"), (2, "1_0")]
 
 
+def _as_written(row: list[str], delim: str) -> list[str]:
+    """The row as ACE, spreadsheets and pandas write it: a dashed entry number, a dotted
+    HTS number, the line number as a float, dollar amounts (grouped where the comma is no
+    delimiter and the amount has at most 15 integer digits; none in a semicolon file, whose
+    amounts are read strictly: normalize.POINT_ONLY)."""
+    out = list(row)
+    e, h = out[0], out[3]
+    out[0] = f"{e[:3]}-{e[3:10]}-{e[10]}"
+    out[3] = f"{h[:4]}.{h[4:6]}.{h[6:]}"
+    out[1] = f"{out[1]}.0"
+    for k in (6, 7) if delim != ";" else ():
+        if out[k]:
+            whole, _, cents = out[k].partition(".")
+            digits = whole.lstrip("0") or "0"
+            if delim not in ",;" and len(digits) <= 15:
+                groups = []
+                while digits:
+                    groups.insert(0, digits[-3:])
+                    digits = digits[:-3]
+                whole = ",".join(groups)
+            out[k] = "$" + whole + (f".{cents}" if _ else "")
+    return out
+
+
 def _snapshot(folder: Path, db: Path, monkeypatch, way: str):
     with monkeypatch.context() as m:
         if way == "line":
@@ -76,15 +100,16 @@ def _snapshot(folder: Path, db: Path, monkeypatch, way: str):
 @FUZZ
 @given(lines=st.lists(LINE, min_size=1, max_size=40), delim=st.sampled_from(",;\t|"),
        end=st.sampled_from(["\n", "\r\n"]), spoil=st.one_of(st.none(), st.tuples(
-           st.integers(min_value=0), st.sampled_from(LENIENT))))
+           st.integers(min_value=0), st.sampled_from(LENIENT))), written=st.booleans())
 def test_typed_read_equals_line_read_and_full_rules(tmp_path_factory, monkeypatch, reads, lines, delim,
-                                                    end, spoil):
+                                                    end, spoil, written):
+    # ``written``: every line as ACE, spreadsheets and pandas write it (the as-written style)
     folder = tmp_path_factory.mktemp("data")
     (folder / "importers.csv").write_text("importer_number,importer_name\n12-3456789AB,Acme\n")
     (folder / "entries.csv").write_text(
         "entry_number,entry_type,importer_number,entry_date\n"
         + "".join(f"{e},01,12-3456789AB,2026-01-{i + 10}\n" for i, e in enumerate(ENTRIES[:2])))
-    rows = [list(r) for r in lines]
+    rows = [_as_written(list(r), delim) if written else list(r) for r in lines]
     if spoil is not None:
         at, (col, cell) = spoil
         rows[at % len(rows)][col] = cell
