@@ -511,6 +511,22 @@ def test_a_parquet_file_of_many_row_groups_numbers_every_row(con, tmp_path, stag
     assert con.execute("select count(*), min(_row), max(_row) from entries").fetchone() == (n, 2, n + 1)
 
 
+def _fast_and_full(db: Path, folder: Path, fast: bool, rejected_columns: str) -> dict:
+    """The entries, lines and refused rows (``rejected_columns`` of them) of ``folder``
+    loaded into ``db``, by the fast path or (``fast`` False) the full rules alone."""
+    from customs_readiness.db import connect
+
+    con = connect(db)
+    try:
+        load_folder(con, folder, fast_path=fast)
+        return ({t: con.execute(f"select * exclude (_load_id) from {t} order by _row").fetchall()
+                 for t in ("entries", "entry_lines")}
+                | {"rejected": con.execute(f"select {rejected_columns} from rejected_rows "
+                                           "order by all").fetchall()})
+    finally:
+        con.close()
+
+
 def test_typed_parquet_columns_load_as_the_full_rules_load_them(tmp_path):
     # Typed Parquet columns (dates, integers, decimals of several scales, floats, booleans)
     # skip printing and parsing where their type already makes them canonical; every
@@ -518,7 +534,6 @@ def test_typed_parquet_columns_load_as_the_full_rules_load_them(tmp_path):
     from datetime import date
     from decimal import Decimal
 
-    from customs_readiness.db import connect
 
     folder = tmp_path / "data"
     folder.mkdir()
@@ -544,16 +559,8 @@ def test_typed_parquet_columns_load_as_the_full_rules_load_them(tmp_path):
                 "hts_number": pl.String, "entered_value": pl.Decimal(20, 2),
                 "duty_amount": pl.Decimal(18, 4), "mpf_amount": pl.Float64}, orient="row",
     ).write_parquet(folder / "entry_lines.parquet")
-    stored = []
-    for fast in (True, False):
-        con = connect(tmp_path / f"typed-{fast}.duckdb")
-        load_folder(con, folder, fast_path=fast)
-        stored.append({t: con.execute(f"select * exclude (_load_id) from {t} order by _row").fetchall()
-                       for t in ("entries", "entry_lines")}
-                      | {"rejected": con.execute(
-                          "select table_name, row_number, column_name, reason from rejected_rows "
-                          "order by all").fetchall()})
-        con.close()
+    stored = [_fast_and_full(tmp_path / f"typed-{fast}.duckdb", folder, fast,
+                             "table_name, row_number, column_name, reason") for fast in (True, False)]
     assert stored[0] == stored[1]
     entries, lines, rejected = stored[0]["entries"], stored[0]["entry_lines"], stored[0]["rejected"]
     assert [(r[0], r[3], r[10], r[-1]) for r in entries] == [
@@ -639,7 +646,6 @@ def test_parquet_as_pandas_writes_it_loads_as_the_full_rules_load_it(tmp_path, s
     # tables and refusals equal the full rules' over the same file.
     from datetime import date, datetime
 
-    from customs_readiness.db import connect
 
     folder = tmp_path / "data"
     folder.mkdir()
@@ -661,16 +667,9 @@ def test_parquet_as_pandas_writes_it_loads_as_the_full_rules_load_it(tmp_path, s
         schema={"entry_number": pl.String, "line_number": pl.Int64, "hts_number": pl.String,
                 "entered_value": pl.Float64},
     ).write_parquet(folder / "entry_lines.parquet")
-    stored = []
-    for fast in (True, False):
-        con = connect(tmp_path / f"pandas-{fast}.duckdb")
-        load_folder(con, folder, fast_path=fast)
-        stored.append({t: con.execute(f"select * exclude (_load_id) from {t} order by _row").fetchall()
-                       for t in ("entries", "entry_lines")}
-                      | {"rejected": con.execute(
-                          "select table_name, row_number, column_name, raw_value, reason "
-                          "from rejected_rows order by all").fetchall()})
-        con.close()
+    stored = [_fast_and_full(tmp_path / f"pandas-{fast}.duckdb", folder, fast,
+                             "table_name, row_number, column_name, raw_value, reason")
+              for fast in (True, False)]
     assert stored[0] == stored[1]
     entries, lines = stored[0]["entries"], stored[0]["entry_lines"]
     # midnight (the year 999 too, printed 0999), and a time the printed text drops (half a
