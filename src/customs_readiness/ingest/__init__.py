@@ -8,8 +8,9 @@ The pipeline, for each file of the folder:
 2. **direct read** (direct): a CSV or Parquet table file's canonical rows (every cell
    already written as it is stored) go straight from the file into their table, typed
    by plain casts and numbered by their place in the file, without a staging copy.
-   A file that needs more (an irregular file, a cell that is not canonical, an export
-   or a workbook) is staged for those rows.
+   A CSV export is read so too (exportread): its entries grouped from the file, its
+   lines by the typed reader. A file that needs more (an irregular file, a cell that is
+   not canonical, an entry whose rows disagree, a workbook) is staged for those rows.
 3. **stage** (staging, csvread, readers, textfile, workbook): every cell goes into a
    DuckDB temp table as text, exactly as written (nothing inferred from a sample), a CSV
    record whose cells do not fit the header refused whole; each source is a SQL
@@ -26,7 +27,7 @@ row can be kept as it was written. The direct read inserts only rows that no rul
 refuses, so it never needs their text.
 
 Import order (each module imports only modules listed before it):
-    textfile, wholefile, workbook, staging, csvread, readers, normalize, checks, mapping, sources, direct, exports, discover, loader
+    textfile, wholefile, workbook, staging, csvread, readers, normalize, checks, mapping, sources, direct, exportread, exports, discover, loader
 
 ``textfile``, ``wholefile`` and ``workbook`` import nothing of ingest, ``staging`` only ``textfile``;
 ``normalize`` only ``csvread`` (the delimiters); ``discover`` is the only module that knows both table files

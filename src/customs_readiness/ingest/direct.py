@@ -174,19 +174,22 @@ def keeps_order(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> bool:
 
 
 def _line_shapes(src: Source, ncols: int, delimiter: str, amounts: str,
-                 dates: str = ANY_DATE, spellings: str = AS_WRITTEN) -> str | None:
+                 dates: str = ANY_DATE, spellings: str = AS_WRITTEN,
+                 special: Callable[[s.Column], str | None] | None = None) -> str | None:
     """The regular expression of a canonical line of ``src`` (line_shape per cell, joined
     by the delimiter), as it stands without its line end, its dates and spellings as
     ``dates`` and ``spellings`` allow (by default every canonical one). None: a table
-    with free text, whose cells the line shapes do not cover."""
+    with free text, whose cells the line shapes do not cover. ``special``: a column's
+    own shape instead of its line_shape, where it gives one (an export's rules)."""
     at = {int(expr[1:]): name for name, expr in src.columns.items()}
     sep = f"\\x{ord(delimiter):02x}"
     shapes = []
     for i in range(ncols):
         # a column the contract does not know: anything but the delimiter, a quote or a
         # line end (the line read never sees a line end in a line; the whole-file test does)
-        shape = (line_shape(src.table.column(at[i]), delimiter, amounts, dates, spellings) if i in at
-                 else f'[^{sep}"\\r\\n]*')
+        col = src.table.column(at[i]) if i in at else None
+        shape = ((special and special(col)) or line_shape(col, delimiter, amounts, dates, spellings)
+                 if col is not None else f'[^{sep}"\\r\\n]*')
         if shape is None:
             return None
         shapes.append(shape)
@@ -305,7 +308,23 @@ def _proved(con, src: Source, amounts: str) -> tuple[str, str] | None:
     return prove(src, amounts, con.execute("select current_setting('threads')").fetchone()[0])
 
 
-def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
+@dataclass
+class PlainFile:
+    """A CSV file whose records the parser reads one for one (see the module docstring),
+    as the byte scan and its head show it."""
+
+    headers: list[str]
+    header_line: int  # 1-based line of the header
+    expected: int  # records after the header
+    delimiter: str
+    sample: list[list[str]]  # the first records after the header (csv_head)
+    quoted: bool  # a quote character somewhere in the file
+
+
+def plain_file(src: Source) -> PlainFile | None:
+    """What the direct read needs to know of ``src``'s CSV file, or None when its records
+    are not read one for one (another encoding, mixed line ends, a NUL byte, an open
+    quote, an empty record after the header): such a file is staged."""
     head = src.csv_head()
     headers, header_idx = pick_header(src.path, head.rows, src.looks_like_header)
     header_line = header_idx + 1
@@ -315,7 +334,15 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
             or records.mixed_line_ends or records.nul is not None or records.open_quote is not None
             or any(first + n - 1 > header_line for first, n in records.blank)):
         return None
-    expected = records.count - header_line
+    return PlainFile(headers, header_line, records.count - header_line, head.delimiter,
+                     head.rows[header_idx + 1:], records.quoted)
+
+
+def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
+    plain = plain_file(src)
+    if plain is None:
+        return None
+    headers = plain.headers
     table = src.table.name
     rej, rejscan = f"_direct_{table}_rej", f"_direct_{table}_rejscan"
     # Without a quote in the file every line is one record: the typed read when every
@@ -326,15 +353,15 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     # The style of the file's first records (any style when they show none), the one the
     # whole file is proved in: the line read and the parser take it too, and a line in
     # another style goes to the full rules, as any other.
-    style = file_style(src, len(headers), head.delimiter, amounts,
-                       head.rows[header_idx + 1:]) or (ANY_DATE, AS_WRITTEN)
-    line = None if records.quoted else _line_shapes(src, len(headers), head.delimiter, amounts,
-                                                    *style)
+    style = file_style(src, len(headers), plain.delimiter, amounts,
+                       plain.sample) or (ANY_DATE, AS_WRITTEN)
+    line = None if plain.quoted else _line_shapes(src, len(headers), plain.delimiter, amounts,
+                                                  *style)
     if line is not None:
         if _proved(con, src, amounts) is not None:  # (proved in this same style)
             reads.append(("typed", _typed_select(src, len(headers), amounts, rej, rejscan, style),
-                          head.delimiter))
-        reads.append(("line", _line_select(src, line, head.delimiter, amounts,
+                          plain.delimiter))
+        reads.append(("line", _line_select(src, line, plain.delimiter, amounts,
                                            line_reader(rej, rejscan), style), LINE_DELIMITER))
     else:
         # One column more than the header: a record is taken here only when its cells are
@@ -342,17 +369,27 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
         # judges it (a file whose lines end with a delimiter, or a record refused).
         n = len(headers)
         raw = (f"select {_renamed(src)}, c{n - 1} is not null and c{n} is null as _fits "
-               f"from {csv_reader(n + 1, rej, rejscan, parallel=not records.multiline)}")
+               f"from {csv_reader(n + 1, rej, rejscan, parallel=not src.scan().text.records.multiline)}")
         reads.append(("parser", canonical_select(src.table, src, raw, amounts, flag=True,
                                                  also="_fits", style=style),
-                      head.delimiter))
+                      plain.delimiter))
+    return run_reads(con, src, load_id, plain, reads, rej, rejscan)
+
+
+def run_reads(con, src: Source, load_id: int, plain: PlainFile, reads: list[tuple[str, str, str]],
+              rej: str, rejscan: str) -> Direct | None:
+    """Insert the rows of ``src``'s file by the first of ``reads`` ((read, SQL of the rows
+    with ``_row`` 0 for a canonical row and -1 for another, delimiter given to the reader))
+    that reads every record and is planned to keep the file's order; then number them.
+    None when none does (nothing of the file is then left in the table)."""
+    table = src.table.name
     cols = ", ".join(quote_ident(c) for c in src.table.column_names)
     mine = {"load_id": load_id, "file": src.file_name}
     for how, rows, delim in reads:
         insert = f"""insert into {table} ({cols}, _load_id, _file, _row)
                      select {cols}, $load_id, $file, _row from ({rows})"""
         with duckdb_path(src.path) as path:
-            params = {**mine, "path": path, "skip": header_line, "delim": delim}
+            params = {**mine, "path": path, "skip": plain.header_line, "delim": delim}
             if src.path.stat().st_size >= ORDER_CHECK_FROM and not keeps_order(con, insert, params):
                 return None
             # Problems of the file come back as rejects (store_rejects), not as an error;
@@ -360,7 +397,7 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
             read = con.execute(insert, params).fetchone()[0]
         refused_by_parser = con.execute(f"select count(*) from {rej}").fetchone()[0]
         con.execute(f"drop table if exists {rej}; drop table if exists {rejscan}")
-        if not refused_by_parser and read == expected:
+        if not refused_by_parser and read == plain.expected:
             used = how
             break
         # Records the reader refused, or a count that does not match the file's records:
@@ -376,7 +413,7 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
                 * (rowid - (select min(rowid) from {table} where _load_id = $load_id and _file = $file)
                    + $first)
             where _load_id = $load_id and _file = $file""",
-        {**mine, "first": header_line + 1},
+        {**mine, "first": plain.header_line + 1},
     )
     left = con.execute(
         f"delete from {table} where _load_id = $load_id and _file = $file and _row < 0", mine,

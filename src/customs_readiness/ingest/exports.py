@@ -27,6 +27,7 @@ import duckdb
 from .. import schema as s
 from ..errors import DataFileError
 from ..resources import bundled_dir
+from . import exportread
 from .mapping import ColumnSpec, Profile, load_mapping
 from .normalize import quote_ident, sql_str
 from .readers import read_headers
@@ -162,6 +163,8 @@ def _split(path: Path, profile: Profile, headers: list[str]) -> list[Source]:
         resolved = _resolve(path, profile, table, specs, by_name)
         columns = {c: e for c, (e, _) in resolved.items()}
         labels = {c: lab for c, (_, lab) in resolved.items()}
+        raw = {c: by_name[normalize_header(lab)] for c, lab in labels.items()
+               if c in specs and specs[c].headers}
         src = ExportSource(
             table=table,
             path=path,
@@ -177,6 +180,8 @@ def _split(path: Path, profile: Profile, headers: list[str]) -> list[Source]:
         src.labels = labels
         src.date_checks = _date_checks(profile, table, specs, by_name)
         src.dedup = dedup and tname != LINE_GRAIN
+        src.raw = raw
+        src.plain = frozenset(c for c in raw if _plain(profile, table.column(c), specs[c]))
         split.sources[tname] = src
         sources.append(src)
     return sources
@@ -244,6 +249,14 @@ def _value_expr(profile: Profile, col: s.Column, spec: ColumnSpec, raw: str, dat
     return x
 
 
+def _plain(profile: Profile, col: s.Column, spec: ColumnSpec) -> bool:
+    """Whether _value_expr reads the column's cell as it is (an HTS number's Chapter 99
+    digits aside, and the entered value's 0 on them: exportread applies those itself)."""
+    nulls = spec.null_values if spec.null_values is not None else profile.null_values
+    fmt = spec.date_format or (profile.date_format if col.kind == s.DATE else None)
+    return not (nulls or spec.extract or spec.values or fmt)
+
+
 def _has_group(pattern: str) -> bool:
     return re.compile(pattern).groups == 1
 
@@ -301,13 +314,18 @@ class _Split:
     path: Path
     sources: dict[str, ExportSource] = field(default_factory=dict)
     built: dict[str, str] = field(default_factory=dict)  # table -> temp table of its records
+    direct: bool = True  # the records may be grouped from the file itself (exportread)
 
     def records(self, con: duckdb.DuckDBPyConnection, src: ExportSource) -> str:
-        """Temp table of the deduplicated records of ``src`` (built once)."""
+        """Temp table of the deduplicated records of ``src`` (built once): grouped straight
+        from the file when each key's rows are written alike (exportread.group_records),
+        else from the staged file, where _dedup_sql judges the rows that differ."""
         if src.table.name not in self.built:
-            st = src.ensure_staged(con)
-            name = f"{st.table}_{src.table.name}_records"
-            con.execute(f"create or replace temp table {name} as {_dedup_sql(src, st.table)}")
+            name = f"_export_{src.table.name}_records"
+            if not (self.direct and exportread.group_records(
+                    con, src, name, lambda groups: _records_sql(src, groups))):
+                st = src.ensure_staged(con)
+                con.execute(f"create or replace temp table {name} as {_dedup_sql(src, st.table)}")
             self.built[src.table.name] = name
         return self.built[src.table.name]
 
@@ -329,6 +347,8 @@ class ExportSource(Source):
     labels: dict[str, str] = field(default_factory=dict)  # contract column -> header in the file
     date_checks: list[tuple[str, str, str]] = field(default_factory=list)
     dedup: bool = False
+    raw: dict[str, int] = field(default_factory=dict)  # contract column -> its header's column
+    plain: frozenset[str] = frozenset()  # columns of ``raw`` whose cell is read as it is
 
     @property
     def malformed(self) -> list[tuple[int, str, str]]:
@@ -337,10 +357,10 @@ class ExportSource(Source):
         return [] if self.dedup else super().malformed
 
     def relation(self, con: duckdb.DuckDBPyConnection) -> str:
-        st = self.ensure_staged(con)
         cols = ", ".join(quote_ident(c) for c in self.columns)
         if self.dedup:
             return f"select _row, {cols}, _reason from {self.split.records(con, self)}"
+        st = self.ensure_staged(con)
         exprs = ", ".join(f"{e} as {quote_ident(c)}" for c, e in self.columns.items())
         key = "cast(null as varchar)"
         if "entry_number" in self.columns:
@@ -387,13 +407,39 @@ def _format_reason(checks: list[tuple[str, str, str]]) -> str:
     return f"concat_ws('; ', {', '.join(parts)})" if parts else "cast(null as varchar)"
 
 
+def _key(src: ExportSource) -> str:
+    """The key of a record of ``src``'s table over its contract columns, as the loader will
+    compare it (several key columns joined)."""
+    table = src.table
+    parts = [_key_expr(table.column(k), quote_ident(k)) for k in table.key if k in src.columns]
+    return parts[0] if len(parts) == 1 else f"concat_ws('|', {', '.join(parts) or 'null'})"
+
+
+def _folded(src: ExportSource, c: str) -> str:
+    """A header field's cell as it is compared across an entry's rows and stored: trimmed,
+    empty as NULL, upper-cased (which changes nothing the contract rules keep) except for
+    free text such as names."""
+    x = f"nullif(trim({quote_ident(c)}), '')"
+    return x if src.table.column(c).kind == s.TEXT else f"upper({x})"
+
+
+def _records_sql(src: ExportSource, groups: str) -> str:
+    """The records of ``src``'s table from ``groups`` (exportread.group_records: one row
+    per distinct set of raw cells, ``_row`` its first row), the columns _dedup_sql gives:
+    when each key has one such row, the same records."""
+    exprs = ", ".join(f"{e} as {quote_ident(c)}" for c, e in src.columns.items())
+    folded = ", ".join(f"{_folded(src, c)} as {quote_ident(c)}" for c in src.columns)
+    return f"""select _key, _row, _n, _fits, {folded}, cast(null as varchar) as _conflict,
+                      cast(null as varchar) as _fmt_reason, cast(null as varchar) as _reason
+               from (select *, {_key(src)} as _key from (select _row, _n, _fits, {exprs} from ({groups})))
+               order by _row"""
+
+
 def _dedup_sql(src: ExportSource, stage: str) -> str:
     """One record per key of ``src.table``; _conflict names header fields that disagree."""
     table = src.table
     names = list(src.columns)
     q = {c: quote_ident(c) for c in names}
-    key_parts = [_key_expr(table.column(k), q[k]) for k in table.key if k in src.columns]
-    key = key_parts[0] if len(key_parts) == 1 else f"concat_ws('|', {', '.join(key_parts) or 'null'})"
     exprs = ", ".join(f"{e} as {q[c]}" for c, e in src.columns.items())
     # Each cell is compared trimmed and upper-cased (a value differing only in case or
     # surrounding spaces is the same value): two different non-empty values in a group iff
@@ -419,7 +465,7 @@ def _dedup_sql(src: ExportSource, stage: str) -> str:
             from {stage}
         ),
         keyed as (
-            select *, {key} as _key, {folded} from file_rows
+            select *, {_key(src)} as _key, {folded} from file_rows
         ),
         per_key as (
             select _key, min(_row) as _row, {firsts},

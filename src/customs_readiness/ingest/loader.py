@@ -30,7 +30,7 @@ import duckdb
 
 from ..errors import DataFileError, ReadinessError, row_error, shown
 from ..speed import checkpoint_on_commit, queue
-from . import checks, direct
+from . import checks, direct, exportread
 from .csvread import scan_file
 from .discover import find_sources
 from .normalize import quote_ident, rule, sql_str
@@ -149,12 +149,18 @@ def load_folder(
     if fast_path:
         threads = con.execute("select current_setting('threads')").fetchone()[0]
         for src in ordered:
-            if src.format == "csv" and direct.eligible(src):
+            proving = (direct.prove if src.format == "csv" and direct.eligible(src)
+                       else exportread.prove if exportread.eligible(src) else None)
+            if proving is not None:
                 try:
                     amounts = src.amount_style()
                 except DataFileError:
                     continue  # (its load reports it, in load order)
-                src.proof = (amounts, prover.submit(direct.prove, src, amounts, threads))
+                src.proof = (amounts, prover.submit(proving, src, amounts, threads))
+    else:
+        for src in ordered:
+            if getattr(src, "split", None) is not None:
+                src.split.direct = False  # (the export's records from its staged text too)
     con.execute("begin transaction")
     try:
         replaced = checks.forget_previous_load(con, source_dir)
@@ -215,7 +221,11 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     # 1. The file's canonical rows straight into the table (direct.py); a file that needs
     # its text (or every file, with fast_path=False) is staged: canonical raw columns
     # (VARCHAR) + _row, + optional _reason.
-    straight = direct.insert(con, src, load_id, amounts) if fast_path and direct.eligible(src) else None
+    straight = None
+    if fast_path and direct.eligible(src):
+        straight = direct.insert(con, src, load_id, amounts)
+    elif fast_path and exportread.eligible(src):
+        straight = exportread.insert(con, src, load_id, amounts)
 
     # 2. Type every column; a refused cell leaves its reason in column __r_<name>.
     values, reasons, preps = [], [], []
@@ -343,7 +353,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     )
     if refused:
         rel = src.relation(con)  # stages the file again if it was released
-        st_table = src.staged.table
+        st_table = src.ensure_staged(con).table  # (an export's records may come from its file)
         con.execute(
             f"""insert into rejected_rows
                 select $load_id, $file, $table, e._row, e._errs[1].c, e._errs[1].v,
