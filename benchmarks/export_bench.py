@@ -66,8 +66,8 @@ def export_folder(tables: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     # in a child: a parent grown by DuckDB would pass its peak RSS on to every child it forks
-    script = ("import sys, duckdb; duckdb.connect().execute(sys.argv[1], "
-              "{'lines': sys.argv[2], 'entries': sys.argv[3]})")
+    script = ("import sys, duckdb; con = duckdb.connect(); con.execute('set enable_progress_bar = false'); "
+              "con.execute(sys.argv[1], {'lines': sys.argv[2], 'entries': sys.argv[3]})")
     sql = EXPORT_SQL.replace("{out}", str(folder / "ES-003 export.csv").replace("'", "''"))
     subprocess.run([sys.executable, "-c", script, sql, str(tables / "entry_lines.csv"),
                     str(tables / "entries.csv")], check=True)
