@@ -175,12 +175,13 @@ def keeps_order(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> bool:
 
 def _line_shapes(src: Source, ncols: int, delimiter: str, amounts: str,
                  dates: str = ANY_DATE, spellings: str = AS_WRITTEN,
-                 special: Callable[[s.Column], str | None] | None = None) -> str | None:
+                 special: Callable[[s.Column, str], str | None] | None = None) -> str | None:
     """The regular expression of a canonical line of ``src`` (line_shape per cell, joined
     by the delimiter), as it stands without its line end, its dates and spellings as
     ``dates`` and ``spellings`` allow (by default every canonical one). None: a table
-    with free text, whose cells the line shapes do not cover. ``special``: a column's
-    own shape instead of its line_shape, where it gives one (an export's rules)."""
+    with free text, whose cells the line shapes do not cover. ``special(column,
+    spellings)``: a column's own shape instead of its line_shape, where it gives one (an
+    export's rules)."""
     at = {int(expr[1:]): name for name, expr in src.columns.items()}
     sep = f"\\x{ord(delimiter):02x}"
     shapes = []
@@ -188,7 +189,7 @@ def _line_shapes(src: Source, ncols: int, delimiter: str, amounts: str,
         # a column the contract does not know: anything but the delimiter, a quote or a
         # line end (the line read never sees a line end in a line; the whole-file test does)
         col = src.table.column(at[i]) if i in at else None
-        shape = ((special and special(col)) or line_shape(col, delimiter, amounts, dates, spellings)
+        shape = ((special and special(col, spellings)) or line_shape(col, delimiter, amounts, dates, spellings)
                  if col is not None else f'[^{sep}"\\r\\n]*')
         if shape is None:
             return None
@@ -285,14 +286,15 @@ def prove(src: Source, amounts: str, threads: int) -> tuple[str, str] | None:
 
 
 def file_style(src: Source, ncols: int, delimiter: str, amounts: str,
-               sample: list[list[str]]) -> tuple[str, str] | None:
+               sample: list[list[str]],
+               special: Callable[[s.Column, str], str | None] | None = None) -> tuple[str, str] | None:
     """The first style of STYLES in which the records of ``sample`` (the file's first,
     as csv_head read them; the last may be cut by the head's window and is left out) are
     canonical lines: the one style the whole file is proved in, and the line read's. None
-    when there is none (or the table has free text)."""
+    when there is none (or the table has free text). ``special``: as _line_shapes."""
     rows = sample[:-1] or sample
     for style in STYLES:
-        line = _line_shapes(src, ncols, delimiter, amounts, *style)
+        line = _line_shapes(src, ncols, delimiter, amounts, *style, special)
         if line is None:
             return None
         pattern = re.compile(line)
@@ -301,11 +303,15 @@ def file_style(src: Source, ncols: int, delimiter: str, amounts: str,
     return None
 
 
-def _proved(con, src: Source, amounts: str) -> tuple[str, str] | None:
-    """prove(src), from the loader's thread when it started one for these amounts."""
+def _proved(con, src: Source, amounts: str,
+            proving: Callable[[Source, str, int], tuple[str, str] | None] | None = None
+            ) -> tuple[str, str] | None:
+    """``proving(src)`` (by default prove), from the loader's thread when it started one
+    for these amounts."""
     if src.proof is not None and src.proof[0] == amounts:
         return src.proof[1].result()
-    return prove(src, amounts, con.execute("select current_setting('threads')").fetchone()[0])
+    return (proving or prove)(src, amounts,
+                              con.execute("select current_setting('threads')").fetchone()[0])
 
 
 @dataclass

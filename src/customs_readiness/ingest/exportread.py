@@ -27,7 +27,6 @@ like table files (direct.py) wherever the file allows it, and the staged read
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,7 +36,7 @@ from .. import schema as s
 from ..errors import DataFileError
 from . import direct, wholefile
 from .csvread import csv_reader, typed_reader
-from .direct import STYLES, Direct
+from .direct import Direct
 from .normalize import AS_WRITTEN, EXACT, ISO_DATES, US_DATE_FORMAT, US_DATES, canonical, line_shape
 from .staging import duckdb_path
 
@@ -71,11 +70,13 @@ def eligible(src) -> bool:
     return _lines(src) is not None
 
 
-def _special(spellings: str, delimiter: str, amounts: str) -> Callable[[s.Column], str | None]:
-    """The line shapes of an export's own rules: an HTS number may be a Chapter 99
-    subheading of eight digits; an entered value may be empty (0 on a Chapter 99
-    ordinal; on another, the line is flagged and goes to the full rules)."""
-    def shape(col: s.Column) -> str | None:
+def _special(delimiter: str, amounts: str) -> Callable[[s.Column, str], str | None]:
+    """The line shapes of an export's own rules (direct._line_shapes' ``special``): an HTS
+    number may be a Chapter 99 subheading of eight digits; an entered value may be empty
+    (0 on a Chapter 99 ordinal; on another, the line is flagged and goes to the full
+    rules)."""
+
+    def shape(col: s.Column, spellings: str) -> str | None:
         if col.name == "hts_number":
             return f"(?:{line_shape(col, delimiter, amounts, ISO_DATES, spellings)}|{_CHAPTER_99[spellings]})"
         if col.name == "entered_value":
@@ -83,22 +84,6 @@ def _special(spellings: str, delimiter: str, amounts: str) -> Callable[[s.Column
         return None
 
     return shape
-
-
-def _style(cols: _Columns, ncols: int, delimiter: str, amounts: str,
-           sample: list[list[str]]) -> tuple[str, str] | None:
-    """direct.file_style with the export's own shapes: the first style of STYLES its
-    first records fit."""
-    rows = sample[:-1] or sample
-    for dates, spellings in STYLES:
-        line = direct._line_shapes(cols, ncols, delimiter, amounts, dates, spellings,
-                                   _special(spellings, delimiter, amounts))
-        if line is None:
-            return None
-        pattern = re.compile(line)
-        if all(pattern.fullmatch(delimiter.join(row)) for row in rows):
-            return dates, spellings
-    return None
 
 
 def prove(src, amounts: str, threads: int) -> tuple[str, str] | None:
@@ -112,12 +97,11 @@ def prove(src, amounts: str, threads: int) -> tuple[str, str] | None:
         return None
     if plain is None or plain.quoted:
         return None
-    ncols = len(plain.headers)
-    style = _style(cols, ncols, plain.delimiter, amounts, plain.sample)
+    ncols, special = len(plain.headers), _special(plain.delimiter, amounts)
+    style = direct.file_style(cols, ncols, plain.delimiter, amounts, plain.sample, special)
     if style is None:
         return None
-    line = direct._line_shapes(cols, ncols, plain.delimiter, amounts, *style,
-                               _special(style[1], plain.delimiter, amounts))
+    line = direct._line_shapes(cols, ncols, plain.delimiter, amounts, *style, special)
     return style if wholefile.all_lines_match(src.path, plain.header_line + 1, line, threads) else None
 
 
@@ -161,11 +145,7 @@ def insert(con: duckdb.DuckDBPyConnection, src, load_id: int, amounts: str) -> D
     plain = direct.plain_file(src)
     if plain is None or plain.quoted:
         return None
-    if src.proof is not None and src.proof[0] == amounts:
-        style = src.proof[1].result()
-    else:
-        threads = con.execute("select current_setting('threads')").fetchone()[0]
-        style = prove(src, amounts, threads)
+    style = direct._proved(con, src, amounts, prove)
     if style is None:
         return None
     rej, rejscan = "_direct_export_rej", "_direct_export_rejscan"
