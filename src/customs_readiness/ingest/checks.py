@@ -20,11 +20,11 @@ def repeated_and_orphaned(con: duckdb.DuckDBPyConnection, table: s.Table, mine_r
     whose key an earlier row already has) and ``_orphans`` (_row: lines whose entry is in
     no entries row)."""
     key = ", ".join(quote_ident(k) for k in table.key)
-    # Repeated keys (the first good occurrence in the file is kept). As many distinct
-    # 64-bit hashes of the key as rows proves that no key repeats (equal keys hash alike);
-    # otherwise only rows whose hash repeats are compared exactly.
+    # Repeated keys (the first good occurrence in the file is kept): a quick test that is 0
+    # only when no key repeats (repeats_bound); otherwise only rows whose hash repeats are
+    # compared exactly.
     con.execute("create or replace temp table _dups (_row bigint, first_row bigint)")
-    if con.execute(f"select count(*) - count(distinct hash({key})) from {mine_rows}", this_load).fetchone()[0]:
+    if con.execute(repeats_bound(table, mine_rows), this_load).fetchone()[0]:
         con.execute(
             f"""insert into _dups
                 with hashed as (
@@ -55,6 +55,43 @@ def repeated_and_orphaned(con: duckdb.DuckDBPyConnection, table: s.Table, mine_r
                   and not exists (select 1 from entries e where e.entry_number = t.entry_number)""",
             this_load,
         )
+
+
+MASK_LINES = 15  # lines per 120-bit mask: 15 line numbers x 8 tariff ordinals
+MASK_ORDINALS = 8
+
+
+def repeats_bound(table: s.Table, rows: str) -> str:
+    """A query of one number that is 0 exactly when no key of ``rows`` repeats (a positive
+    number says a key may repeat: the exact comparison then runs).
+
+    Any key: as many distinct 64-bit hashes of the key as rows (equal keys hash alike).
+    A key ending in two whole numbers (the lines' entry number, line number and tariff
+    ordinal) is grouped by what comes before them instead: each group's rows set one bit
+    each of a 120-bit mask, (line - 1) mod 15 x 8 + ordinal - 1, in a group per block of 15
+    line numbers, and the group repeats no key when its rows set as many bits as there are
+    rows. Rows out of the mask's range (an ordinal above 8, a number below 1) take the hash
+    test. 10M lines: 0.4-0.5 s instead of 0.6-1.4 s, since it groups 3.3M entries instead
+    of hashing 10M keys into a table of its own."""
+    ints = [c for c in table.key[-2:] if table.column(c).kind == s.INT]
+    if len(table.key) < 3 or len(ints) < 2:
+        key = ", ".join(quote_ident(k) for k in table.key)
+        return f"select count(*) - count(distinct hash({key})) from {rows}"
+    head = ", ".join(quote_ident(k) for k in table.key[:-2])
+    line, ordinal = (quote_ident(k) for k in ints)
+    in_mask = (f"{line} >= 1 and {ordinal} between 1 and {MASK_ORDINALS}")
+    bit = (f"1::hugeint << (((({line} - 1) % {MASK_LINES}) * {MASK_ORDINALS}"
+           f" + {ordinal} - 1)::hugeint)")
+    key = ", ".join(quote_ident(k) for k in table.key)
+    return f"""
+        with masked as (
+            select count(*) - bit_count(bit_or({bit})) as repeats
+            from {rows} where {in_mask}
+            group by {head}, ({line} - 1) // {MASK_LINES}
+        )
+        select (select coalesce(sum(repeats), 0) from masked)
+             + (select count(*) - count(distinct hash({key})) from {rows}
+                where not coalesce({in_mask}, false))"""
 
 
 def forget_previous_load(con: duckdb.DuckDBPyConnection, source_dir: str) -> bool:
