@@ -14,6 +14,9 @@ time and peak RSS (from os.wait4's rusage of that child alone):
   load     readiness load DIR --db NEW.duckdb
   metrics  readiness metrics --year Y --db ... --format json
   report   readiness report --year Y --db ... --out X.pdf
+  render   the PDF step of `report` timed inside it (WeasyPrint laying out the report's HTML,
+           the attachments embedded, the file written): the part of `report` and `run` that
+           no data work shortens
   run      readiness run DIR --year Y --db NEW.duckdb --out X.pdf (the whole thing)
 
 A step whose command does not exist yet is skipped and said so. It prints a table and
@@ -54,7 +57,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 YEAR = 2026
-STEPS = ("sample", "ingest", "floor", "load", "metrics", "report", "run")
+STEPS = ("sample", "ingest", "floor", "load", "metrics", "report", "render", "run")
 FORMATS = ("csv", "parquet")
 COMMITTED_RESULTS = HERE / "results.md"
 # Targets of issue 16, as multiples of the bare ingest of the same files in the same run.
@@ -163,6 +166,7 @@ from customs_readiness.ingest.direct import STYLES, _line_select, _line_shapes, 
 from customs_readiness.ingest.csvread import LINE_DELIMITER, line_reader
 from customs_readiness.ingest.wholefile import all_lines_match
 from customs_readiness.ingest.sources import table_file_source
+from customs_readiness.ingest.checks import repeats_bound
 from pathlib import Path
 folder, fmt, db = sys.argv[1], sys.argv[2], sys.argv[3]
 con = duckdb.connect(db)
@@ -207,15 +211,38 @@ for t in TABLES.values():
         con.execute(f"insert into {t.name} select {values}, file_row_number + 2 "
                     f"from read_parquet('{path}', file_row_number = true) where {every}")
 # The whole-file checks no load may skip, in their cheapest exact form: no key repeats
-# (as many distinct key hashes as rows), no line without its entry.
+# (the loader's own quick test, checks.repeats_bound), no line without its entry.
 for t in TABLES.values():
-    key = ", ".join(t.key)
-    con.execute(f"select count(*) - count(distinct hash({key})) from {t.name}").fetchall()
+    con.execute(repeats_bound(t, t.name)).fetchall()
 con.execute("select count(*) from entry_lines anti join entries using (entry_number)").fetchall()
 # committed as the loader commits (speed.checkpoint_on_commit): checkpointed, not logged first
 con.execute("set checkpoint_threshold = '0 bytes'")
 con.execute("commit")
 con.close()
+"""
+
+
+# The report's own PDF step timed inside `readiness report`: report.write_pdf (WeasyPrint
+# laying out the report's HTML, the attachments embedded, the file written), without the
+# figures, exception lists and charts made before it. Writes its seconds to argv[1].
+RENDER_SCRIPT = r"""
+import sys, time
+import customs_readiness.report as report
+from customs_readiness.cli.app import app
+real, timed = report.write_pdf, []
+def write_pdf(*args, **kwargs):
+    started = time.perf_counter()
+    pages = real(*args, **kwargs)
+    timed.append(time.perf_counter() - started)
+    return pages
+report.write_pdf = write_pdf
+try:
+    app(sys.argv[2:], standalone_mode=False)
+except SystemExit as exc:
+    if exc.code:
+        raise
+with open(sys.argv[1], "w") as fh:
+    fh.write(repr(timed[0]))
 """
 
 
@@ -312,6 +339,9 @@ def measure_size(lines: int, fmt: str, args: argparse.Namespace,
             results[step] = Measure(note="skipped: nothing loaded")
         else:
             results[step] = repeat(lambda c=cmd: [*CLI, *c])
+    results["render"] = (render_time(work, db, pdf, args.repeat)
+                         if results["report"].seconds is not None
+                         else Measure(note="skipped: no report"))
     if have["run"]:
         results["run"] = repeat(
             lambda: [*CLI, "run", str(folder), "--year", str(YEAR), "--db", str(db),
@@ -323,6 +353,20 @@ def measure_size(lines: int, fmt: str, args: argparse.Namespace,
     if pdf.exists():
         pdf.unlink()
     return actual, results
+
+
+def render_time(work: Path, db: Path, pdf: Path, runs: int) -> Measure:
+    """The median seconds of the report's PDF step alone (RENDER_SCRIPT), over ``runs``."""
+    times = []
+    out = work / "render-seconds.txt"
+    for _ in range(runs):
+        _secs, _rss, rc, err = run_child([sys.executable, "-c", RENDER_SCRIPT, str(out), "report",
+                                          "--year", str(YEAR), "--db", str(db), "--out", str(pdf)])
+        if rc != 0:
+            return Measure(note=f"failed (exit {rc}): {err}"[:120])
+        times.append(float(out.read_text()))
+    out.unlink()
+    return Measure(statistics.median(times), note="inside `report`")
 
 
 def machine() -> dict[str, str]:
@@ -425,14 +469,23 @@ def target_lines(rows: list[Row]) -> list[str]:
 
 
 def floor_lines(rows: list[Row]) -> list[str]:
-    """How far each load is above the validating floor (the part the loader adds)."""
+    """How far each load is above the validating floor (the part the loader adds), and the
+    floor of a run: the validating floor plus WeasyPrint alone laying out the report."""
     out = []
     for lines, _e, fmt, res in rows:
         ing, floor, load = res["ingest"].seconds, res["floor"].seconds, res["load"].seconds
         if None in (ing, floor, load):
             continue
-        out.append(f"- {lines:,} lines, {fmt}: validating floor {floor:.2f} s = {floor / ing:.2f} x "
-                   f"ingest; load {load:.2f} s = {load / floor:.2f} x the floor")
+        line = (f"- {lines:,} lines, {fmt}: validating floor {floor:.2f} s = {floor / ing:.2f} x "
+                f"ingest; load {load:.2f} s = {load / floor:.2f} x the floor")
+        render, run = res.get("render", Measure()).seconds, res.get("run", Measure()).seconds
+        if render is not None:
+            least = floor + render
+            line += (f"; run floor (validating floor + render {render:.2f} s) {least:.2f} s = "
+                     f"{least / ing:.2f} x ingest")
+            if run is not None:
+                line += f", run {run:.2f} s = {run / least:.2f} x that floor"
+        out.append(line)
     return out
 
 
@@ -555,7 +608,9 @@ def main(argv: list[str] | None = None) -> int:
             "validating floor: DuckDB (and the loader's whole-file proof) alone proving every "
             "cell canonical, typing it, numbering every row and checking that no key repeats and no line "
             "lacks its entry, in one transaction; `load`, `metrics` "
-            "(JSON), `report` (PDF) on the loaded database; `run` = load + metrics + report in "
+            "(JSON), `report` (PDF) on the loaded database; `render` = the PDF step of `report` "
+            "timed inside it (WeasyPrint laying out the report, attachments embedded, file "
+            "written), the part no data work shortens; `run` = load + metrics + report in "
             "one command on a fresh database. `x ingest` = seconds / bare ingest seconds."),
            "", "## Targets (issue 16)", "", *target_lines(rows), "",
            "## The validating floor", "", *floor_lines(rows)]

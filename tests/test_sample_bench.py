@@ -37,6 +37,16 @@ def test_sample_bench_targets_verdicts() -> None:
     assert bench.floor_lines([(10_000_000, 3_333_333, "csv", res)]) == [
         "- 10,000,000 lines, csv: validating floor 12.00 s = 1.20 x ingest; load 14.00 s = "
         "1.17 x the floor"]
+    # with the report's PDF step measured: the run's floor is 12 + 5 = 17 s = 1.70 x ingest,
+    # and the run of 24 s is 24 / 17 = 1.41 x that floor
+    res["render"] = m(5.0)
+    assert bench.floor_lines([(10_000_000, 3_333_333, "csv", res)]) == [
+        "- 10,000,000 lines, csv: validating floor 12.00 s = 1.20 x ingest; load 14.00 s = "
+        "1.17 x the floor; run floor (validating floor + render 5.00 s) 17.00 s = 1.70 x "
+        "ingest, run 24.00 s = 1.41 x that floor"]
+    # a row of the timings table for the step, without an RSS of its own
+    assert "| 10,000,000 | 3,333,333 | csv | render | 5.00 | 0.50 | - |  |" in bench.table_lines(
+        [(10_000_000, 3_333_333, "csv", res)])
 
 
 def test_sample_bench_parquet_is_held_to_the_csv_load() -> None:
