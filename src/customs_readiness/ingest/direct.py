@@ -241,13 +241,15 @@ _READER_TYPES = {s.INT: "INTEGER", s.AMOUNT: "DECIMAL(18,2)", s.DATE: "DATE"}
 
 
 def _typed_select(src: Source, ncols: int, amounts: str, rej: str, rejscan: str,
-                  style: tuple[str, str] = (ISO_DATES, EXACT)) -> str:
+                  style: tuple[str, str] = (ISO_DATES, EXACT),
+                  adjust: Callable[[list[str], list[str]], None] | None = None) -> str:
     """The typed read of a file without quote characters whose every line is proved
     canonical in ``style`` (prove: its dates ISO_DATES or US_DATES, its spellings EXACT or
     AS_WRITTEN): DuckDB's CSV reader splits the lines and parses integers, amounts and
     dates (in that format) itself, which it does exactly for canonical text, so the line
     read's per-line test and its splitting are not repeated. Gives what _line_select gives
-    over the same file."""
+    over the same file. ``adjust(conds, values)`` may change the row test and the values
+    (one per table column) in place: an export's own rules (exportread)."""
     dates, spellings = style
     at = {int(expr[1:]): name for name, expr in src.columns.items()}
     reader_types = _READER_TYPES if spellings == EXACT else {
@@ -256,6 +258,8 @@ def _typed_select(src: Source, ncols: int, amounts: str, rej: str, rejscan: str,
              for i in range(ncols)]
     # (the reader gives the dates as dates: their value is the column itself)
     conds, values = _values(src, lambda name: src.columns[name], amounts, ISO_DATES, spellings)
+    if adjust is not None:
+        adjust(conds, values)
     reader = typed_reader(types, rej, rejscan, US_DATE_FORMAT if dates == US_DATES else None)
     return _with_defaults(src.table, f"select {', '.join(values)}, case when coalesce("
                                      f"{' and '.join(conds) or 'true'}, false) then 0 else -1 end "

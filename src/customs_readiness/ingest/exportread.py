@@ -35,9 +35,9 @@ import duckdb
 from .. import schema as s
 from ..errors import DataFileError
 from . import direct, wholefile
-from .csvread import csv_reader, typed_reader
+from .csvread import csv_reader
 from .direct import Direct
-from .normalize import AS_WRITTEN, EXACT, ISO_DATES, US_DATE_FORMAT, US_DATES, canonical, line_shape
+from .normalize import AS_WRITTEN, EXACT, ISO_DATES, canonical, line_shape
 from .staging import duckdb_path
 
 LINES = "entry_lines"
@@ -110,29 +110,23 @@ def _typed_rows(cols: _Columns, ncols: int, amounts: str, rej: str, rejscan: str
     """direct._typed_select for an export's lines: the typed reader over the proved file,
     each line's HTS number completed and its empty entered value read as exports._resolve
     reads them."""
-    dates, spellings = style
-    at = {int(expr[1:]): name for name, expr in cols.columns.items()}
-    kinds = direct._READER_TYPES if spellings == EXACT else {
-        k: v for k, v in direct._READER_TYPES.items() if k != s.AMOUNT}
-    types = [kinds.get(cols.table.column(at[i]).kind, "VARCHAR") if i in at else "VARCHAR"
-             for i in range(ncols)]
-    conds, values = direct._values(cols, lambda name: cols.columns[name], amounts, ISO_DATES, spellings)
+    spellings = style[1]
     names = [c.name for c in cols.table.columns]
     hts = cols.columns["hts_number"]
     digits = hts if spellings == EXACT else f"replace({hts}, '.', '')"
-    values[names.index("hts_number")] = (f"case when length({digits}) = 8 then {digits} || '00' "
-                                         f"else {digits} end as hts_number")
-    if "entered_value" in cols.columns:
-        x = cols.columns["entered_value"]
-        _ok, value = canonical(cols.table.column("entered_value"), x, amounts, ISO_DATES, spellings)
-        values[names.index("entered_value")] = (
-            f"case when {x} is null and starts_with({digits}, '99') then cast(0 as decimal(18,2)) "
-            f"else {value} end as entered_value")
-        conds.append(f"({x} is not null or starts_with({digits}, '99'))")
-    reader = typed_reader(types, rej, rejscan, US_DATE_FORMAT if dates == US_DATES else None)
-    return direct._with_defaults(cols.table, f"select {', '.join(values)}, case when coalesce("
-                                             f"{' and '.join(conds) or 'true'}, false) then 0 else -1 end "
-                                             f"as _row from {reader}")
+
+    def export_rules(conds: list[str], values: list[str]) -> None:
+        values[names.index("hts_number")] = (f"case when length({digits}) = 8 then {digits} || '00' "
+                                             f"else {digits} end as hts_number")
+        if "entered_value" in cols.columns:
+            x = cols.columns["entered_value"]
+            _ok, value = canonical(cols.table.column("entered_value"), x, amounts, ISO_DATES, spellings)
+            values[names.index("entered_value")] = (
+                f"case when {x} is null and starts_with({digits}, '99') then cast(0 as decimal(18,2)) "
+                f"else {value} end as entered_value")
+            conds.append(f"({x} is not null or starts_with({digits}, '99'))")
+
+    return direct._typed_select(cols, ncols, amounts, rej, rejscan, style, export_rules)
 
 
 def insert(con: duckdb.DuckDBPyConnection, src, load_id: int, amounts: str) -> Direct | None:
