@@ -149,14 +149,13 @@ def load_folder(
     if fast_path:
         threads = con.execute("select current_setting('threads')").fetchone()[0]
         for src in ordered:
-            proving = (direct.prove if src.format == "csv" and direct.eligible(src)
-                       else exportread.prove if exportread.eligible(src) else None)
-            if proving is not None:
+            reader = _direct_reader(src)
+            if reader is not None and src.format == "csv":
                 try:
                     amounts = src.amount_style()
                 except DataFileError:
                     continue  # (its load reports it, in load order)
-                src.proof = (amounts, prover.submit(proving, src, amounts, threads))
+                src.proof = (amounts, prover.submit(reader.prove, src, amounts, threads))
     else:
         for src in ordered:
             if getattr(src, "split", None) is not None:
@@ -213,6 +212,14 @@ def _record_digests(con: duckdb.DuckDBPyConnection, load_id: int, sources: list[
                     [st.sha256, st.bytes, load_id, src.file_name, src.table.name])
 
 
+def _direct_reader(src: Source):
+    """The module whose direct read may take ``src`` (its ``prove`` and ``insert``): direct
+    for a table file, exportread for an export's lines; None when only the staged read can."""
+    if direct.eligible(src):
+        return direct
+    return exportread if exportread.eligible(src) else None
+
+
 def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, strict: bool,
                  fast_path: bool = True) -> FileStats:
     table = src.table
@@ -221,11 +228,8 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     # 1. The file's canonical rows straight into the table (direct.py); a file that needs
     # its text (or every file, with fast_path=False) is staged: canonical raw columns
     # (VARCHAR) + _row, + optional _reason.
-    straight = None
-    if fast_path and direct.eligible(src):
-        straight = direct.insert(con, src, load_id, amounts)
-    elif fast_path and exportread.eligible(src):
-        straight = exportread.insert(con, src, load_id, amounts)
+    reader = _direct_reader(src) if fast_path else None
+    straight = reader.insert(con, src, load_id, amounts) if reader is not None else None
 
     # 2. Type every column; a refused cell leaves its reason in column __r_<name>.
     values, reasons, preps = [], [], []
