@@ -12,6 +12,8 @@ select
     is_chapter_99,
     country_of_origin is not null and manufacturer_id is not null as has_origin_and_mid,
     count(*) as rows,
+    -- the lines' ordinal 1 rows: the count of lines when every line has one (V)
+    count(*) filter (where tariff_ordinal = 1) as first_ordinals,
     count(entered_value) as entered_value_rows,
     sum(entered_value) as entered_value,
     count(duty_amount) as duty_rows,

@@ -14,8 +14,18 @@ with entries_per_group as (
 lines_per_group as (
     -- an entry has one group, so (entry number, line number, group) is one line
     select type_group, count(*) as lines
-    from (select distinct entry_number, line_number, type_group from period_lines)
+    from (select distinct entry_number, line_number, type_group from period_lines
+          where not $every_line_has_ordinal_1)
     group by type_group
+    union all
+    -- when the loads showed that every line has a tariff ordinal 1 row (load_files, see
+    -- metrics/engine.py), a line is its ordinal 1 row: counted in T, no second pass over
+    -- the lines (10M lines: about 1 s less)
+    select type_group, sum(first_ordinals) as lines
+    from period_line_totals
+    where $every_line_has_ordinal_1
+    group by type_group
+    having sum(first_ordinals) > 0
 ),
 
 amounts_per_group as (

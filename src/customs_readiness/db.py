@@ -4,7 +4,10 @@ The database holds the contract tables (see schema.py) plus bookkeeping:
 
 - ``loads``: one row per load of a data folder (``load_id``, resolved ``source_dir``).
 - ``load_files``: one row per file of a load: table, format, SHA-256, size and the
-  rows read / loaded / rejected / superseded. The report's input manifest reads it.
+  rows read / loaded / rejected / superseded. The report's input manifest reads it. For a
+  lines file, ``every_line_has_ordinal_1``: its load showed that each of its lines has a
+  tariff ordinal 1 row (made false when a later load takes some of its rows): the metrics
+  then count lines as ordinal 1 rows (queries/_base/80_period_volume.sql).
 - ``rejected_rows``: every row the loader refused, verbatim (JSON of the raw cells),
   with file, row number, column, raw value and reason.
 """
@@ -37,10 +40,12 @@ BOOKKEEPING_DDL = (
   rows_rejected bigint,
   rows_superseded bigint,
   note varchar,
-  carried_columns varchar
+  carried_columns varchar,
+  every_line_has_ordinal_1 boolean
 )""",
     # databases made before a column was added to the bookkeeping
     "alter table load_files add column if not exists carried_columns varchar",
+    "alter table load_files add column if not exists every_line_has_ordinal_1 boolean",
     """create table if not exists rejected_rows (
   load_id integer,
   file_name varchar,

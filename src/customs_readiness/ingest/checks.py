@@ -15,16 +15,18 @@ from .normalize import quote_ident, sql_str
 
 
 def repeated_and_orphaned(con: duckdb.DuckDBPyConnection, table: s.Table, mine_rows: str,
-                          this_load: dict) -> None:
+                          this_load: dict) -> bool | None:
     """Temp tables ``_dups`` (_row, first_row: the rows of this file's rows ``mine_rows``
     whose key an earlier row already has) and ``_orphans`` (_row: lines whose entry is in
-    no entries row)."""
+    no entries row). Returns, for the lines, whether every line of ``mine_rows`` is shown to
+    have a tariff ordinal 1 row (``ordinal_1_lines``); None for other tables."""
     key = ", ".join(quote_ident(k) for k in table.key)
     # Repeated keys (the first good occurrence in the file is kept): a quick test that is 0
     # only when no key repeats (repeats_bound); otherwise only rows whose hash repeats are
     # compared exactly.
     con.execute("create or replace temp table _dups (_row bigint, first_row bigint)")
-    if con.execute(repeats_bound(table, mine_rows), this_load).fetchone()[0]:
+    repeats, may_lack_ordinal_1 = con.execute(repeats_bound(table, mine_rows), this_load).fetchone()
+    if repeats:
         con.execute(
             f"""insert into _dups
                 with hashed as (
@@ -55,6 +57,9 @@ def repeated_and_orphaned(con: duckdb.DuckDBPyConnection, table: s.Table, mine_r
                   and not exists (select 1 from entries e where e.entry_number = t.entry_number)""",
             this_load,
         )
+    if table.name != "entry_lines":
+        return None
+    return ordinal_1_lines(repeats, may_lack_ordinal_1)
 
 
 MASK_LINES = 15  # lines per 120-bit mask: 15 line numbers x 8 tariff ordinals
@@ -62,8 +67,10 @@ MASK_ORDINALS = 8
 
 
 def repeats_bound(table: s.Table, rows: str) -> str:
-    """A query of one number that is 0 exactly when no key of ``rows`` repeats (a positive
-    number says a key may repeat: the exact comparison then runs).
+    """A query of one row: ``repeats``, 0 exactly when no key of ``rows`` repeats (a
+    positive number says a key may repeat: the exact comparison then runs), and, for the
+    lines, ``may_lack_ordinal_1``, 0 only when every line (entry number + line number) has
+    a tariff ordinal 1 row (null for other tables).
 
     Any key: as many distinct 64-bit hashes of the key as rows (equal keys hash alike).
     A key ending in two whole numbers (the lines' entry number, line number and tariff
@@ -72,25 +79,53 @@ def repeats_bound(table: s.Table, rows: str) -> str:
     line numbers, and the group repeats no key when its rows set as many bits as there are
     rows. Rows out of the mask's range (an ordinal above 8, a number below 1) take the hash
     test. 10M lines: 0.4-0.5 s instead of 0.6-1.4 s, since it groups 3.3M entries instead
-    of hashing 10M keys into a table of its own."""
+    of hashing 10M keys into a table of its own.
+
+    The same groups count the lines without an ordinal 1 row: a group's distinct line
+    numbers (bits of a 15-bit mask) less its ordinal 1 rows, which, when no key repeats,
+    is 0 exactly when each of its lines has one. Every row out of the masks' range counts
+    as one such line: the count is then only a bound, and the metrics read it as "not
+    shown" (ordinal_1_lines)."""
     key = ", ".join(quote_ident(k) for k in table.key)
     ints = [c for c in table.key[-2:] if table.column(c).kind == s.INT]
     if len(table.key) < 3 or len(ints) < 2:
-        return f"select count(*) - count(distinct hash({key})) from {rows}"
+        return (f"select count(*) - count(distinct hash({key})) as repeats, "
+                f"cast(null as bigint) as may_lack_ordinal_1 from {rows}")
     head = ", ".join(quote_ident(k) for k in table.key[:-2])
     line, ordinal = (quote_ident(k) for k in ints)
     in_mask = f"{line} >= 1 and {ordinal} between 1 and {MASK_ORDINALS}"
     bit = (f"1::hugeint << (((({line} - 1) % {MASK_LINES}) * {MASK_ORDINALS}"
            f" + {ordinal} - 1)::hugeint)")
+    # a line's bits are one byte of the mask: the line is there when its byte is not 0,
+    # and has its ordinal 1 when the byte's lowest bit is set
+    firsts = f"'{sum(1 << (MASK_ORDINALS * k) for k in range(MASK_LINES))}'::hugeint"
+    present = " | ".join(["m"] + [f"(m >> {k})" for k in range(1, MASK_ORDINALS)])
     return f"""
-        with masked as (
-            select count(*) - bit_count(bit_or({bit})) as repeats
+        with groups as (
+            select count(*) as rows, bit_or({bit}) as m
             from {rows} where {in_mask}
             group by {head}, ({line} - 1) // {MASK_LINES}
+        ),
+        masked as (
+            select rows - bit_count(m) as repeats,
+                   bit_count(({present}) & {firsts}) - bit_count(m & {firsts})
+                       as lacking
+            from groups
+        ),
+        outside as (
+            select count(*) - count(distinct hash({key})) as repeats, count(*) as rows
+            from {rows} where not coalesce({in_mask}, false)
         )
         select (select coalesce(sum(repeats), 0) from masked)
-             + (select count(*) - count(distinct hash({key})) from {rows}
-                where not coalesce({in_mask}, false))"""
+                 + (select repeats from outside) as repeats,
+               cast((select coalesce(sum(lacking), 0) from masked)
+                    + (select rows from outside) as bigint) as may_lack_ordinal_1"""
+
+
+def ordinal_1_lines(repeats: int, may_lack_ordinal_1: int | None) -> bool:
+    """Whether a file's rows, by their ``repeats_bound``, show that every line has a tariff
+    ordinal 1 row (so a line count is a count of ordinal 1 rows: period_volume)."""
+    return repeats == 0 and may_lack_ordinal_1 == 0
 
 
 def forget_previous_load(con: duckdb.DuckDBPyConnection, source_dir: str) -> bool:
@@ -150,6 +185,12 @@ def supersede_earlier(con: duckdb.DuckDBPyConnection, table: s.Table, mine_rows:
             f"delete from {table.name} where _load_id <> $load_id and ({key}) in (select ({key}) from {mine_rows})",
             this_load,
         ).fetchone()[0]
+        if superseded and table.name == "entry_lines":
+            # Some lines of earlier loads lost some of their ordinals, and perhaps their
+            # ordinal 1 row while keeping others (and this load may be reloaded without
+            # them): what those loads showed of their lines no longer holds.
+            con.execute("""update load_files set every_line_has_ordinal_1 = false
+                           where table_name = 'entry_lines' and load_id <> $load_id""", this_load)
     if table.name == "entries" and con.execute(
         "select count(*) from entry_lines where _load_id <> ?", [load_id]
     ).fetchone()[0]:

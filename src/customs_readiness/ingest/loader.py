@@ -307,7 +307,7 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     mine_rows = f"(select _row, {key} from {table.name} where _load_id = $load_id)"
     this_load = {"load_id": load_id}
     # 4-5. Repeated keys and lines without their entry (checks.py): temp tables _dups, _orphans.
-    checks.repeated_and_orphaned(con, table, mine_rows, this_load)
+    ordinal_1 = checks.repeated_and_orphaned(con, table, mine_rows, this_load)
     # fetchall: staging an XLSX file again (below) needs no pending result on the connection
     repeated, orphaned = con.execute(
         "select (select count(*) from _dups), (select count(*) from _orphans)").fetchall()[0]
@@ -402,11 +402,12 @@ def _load_source(con: duckdb.DuckDBPyConnection, src: Source, load_id: int, stri
     # (the file's digest and size are filled in at the end of the load: _record_digests)
     con.execute(
         "insert into load_files (load_id, file_name, table_name, format, rows_read, "
-        "rows_loaded, rows_rejected, rows_superseded, note, carried_columns) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rows_loaded, rows_rejected, rows_superseded, note, carried_columns, "
+        "every_line_has_ordinal_1) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, src.file_name, table.name, src.format, st.rows_read, st.rows_loaded,
          st.rows_rejected, st.rows_superseded, st.note or None,
-         ",".join(c for c in table.column_names if c in src.columns)],
+         ",".join(c for c in table.column_names if c in src.columns),
+         ordinal_1],
     )
     con.execute(";".join(f"drop table if exists {tmp}" for tmp in ("_dups", "_orphans", "_flags")))
     return st
