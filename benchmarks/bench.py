@@ -166,7 +166,7 @@ from customs_readiness.ingest.direct import STYLES, _line_select, _line_shapes, 
 from customs_readiness.ingest.csvread import LINE_DELIMITER, line_reader
 from customs_readiness.ingest.wholefile import all_lines_match
 from customs_readiness.ingest.sources import table_file_source
-from customs_readiness.ingest.checks import repeats_bound
+from customs_readiness.ingest.checks import LINE_PARENT, repeats_bound
 from pathlib import Path
 folder, fmt, db = sys.argv[1], sys.argv[2], sys.argv[3]
 con = duckdb.connect(db)
@@ -210,11 +210,11 @@ for t in TABLES.values():
         every = " and ".join(ok for ok, _v in checks)
         con.execute(f"insert into {t.name} select {values}, file_row_number + 2 "
                     f"from read_parquet('{path}', file_row_number = true) where {every}")
-# The whole-file checks no load may skip, in their cheapest exact form: no key repeats
-# (the loader's own quick test, checks.repeats_bound), no line without its entry.
+# The whole-file checks no load may skip, in their cheapest exact form: no key repeats,
+# no line without its entry (the loader's own quick test, checks.repeats_bound).
 for t in TABLES.values():
-    con.execute(repeats_bound(t, t.name)).fetchall()
-con.execute("select count(*) from entry_lines anti join entries using (entry_number)").fetchall()
+    parent = LINE_PARENT if t.name == "entry_lines" else None
+    con.execute(repeats_bound(t, t.name, parent)).fetchall()
 # committed as the loader commits (speed.checkpoint_on_commit): checkpointed, not logged first
 con.execute("set checkpoint_threshold = '0 bytes'")
 con.execute("commit")

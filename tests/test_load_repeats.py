@@ -12,7 +12,7 @@ import pytest
 
 from customs_readiness import schema as s
 from customs_readiness.ingest import load_folder
-from customs_readiness.ingest.checks import repeats_bound
+from customs_readiness.ingest.checks import LINE_PARENT, repeats_bound
 
 from conftest import minimal_tables, write_tables
 
@@ -47,6 +47,36 @@ EVERY_SLOT = [("A", line, ordinal) for line in range(1, 46) for ordinal in range
 ])
 def test_repeats_bound_is_zero_exactly_without_repeats(keys, repeats):
     assert _bound(keys) == repeats
+
+
+def _orphans(keys: list[tuple], entries: tuple[str, ...] = ("A",)) -> int:
+    con = duckdb.connect()
+    con.execute("create table t (entry_number varchar, line_number integer, tariff_ordinal integer)")
+    con.execute("create table entries (entry_number varchar)")
+    con.executemany("insert into entries values (?)", [(e,) for e in entries])
+    if keys:
+        con.executemany("insert into t values (?, ?, ?)", keys)
+    return con.execute(repeats_bound(s.ENTRY_LINES, "t", LINE_PARENT)).fetchone()[2]
+
+
+@pytest.mark.parametrize(("keys", "orphans"), [
+    pytest.param([], 0, id="no rows"),
+    pytest.param([("A", line, 1) for line in range(1, 40)], 0, id="every line's entry there"),
+    # the groups (entry, block of 15 lines) are looked up, not the rows: B's two blocks
+    pytest.param([("A", 1, 1), ("B", 1, 1), ("B", 2, 1), ("B", 16, 1)], 2, id="two groups of B"),
+    # rows out of the masks are looked up one by one
+    pytest.param([("A", 1, 1), ("B", 1, 9), ("B", 0, 1)], 2, id="B only out of the masks"),
+    pytest.param([("A", 1, 9), ("A", -1, 1)], 0, id="A out of the masks"),
+])
+def test_the_key_test_counts_lines_without_their_entry(keys, orphans):
+    assert _orphans(keys) == orphans
+
+
+def test_no_parent_no_orphan_count():
+    assert _bound([("A", 1, 1)]) == 0
+    con = duckdb.connect()
+    con.execute("create table t (entry_number varchar, line_number integer, tariff_ordinal integer)")
+    assert con.execute(repeats_bound(s.ENTRY_LINES, "t")).fetchone() == (0, 0, None)
 
 
 def test_a_one_column_key_is_tested_by_its_hashes():
