@@ -96,9 +96,7 @@ def repeats_bound(table: s.Table, rows: str, parent: tuple[str, str] | None = No
     key = ", ".join(quote_ident(k) for k in table.key)
     ints = [c for c in table.key[-2:] if table.column(c).kind == s.INT]
     if len(table.key) < 3 or len(ints) < 2:
-        orphans = ("cast(null as bigint)" if parent is None else
-                   f"(select count(*) from {rows} t anti join {parent[0]} p "
-                   f"using ({quote_ident(parent[1])}))")
+        orphans = "cast(null as bigint)" if parent is None else _not_in(rows, parent)
         return (f"select count(*) - count(distinct hash({key})) as repeats, "
                 f"cast(null as bigint) as may_lack_ordinal_1, {orphans} as orphans from {rows}")
     head = ", ".join(quote_ident(k) for k in table.key[:-2])
@@ -115,13 +113,10 @@ def repeats_bound(table: s.Table, rows: str, parent: tuple[str, str] | None = No
         orphans = "cast(null as bigint)"
     elif parent[1] in table.key[:-2]:  # the groups are read twice: made once
         materialized = "materialized"
-        using = quote_ident(parent[1])
-        orphans = f"""(select count(*) from groups g anti join {parent[0]} p using ({using}))
-                 + (select count(*) from {rows} t anti join {parent[0]} p using ({using})
-                    where not coalesce({in_mask}, false))"""
+        orphans = (f"{_not_in('groups', parent)} + "
+                   f"{_not_in(rows, parent, f'not coalesce({in_mask}, false)')}")
     else:
-        orphans = (f"(select count(*) from {rows} t anti join {parent[0]} p "
-                   f"using ({quote_ident(parent[1])}))")
+        orphans = _not_in(rows, parent)
     return f"""
         with groups as {materialized} (
             select {head}, count(*) as rows, bit_or({bit}) as m
@@ -143,6 +138,13 @@ def repeats_bound(table: s.Table, rows: str, parent: tuple[str, str] | None = No
                cast((select coalesce(sum(lacking), 0) from masked)
                     + (select rows from outside) as bigint) as may_lack_ordinal_1,
                {orphans} as orphans"""
+
+
+def _not_in(rows: str, parent: tuple[str, str], where: str = "true") -> str:
+    """How many of ``rows`` (those ``where`` holds) have a ``parent`` column value (table,
+    column) that is not in the parent table."""
+    return (f"(select count(*) from {rows} t anti join {parent[0]} p "
+            f"using ({quote_ident(parent[1])}) where {where})")
 
 
 def ordinal_1_lines(repeats: int, may_lack_ordinal_1: int | None) -> bool:

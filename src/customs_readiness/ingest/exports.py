@@ -448,7 +448,7 @@ def _dedup_sql(src: ExportSource, stage: str) -> str:
     # text such as names.
     folded = ", ".join(f"upper(nullif(trim({q[c]}), '')) as {quote_ident('__u_' + c)}" for c in names)
     firsts = ", ".join(
-        (f"min(nullif(trim({q[c]}), ''))" if table.column(c).kind == s.TEXT
+        (f"min({_folded(src, c)})" if table.column(c).kind == s.TEXT
          else f"min({quote_ident('__u_' + c)})") + f" as {q[c]}"
         for c in names
     )
