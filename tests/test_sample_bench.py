@@ -144,3 +144,22 @@ def test_ingest_and_floor_scripts_store_every_row(tmp_path: Path, fmt: str) -> N
             assert con.execute("select min(_row), max(_row), count(*) filter (where _row < 0) "
                                "from entry_lines").fetchone() == (2, lines + 1, 0)
         con.close()
+
+
+def test_bench_children_run_the_package_compiled_as_pip_installs_it() -> None:
+    # The steps' children may write bytecode even where the bench itself runs with
+    # PYTHONDONTWRITEBYTECODE, and compile_package() compiles the package they import
+    # first, as pip does at install: a step does not time compiling the tool's source.
+    import importlib.util as iu
+    import subprocess
+
+    assert "PYTHONDONTWRITEBYTECODE" not in bench.CHILD_ENV
+    assert bench.compile_package() == ""
+    package = subprocess.run([sys.executable, "-c", "import customs_readiness, sys; "
+                              "sys.stdout.write(customs_readiness.__path__[0])"],
+                             capture_output=True, text=True, env=bench.CHILD_ENV,
+                             check=True).stdout
+    for module in ("cli/__init__.py", "ingest/loader.py", "metrics/engine.py", "report/pdf.py"):
+        source = Path(package) / module
+        assert source.is_file(), module
+        assert Path(iu.cache_from_source(str(source))).is_file(), module
