@@ -119,3 +119,18 @@ def test_mapping_shipped_files_are_valid():
     assert [p.name for p in shipped] == ["ace-es-003.toml", "public-broker-export-sample.toml"]
     for p in shipped:
         load_mapping(p)
+
+
+def test_mapping_shipped_profiles_load_without_opening_duckdb():
+    # The shipped ES-003 profile is read on every load: its DuckDB-engine checks are left
+    # to test_mapping_shipped_files_are_valid, so no DuckDB is opened for them (20 ms each
+    # load); a user's mapping still gets them.
+    from customs_readiness.ingest import mapping
+    from customs_readiness.ingest.exports import profiles
+
+    mapping._probe.cache_clear()
+    [es003] = profiles()
+    assert es003.builtin and es003.tables["entries"]["entry_date"].extract  # a pattern to check
+    assert mapping._probe.cache_info().misses == 0
+    load_mapping(bundled_dir("mappings") / "ace-es-003.toml")
+    assert mapping._probe.cache_info().misses == 1
