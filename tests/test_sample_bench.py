@@ -49,6 +49,83 @@ def test_sample_bench_targets_verdicts() -> None:
         [(10_000_000, 3_333_333, "csv", res)])
 
 
+def test_sample_bench_targets_are_judged_within_each_round() -> None:
+    m = bench.Measure
+    # Three rounds; the machine was slow in the second (ingest 14 s). Ratios within each
+    # round: load 14/10 = 1.40, 20/14 = 1.43, 16/10 = 1.60 -> median 1.43 (met), where the
+    # medians of the steps (16 / 10 = 1.60) would say missed. load + metrics: (14+6)/10 =
+    # 2.00, (20+8)/14 = 2.00, (16+7)/10 = 2.30 -> median 2.00 (met, at the limit).
+    res = {"ingest": m(10.0, 500, rounds=(10.0, 14.0, 10.0)),
+           "floor": m(12.0, 500, rounds=(12.0, 15.0, 12.0)),
+           "load": m(16.0, 900, rounds=(14.0, 20.0, 16.0)),
+           "metrics": m(7.0, 900, rounds=(6.0, 8.0, 7.0)),
+           "report": m(6.0, 800, rounds=(6.0, 6.0, 6.0)),
+           "run": m(30.0, 1500, rounds=(30.0, 30.0, 40.0))}
+    lines = bench.target_lines([(10_000_000, 3_333_333, "csv", res)])
+    assert lines[2] == ("| 10,000,000 | csv | load <= 1.5 x ingest | 1.43 x (16.00 s vs 10.00 s; "
+                        "rounds 1.40 / 1.43 / 1.60) | yes |")
+    assert lines[3] == ("| 10,000,000 | csv | load + metrics <= 2 x ingest | 2.00 x (23.00 s vs "
+                        "10.00 s; rounds 2.00 / 2.00 / 2.30) | yes |")
+    # run: 3.00, 2.14, 4.00 -> median 3.00 (missed)
+    assert lines[4] == ("| 10,000,000 | csv | run <= 2.5 x ingest, peak RSS <= 2,048 MB | "
+                        "3.00 x (30.00 s vs 10.00 s; rounds 3.00 / 2.14 / 4.00); 1,500 MB | NO |")
+    # a step not timed in every round of the ingest: the ratio of the medians
+    res["metrics"] = m(7.0, 900, rounds=(6.0, 8.0))
+    assert bench.target_lines([(10_000_000, 3_333_333, "csv", res)])[3] == (
+        "| 10,000,000 | csv | load + metrics <= 2 x ingest | 2.30 x (23.00 s vs 10.00 s) | NO |")
+
+
+def test_sample_bench_runs_every_step_once_a_round(tmp_path: Path, monkeypatch) -> None:
+    # --repeat 2: two rounds, each ingest, floor, load, metrics, report, render, run in
+    # that order; each step's median and its rounds in order.
+    import argparse
+
+    calls: list[str] = []
+    clock = iter(range(1, 100))
+
+    def fake_child(cmd, cwd=None):
+        if cmd[1] == "-c" and cmd[2] == bench.RENDER_SCRIPT:
+            calls.append("render")
+            Path(cmd[3]).write_text("0.5")
+        elif cmd[2] == bench.INGEST_SCRIPT:
+            calls.append("ingest")
+        elif cmd[2] == bench.FLOOR_SCRIPT:
+            calls.append("floor")
+        else:
+            calls.append(cmd[3])  # the readiness command
+        return float(next(clock)), 100.0, 0, ""
+
+    monkeypatch.setattr(bench, "run_child", fake_child)
+    monkeypatch.setattr(bench, "ensure_data", lambda *a, **k: 1_000)
+    args = argparse.Namespace(data_dir=tmp_path, repeat=2, seed=1, regenerate=False)
+    have = {c: True for c in ("sample", "load", "metrics", "report", "run")}
+    _lines, res = bench.measure_size(1_000, "csv", args, have)
+    steps = ["ingest", "floor", "load", "metrics", "report", "render", "run"]
+    assert calls == steps * 2
+    # wall seconds 1, 2, ... in call order (render's child takes 6 and 13, but the step is
+    # its own 0.5 s from inside the report)
+    assert res["ingest"].rounds == (1.0, 8.0) and res["ingest"].seconds == 4.5
+    assert res["load"].rounds == (3.0, 10.0)
+    assert res["run"].rounds == (7.0, 14.0)
+    assert res["render"].rounds == (0.5, 0.5) and res["render"].note == "inside `report`"
+    # a step that fails is not run again, and said so; the steps after it go on
+    calls.clear()
+    clock = iter(range(1, 100))
+
+    def failing_metrics(cmd, cwd=None):
+        secs, rss, rc, err = fake_child(cmd)
+        return (secs, rss, 1, "boom") if calls[-1] == "metrics" else (secs, rss, rc, err)
+
+    monkeypatch.setattr(bench, "run_child", failing_metrics)
+    _lines, res = bench.measure_size(1_000, "csv", args, have)
+    assert calls == steps + [s for s in steps if s != "metrics"]
+    assert res["metrics"].seconds is None and res["metrics"].note == "failed (exit 1): boom"
+    assert len(res["report"].rounds) == 2
+    have["run"] = False
+    _lines, res = bench.measure_size(1_000, "csv", args, have)
+    assert res["run"].note == "skipped: `readiness run` not available yet"
+
+
 def test_sample_bench_parquet_is_held_to_the_csv_load() -> None:
     m = bench.Measure
 
