@@ -104,10 +104,10 @@ class Measure:
 
 
 def round_ratio(steps: list[Measure], ingest: Measure) -> float | None:
-    """The seconds of ``steps`` (summed) over the bare ingest: the median of the ratios
-    within each round when every one was timed in the same rounds as the ingest (a ratio
-    of two steps run side by side in time), else the ratio of the medians; None when a
-    step was not measured."""
+    """The seconds of ``steps`` (summed) over those of ``ingest`` (the bare ingest, or
+    another yardstick): the median of the ratios within each round when every one was timed
+    in the same rounds as the yardstick (a ratio of steps run side by side in time), else
+    the ratio of the medians; None when a step was not measured."""
     if ingest.seconds is None or any(m.seconds is None for m in steps):
         return None
     n = len(ingest.rounds)
@@ -459,11 +459,11 @@ def table_lines(rows: list[Row]) -> list[str]:
     out = ["| lines | entries | format | step | seconds | x ingest | peak RSS MB | note |",
            "|---:|---:|---|---|---:|---:|---:|---|"]
     for lines, entries, fmt, res in rows:
-        ing = res.get("ingest", Measure()).seconds
+        ing = res.get("ingest", Measure())
         for step in STEPS:
             m = res.get(step, Measure(note="-"))
-            x = (f"{m.seconds / ing:.2f}" if m.seconds is not None and ing and step != "sample"
-                 else "-")
+            ratio = round_ratio([m], ing) if ing.seconds and step != "sample" else None
+            x = f"{ratio:.2f}" if ratio is not None else "-"
             out.append(f"| {lines:,} | {entries:,} | {fmt} | {step} | {fmt_s(m)} | {x} | "
                        f"{fmt_mb(m)} | {m.note} |")
     return out
@@ -520,18 +520,22 @@ def floor_lines(rows: list[Row]) -> list[str]:
     floor of a run: the validating floor plus WeasyPrint alone laying out the report."""
     out = []
     for lines, _e, fmt, res in rows:
-        ing, floor, load = res["ingest"].seconds, res["floor"].seconds, res["load"].seconds
-        if None in (ing, floor, load):
+        ing, floor, load = res["ingest"], res["floor"], res["load"]
+        if None in (ing.seconds, floor.seconds, load.seconds):
             continue
-        line = (f"- {lines:,} lines, {fmt}: validating floor {floor:.2f} s = {floor / ing:.2f} x "
-                f"ingest; load {load:.2f} s = {load / floor:.2f} x the floor")
-        render, run = res.get("render", Measure()).seconds, res.get("run", Measure()).seconds
-        if render is not None:
-            least = floor + render
-            line += (f"; run floor (validating floor + render {render:.2f} s) {least:.2f} s = "
-                     f"{least / ing:.2f} x ingest")
-            if run is not None:
-                line += f", run {run:.2f} s = {run / least:.2f} x that floor"
+        line = (f"- {lines:,} lines, {fmt}: validating floor {floor.seconds:.2f} s = "
+                f"{round_ratio([floor], ing):.2f} x ingest; load {load.seconds:.2f} s = "
+                f"{round_ratio([load], floor):.2f} x the floor")
+        render, run = res.get("render", Measure()), res.get("run", Measure())
+        if render.seconds is not None:
+            least = Measure(floor.seconds + render.seconds, rounds=tuple(
+                f + r for f, r in zip(floor.rounds, render.rounds, strict=False))
+                if len(floor.rounds) == len(render.rounds) else ())
+            line += (f"; run floor (validating floor + render {render.seconds:.2f} s) "
+                     f"{least.seconds:.2f} s = {round_ratio([least], ing):.2f} x ingest")
+            if run.seconds is not None:
+                line += (f", run {run.seconds:.2f} s = {round_ratio([run], least):.2f} x "
+                         "that floor")
         out.append(line)
     return out
 

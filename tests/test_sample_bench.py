@@ -69,6 +69,13 @@ def test_sample_bench_targets_are_judged_within_each_round() -> None:
     # run: 3.00, 2.14, 4.00 -> median 3.00 (missed)
     assert lines[4] == ("| 10,000,000 | csv | run <= 2.5 x ingest, peak RSS <= 2,048 MB | "
                         "3.00 x (30.00 s vs 10.00 s; rounds 3.00 / 2.14 / 4.00); 1,500 MB | NO |")
+    # the timings table and the floor's lines read the same per-round ratios: floor
+    # 12/10, 15/14, 12/10 -> 1.20; load over the floor 14/12, 20/15, 16/12 -> 1.33
+    row = [(10_000_000, 3_333_333, "csv", res)]
+    assert "| 10,000,000 | 3,333,333 | csv | load | 16.00 | 1.43 | 900 |  |" in bench.table_lines(row)
+    assert bench.floor_lines(row) == [
+        "- 10,000,000 lines, csv: validating floor 12.00 s = 1.20 x ingest; load 16.00 s = "
+        "1.33 x the floor"]
     # a step not timed in every round of the ingest: the ratio of the medians
     res["metrics"] = m(7.0, 900, rounds=(6.0, 8.0))
     assert bench.target_lines([(10_000_000, 3_333_333, "csv", res)])[3] == (
