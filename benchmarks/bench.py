@@ -671,7 +671,8 @@ def main(argv: list[str] | None = None) -> int:
             "(JSON), `report` (PDF) on the loaded database; `render` = the PDF step of `report` "
             "timed inside it (WeasyPrint laying out the report, attachments embedded, file "
             "written), the part no data work shortens; `run` = load + metrics + report in "
-            "one command on a fresh database. `x ingest` = seconds / bare ingest seconds."),
+            "one command on a fresh database. `x ingest` = seconds / bare ingest seconds, the "
+            "median of that ratio within each round."),
            "", "## Targets (issue 16)", "", *target_lines(rows), "",
            "## The validating floor", "", *floor_lines(rows)]
     compared = comparison_lines(rows, previous)
