@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import platform
@@ -85,14 +86,14 @@ CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECOD
 def compile_package() -> str:
     """Compile the package the children import to bytecode (as pip does at install); the
     note for the results ("" when done, else why not)."""
-    found = subprocess.run([sys.executable, "-c", "import customs_readiness, sys; "
-                            "sys.stdout.write(customs_readiness.__path__[0])"],
-                           capture_output=True, text=True, env=CHILD_ENV, check=False)
-    if found.returncode != 0 or not found.stdout:
+    # (the children run this interpreter with this environment: the same package)
+    spec = importlib.util.find_spec("customs_readiness")
+    if spec is None or not spec.submodule_search_locations:
         return "the package was not found to compile"
-    done = subprocess.run([sys.executable, "-m", "compileall", "-q", found.stdout],
+    package = spec.submodule_search_locations[0]
+    done = subprocess.run([sys.executable, "-m", "compileall", "-q", package],
                           capture_output=True, env=CHILD_ENV, check=False)
-    return "" if done.returncode == 0 else f"{found.stdout} could not be compiled to bytecode"
+    return "" if done.returncode == 0 else f"{package} could not be compiled to bytecode"
 
 
 @dataclass
