@@ -382,8 +382,9 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
     ``bad_date``: one entry dated 2026-02-30 (the shape of a date, not a date).
     ``us_dates``: the entries' dates written MM/DD/YYYY, as ACE exports them; ``as_ace``:
     entry numbers with their dashes, HTS numbers with their dots, listed values
-    capitalised (as ACE writes them too), a line number written 1.0, amounts as a
-    spreadsheet formats them ($3.5, 0,000,012.30)."""
+    capitalised (as ACE writes them too), entry type 01 written 1 (a code a spreadsheet or
+    pandas read as a number), a line number written 1.0, amounts as a spreadsheet formats
+    them ($3.5, 0,000,012.30)."""
     entries = [
         ["importer_number", "entry_number", "note", "entry_date", "entry_type", "psc_filed",
          "certification", "liquidation_date", "prior_disclosure"],
@@ -403,6 +404,7 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
     if as_ace:
         for row in entries[1:]:
             row[1] = f"{row[1][:3]}-{row[1][3:10]}-{row[1][10]}"
+            row[4] = row[4].lstrip("0")
             row[6] = row[6].capitalize()
     lines = [
         ["entry_number", "line_number", "hts_number", "entered_value", "duty_amount", "spi", "memo"],
@@ -466,6 +468,8 @@ def test_the_typed_read_stores_what_the_line_read_the_parser_and_the_full_rules_
         ("ABC12345682", 999999999, Decimal("12.30"), Decimal("0.00"), "JO", 5),
         ("ABC12345704", 1, Decimal("0.00"), Decimal("0.00"), None, 6)]
     entries = {r[0]: r for r in tables["entries"]}
+    # (written 1 and 11 in the ACE files: padded as the full rule pads them)
+    assert sorted(r[1] for r in entries.values()) == ["01"] * (3 - bad_date) + ["11"]
     assert entries["ABC12345682"][3] == date(2024, 2, 29)
     assert entries["ABC12345682"][8] == "unknown" and entries["ABC12345682"][10] is True
     # psc_filed, prior_disclosure: true, yes, 1, n and F, as pandas and spreadsheets write them
@@ -637,6 +641,41 @@ def test_a_file_that_changes_style_after_its_first_lines_keeps_every_value(tmp_p
         "where entry_number = 'XYZ12345678'").fetchall() == [
         ("XYZ12345678", "8471300100", Decimal("5.50"), 42)]
     con.close()
+
+
+def test_parquet_entry_types_as_numbers_load_as_the_full_rules_load_them(con, tmp_path, staged):
+    # pandas reads entry types 01 and 11 as the numbers 1 and 11 and writes them back as
+    # an integer column: the typed shortcut pads 0-99 as the full rule pads their text
+    # (no row staged), and leaves 100, -1 and the missing one to the full rules, which
+    # refuse them.
+    def write(folder: Path, types: list[int | None]) -> Path:
+        folder.mkdir()
+        (folder / "importers.csv").write_text(IMPORTERS, encoding="utf-8")
+        pl.DataFrame(
+            {"entry_number": [f"ABC1234567{i}" for i in range(len(types))], "entry_type": types,
+             "importer_number": ["12-3456789AB"] * len(types),
+             "entry_date": ["2026-01-15"] * len(types)},
+            schema={"entry_number": pl.String, "entry_type": pl.Int64,
+                    "importer_number": pl.String, "entry_date": pl.String},
+        ).write_parquet(folder / "entries.parquet")
+        return folder
+
+    load_folder(con, write(tmp_path / "clean", [1, 11, 0, 99]))
+    assert staged == []
+    assert con.execute("select entry_type from entries order by _row").fetchall() == [
+        ("01",), ("11",), ("00",), ("99",)]
+    folder = write(tmp_path / "data", [1, 11, 0, 100, -1, None, 99])
+    stored = [_fast_and_full(tmp_path / f"types-{fast}.duckdb", folder, fast,
+                             "table_name, row_number, column_name, raw_value, reason")
+              for fast in (True, False)]
+    assert stored[0] == stored[1]
+    assert [(r[0], r[1], r[-1]) for r in stored[0]["entries"]] == [
+        ("ABC12345670", "01", 2), ("ABC12345671", "11", 3), ("ABC12345672", "00", 4),
+        ("ABC12345676", "99", 8)]
+    assert stored[0]["rejected"] == [
+        ("entries", 5, "entry_type", "100", "entry type must be a 2-digit code"),
+        ("entries", 6, "entry_type", "-1", "entry type must be a 2-digit code"),
+        ("entries", 7, "entry_type", None, "missing required value")]
 
 
 def test_parquet_as_pandas_writes_it_loads_as_the_full_rules_load_it(tmp_path, staged):

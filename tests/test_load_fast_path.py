@@ -167,6 +167,10 @@ KIND_CASES = [
     (s.IDENT, ["12-3456789AB", "A-570-900"], ["12-3456789ab", " X", "X ", "Müller"]),
     (s.TEXT, ["Acme Inc", "O'Neil & Co."], [" Acme", "Acme ", "Acme\u00a0", "Ölwerke", ""]),
     (s.COUNTRY, ["US"], ["us", "USA"]),
+    # 1 for 01 too: a code a spreadsheet or pandas read as a number (padded as the full
+    # rule pads it)
+    (s.ENTRY_TYPE, ["01", "11", "99", "1", "0"],
+     ["001", "111", "1.0", " 1", "1 ", "+1", "-1", "a1", ""]),
     # as spreadsheets and pandas write them too (True/FALSE/Y); any other mix of cases is
     # folded by the full rule
     (s.BOOL, ["true", "false", "yes", "0", "True", "FALSE", "Y", "No", "T", "f"],

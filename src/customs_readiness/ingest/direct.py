@@ -474,7 +474,9 @@ def typed_canonical(col: s.Column, x: str, typ: str, amounts: str) -> tuple[str,
 
     A DATE prints as YYYY-MM-DD for the years 1000-9999, and a TIMESTAMP (without a time
     zone) at midnight as that date with 00:00:00, which the full rule reads as the date (as
-    pandas writes a date: datetime64); an integer is canonical from 0 to 999,999,999; a
+    pandas writes a date: datetime64); an integer is canonical from 0 to 999,999,999, and
+    as an entry type from 0 to 99 (printed as one or two digits: padded, as canonical
+    takes 1 for 01 where pandas writes it); a
     DECIMAL prints its scale's digits, canonical when the scale is 2 or less and the amount
     is not negative and has at most 16 integer digits; a DOUBLE prints in its shortest
     round-trip form, which has at most two decimals exactly when the double is the one
@@ -495,6 +497,9 @@ def typed_canonical(col: s.Column, x: str, typ: str, amounts: str) -> tuple[str,
         value = cents
     elif kind == s.INT and t in _INTEGERS:
         ok, value = f"({x} between 0 and 999999999)", f"cast({x} as integer)"
+    elif kind == s.ENTRY_TYPE and t in _INTEGERS:
+        # a code pandas read as a number (1 for 01): its one or two digits, padded
+        ok, value = f"({x} between 0 and 99)", f"lpad(cast({x} as varchar), 2, '0')"
     elif kind == s.AMOUNT and t.startswith("DECIMAL(") and amounts != COMMA:
         scale = int(t[len("DECIMAL("):-1].split(",")[1])
         if scale > 2:

@@ -26,7 +26,8 @@ BOOL_FALSE = ("false", "no", "n", "0", "f")
 # numbers of 10 digits), or AS_WRITTEN, also those of ACE exports, spreadsheets and pandas:
 # yes/no and listed values capitalised or in capitals (True, FALSE, Liquidated), entry
 # numbers with their dashes (K37-6000000-7), HTS numbers with their dots (8471.30.0100),
-# whole numbers written as floats (3.0, as pandas writes an integer column with a gap) and
+# entry types of one digit (1 for 01, as a code read as a number is written back), whole
+# numbers written as floats (3.0, as pandas writes an integer column with a gap) and
 # amounts as a spreadsheet formats them ($1,234.56), each given the full rule's value. Any
 # other spelling (tRuE, an entry number with spaces) gets the full rule. The line read takes
 # AS_WRITTEN; a whole file proved EXACT is read with the cheapest values (direct.py).
@@ -41,6 +42,7 @@ BOOL_TRUE_AS_WRITTEN = _cases(BOOL_TRUE)
 BOOL_FALSE_AS_WRITTEN = _cases(BOOL_FALSE)
 _DASHED_ENTRY_NUMBER = r"[A-Z0-9]{3}-[0-9]{7}-[0-9]"
 _FLOAT_WHOLE_NUMBER = r"[0-9]{1,9}(?:\.0+)?"  # 3.0: an integer column of pandas with a gap
+_ONE_DIGIT_ENTRY_TYPE = r"[0-9]{1,2}"  # 1 for 01: an entry type read as a number and written back
 # amounts as a spreadsheet formats them: $1,234.56, $5, 1,234.56 (POINT amounts only)
 _DOLLAR_AMOUNT = r"\$[0-9]{1,16}(?:\.[0-9]{1,2})?"
 _GROUPED_AMOUNT = r"\$?[0-9]{1,3}(?:,[0-9]{3}){1,4}(?:\.[0-9]{1,2})?"
@@ -381,6 +383,8 @@ def line_shape(col: Column, delimiter: str, amounts: str = POINT,
         shape = f"{_CANONICAL[kind]}|{_DOTTED_HTS}"
     elif kind == s.INT and spellings == AS_WRITTEN:
         shape = _FLOAT_WHOLE_NUMBER
+    elif kind == s.ENTRY_TYPE and spellings == AS_WRITTEN:
+        shape = _ONE_DIGIT_ENTRY_TYPE
     elif kind == s.AMOUNT and spellings == AS_WRITTEN and amounts == POINT:
         # (a grouping comma only where the comma does not separate the cells)
         shape = f"{_CANONICAL[kind]}|{_DOLLAR_AMOUNT}"
@@ -421,6 +425,12 @@ def canonical(col: Column, x: str, amounts: str = POINT,
                        else (BOOL_TRUE, BOOL_FALSE))
         ok = _in_list(x, true + false)
         value = _in_list(x, true)
+        empty_ok = not col.required
+    elif kind == s.ENTRY_TYPE and spellings == AS_WRITTEN:
+        # a type of one digit, as a spreadsheet or pandas writes a code read as a number,
+        # padded as the full rule pads it
+        ok = f"({x} glob '[0-9]' or {x} glob '[0-9][0-9]')"
+        value = f"lpad({x}, 2, '0')"
         empty_ok = not col.required
     elif kind in (s.ENTRY_NUMBER, s.HTS) and spellings == AS_WRITTEN:
         # the dashes of an entry number, the dots of an HTS number, dropped as the full
