@@ -375,7 +375,7 @@ def test_the_line_read_stores_what_the_parser_and_the_full_rules_store(tmp_path,
 
 
 def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
-                      us_dates: bool = False, as_ace: bool = False) -> Path:
+                      us_dates: bool = False, as_ace: bool = False, midnight: bool = False) -> Path:
     """Quote-free files whose every cell is canonical, at the edges of the shapes: the
     largest integer and amount, leading zeros, one and two decimals, empty optional
     cells, a leap day, every yes/no spelling, a column the contract does not know.
@@ -384,7 +384,8 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
     entry numbers with their dashes, HTS numbers with their dots, listed values
     capitalised (as ACE writes them too), entry type 01 written 1 (a code a spreadsheet or
     pandas read as a number), a line number written 1.0, amounts as a spreadsheet formats
-    them ($3.5, 0,000,012.30)."""
+    them ($3.5, 0,000,012.30). ``midnight``: the entries' ISO dates with a time of midnight,
+    as Polars (T00:00:00.000000) and pandas (00:00:00) write a datetime column."""
     entries = [
         ["importer_number", "entry_number", "note", "entry_date", "entry_type", "psc_filed",
          "certification", "liquidation_date", "prior_disclosure"],
@@ -401,6 +402,11 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
                 if row[k]:
                     y, m, d = row[k].split("-")
                     row[k] = f"{m}/{d}/{y}"
+    if midnight:
+        for row in entries[1:]:
+            for k, time in ((3, "T00:00:00.000000"), (7, " 00:00:00")):
+                if row[k]:
+                    row[k] += time
     if as_ace:
         for row in entries[1:]:
             row[1] = f"{row[1][:3]}-{row[1][3:10]}-{row[1][10]}"
@@ -426,19 +432,21 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
     return _quote_free_folder(folder, entries, lines, delim, end)
 
 
-@pytest.mark.parametrize("written", ["ISO", "MM-DD-YYYY", "ACE"])
+@pytest.mark.parametrize("written", ["ISO", "MM-DD-YYYY", "ACE", "datetime"])
 @pytest.mark.parametrize("bad_date", [False, True], ids=["dates", "2026-02-30"])
 @pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["LF", "CRLF"])
 @pytest.mark.parametrize("delim", [",", ";", "\t", "|"], ids=["comma", "semicolon", "tab", "pipe"])
 def test_the_typed_read_stores_what_the_line_read_the_parser_and_the_full_rules_store(
         tmp_path, monkeypatch, reads, delim, end, bad_date, written):
     # Every line proved canonical, DuckDB's typed reader parses the integers, amounts and
-    # dates itself (ISO, or MM/DD/YYYY as ACE writes them, with its dashed entry numbers,
-    # dotted HTS numbers and capitalised values): it must give what the other reads give.
+    # dates itself (ISO, at midnight as pandas and Polars write a datetime, or MM/DD/YYYY
+    # as ACE writes them, with its dashed entry numbers, dotted HTS numbers and capitalised
+    # values): it must give what the other reads give.
     # A date that does not exist is refused by that reader, and the file is then read
     # line by line, where that one row goes to the full rules and is refused.
     folder = _canonical_folder(tmp_path / "data", delim, end, bad_date,
-                               us_dates=written != "ISO", as_ace=written == "ACE")
+                               us_dates=written in ("MM-DD-YYYY", "ACE"), as_ace=written == "ACE",
+                               midnight=written == "datetime")
     snapshots = []
     for way in ("typed", "line", "parser", "full rules"):
         if way == "line":

@@ -26,7 +26,8 @@ BOOL_FALSE = ("false", "no", "n", "0", "f")
 # numbers of 10 digits), or AS_WRITTEN, also those of ACE exports, spreadsheets and pandas:
 # yes/no and listed values capitalised or in capitals (True, FALSE, Liquidated), entry
 # numbers with their dashes (K37-6000000-7), HTS numbers with their dots (8471.30.0100),
-# entry types of one digit (1 for 01, as a code read as a number is written back), whole
+# entry types of one digit (1 for 01, as a code read as a number is written back), ISO
+# dates with a time of midnight (2026-01-15 00:00:00, as pandas writes a datetime), whole
 # numbers written as floats (3.0, as pandas writes an integer column with a gap) and
 # amounts as a spreadsheet formats them ($1,234.56), each given the full rule's value. Any
 # other spelling (tRuE, an entry number with spaces) gets the full rule. The line read takes
@@ -71,6 +72,11 @@ _US_DATE = rf"^\d{{1,2}}/\d{{1,2}}/\d{{4}}{_MIDNIGHT}$"
 # format (direct.py). Any other spelling (1/5/2026, a time of midnight) gets the full rule.
 ISO_DATES, US_DATES, ANY_DATE = "iso", "us", "any"
 _US_DATE_SHAPE = r"[0-9]{2}/[0-9]{2}/[0-9]{4}"
+# An ISO date with a time of midnight, as pandas and Polars write a datetime column
+# (2026-01-15 00:00:00, 2026-01-15T00:00:00.000000): the as-written spelling of a date.
+# DuckDB's cast and its CSV reader take the date and drop the time, which is exact only
+# because the shape allows no time but midnight.
+_ISO_MIDNIGHT_SHAPE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]0?0:00(?::00(?:\.0+)?)?"
 _US_DATE_GLOB = "[0-9][0-9]/[0-9][0-9]/[0-9][0-9][0-9][0-9]"
 US_DATE_FORMAT = "%m/%d/%Y"
 # How amounts write their decimal mark (see docs/data-contract.md): POINT (1,234.56: a comma
@@ -395,8 +401,9 @@ def line_shape(col: Column, delimiter: str, amounts: str = POINT,
         edge, inner = byte_class(_IDENT_EDGE, quoted_only), byte_class(_IDENT_INNER, quoted_only)
         shape = f"{edge}(?:{inner}*{edge})?"
     elif kind == s.DATE:
-        shape = {ISO_DATES: _CANONICAL[s.DATE], US_DATES: _US_DATE_SHAPE,
-                 ANY_DATE: f"{_CANONICAL[s.DATE]}|{_US_DATE_SHAPE}"}[dates]
+        iso = (f"{_CANONICAL[s.DATE]}|{_ISO_MIDNIGHT_SHAPE}" if spellings == AS_WRITTEN
+               else _CANONICAL[s.DATE])
+        shape = {ISO_DATES: iso, US_DATES: _US_DATE_SHAPE, ANY_DATE: f"{iso}|{_US_DATE_SHAPE}"}[dates]
     else:
         shape = _CANONICAL["whole amount" if kind == s.AMOUNT and amounts == COMMA else kind]
     return f"(?:{shape})?" if empty_ok else f"(?:{shape})"
@@ -457,6 +464,10 @@ def canonical(col: Column, x: str, amounts: str = POINT,
                      f"else {x} end as decimal(18,2))")
         elif kind == s.DATE:
             # The shape alone does not make a date (2026-02-30): the cast must succeed too.
+            if spellings == AS_WRITTEN:
+                # (a plain date costs no regular expression: only a cell with a colon)
+                ok = (f"(case when {ok} then true when contains({x}, ':') then "
+                      f"regexp_full_match({x}, {sql_str(_ISO_MIDNIGHT_SHAPE)}) else false end)")
             us_ok = f"({x} glob '{_US_DATE_GLOB}')"
             us_value = f"cast(try_strptime({x}, '{US_DATE_FORMAT}') as date)"
             if dates == US_DATES:
