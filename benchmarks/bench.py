@@ -153,6 +153,23 @@ def run_child(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, in
     return elapsed, usage.ru_maxrss / 1024.0, proc.returncode, tail[0]
 
 
+def median_child(cmd: list[str], repeat: int, db_option: bool = True) -> tuple[float, float]:
+    """``cmd`` run ``repeat`` times, each a fresh child given a new scratch database under
+    benchmarks/data (``--db PATH`` appended, or PATH alone when ``db_option`` is False):
+    the median wall seconds and the largest peak RSS MB. Exits on a failed run."""
+    import tempfile
+
+    runs = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory(dir=HERE / "data") as work:
+            db = str(Path(work) / "b.duckdb")
+            secs, rss, rc, err = run_child([*cmd, "--db", db] if db_option else [*cmd, db])
+            if rc != 0:
+                raise SystemExit(f"{' '.join(cmd[-2:])} failed: {err}")
+            runs.append((secs, rss))
+    return statistics.median(x for x, _ in runs), max(r for _, r in runs)
+
+
 def available(command: str) -> bool:
     """True when `readiness COMMAND --help` works (the command has been written)."""
     done = subprocess.run([*CLI, command, "--help"], capture_output=True, check=False,

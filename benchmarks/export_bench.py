@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -76,17 +74,6 @@ def export_folder(tables: Path) -> Path:
     return folder
 
 
-def timed(cmd: list[str], repeat: int) -> tuple[float, float]:
-    runs = []
-    for _ in range(repeat):
-        with tempfile.TemporaryDirectory(dir=bench.HERE / "data") as work:
-            secs, rss, rc, err = bench.run_child([*cmd, "--db", str(Path(work) / "b.duckdb")])
-            if rc != 0:
-                raise SystemExit(f"{' '.join(cmd[-2:])} failed: {err}")
-            runs.append((secs, rss))
-    return statistics.median(s for s, _ in runs), max(r for _, r in runs)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1m", help="entry lines, comma-separated (100k, 1m, 10m)")
@@ -102,7 +89,7 @@ def main() -> None:
                           ("ES-003 export", [*bench.CLI, "load", str(exported)]),
                           ("ES-003 export, staged read", [sys.executable, "-c", STAGED, "load",
                                                           str(exported)])):
-            secs, rss = timed(cmd, args.repeat)
+            secs, rss = bench.median_child(cmd, args.repeat)
             print(f"| {lines:,} | {what} | {secs:.2f} | {rss:,.0f} |", flush=True)
 
 

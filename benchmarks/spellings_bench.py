@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -97,18 +95,6 @@ def rewritten(tables: Path, fmt: str) -> Path:
     return folder
 
 
-def timed(cmd: list[str], repeat: int, db_arg: bool = True) -> tuple[float, float]:
-    runs = []
-    for _ in range(repeat):
-        with tempfile.TemporaryDirectory(dir=bench.HERE / "data") as work:
-            db = str(Path(work) / "b.duckdb")
-            secs, rss, rc, err = bench.run_child([*cmd, "--db", db] if db_arg else [*cmd, db])
-            if rc != 0:
-                raise SystemExit(f"{' '.join(cmd[-2:])} failed: {err}")
-            runs.append((secs, rss))
-    return statistics.median(x for x, _ in runs), max(r for _, r in runs)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1m", help="entry lines, comma-separated (100k, 1m, 10m)")
@@ -129,9 +115,9 @@ def main() -> None:
                                   ("CSV as pandas/Polars write it", rewritten(tables, "csv"), "csv"),
                                   ("Parquet as pandas/Polars write it",
                                    rewritten(tables, "parquet"), "parquet")):
-            ingest, _ = timed([sys.executable, "-c", bench.INGEST_SCRIPT, str(folder), fmt],
-                              args.repeat, db_arg=False)
-            load, rss = timed([*bench.CLI, "load", str(folder)], args.repeat)
+            ingest, _ = bench.median_child([sys.executable, "-c", bench.INGEST_SCRIPT, str(folder),
+                                            fmt], args.repeat, db_option=False)
+            load, rss = bench.median_child([*bench.CLI, "load", str(folder)], args.repeat)
             print(f"| {lines:,} | {what} | {ingest:.2f} | {load:.2f} | {load / ingest:.2f} | "
                   f"{rss:,.0f} |", flush=True)
 

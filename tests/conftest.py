@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from customs_readiness.db import connect
-from customs_readiness.ingest import direct
+from customs_readiness.ingest import direct, sources
 
 # The date a report is prepared comes from SOURCE_DATE_EPOCH (clock.py): fixed here, for this
 # process and every command a test starts, so documents do not depend on the day the tests
@@ -104,6 +104,20 @@ def listener():
     """A local socket a fetch of a URL from the data would reach (see ``connections``)."""
     with local_listener() as sock:
         yield sock
+
+
+@pytest.fixture
+def staged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files the loader staged as text (the rows the fast path left)."""
+    names: list[str] = []
+    real = sources.stage
+
+    def spy(con, path, *args, **kwargs):
+        names.append(path.name)
+        return real(con, path, *args, **kwargs)
+
+    monkeypatch.setattr(sources, "stage", spy)
+    return names
 
 
 @pytest.fixture

@@ -19,25 +19,10 @@ import pytest
 from customs_readiness import schema
 from customs_readiness.db import connect
 from customs_readiness.ingest import direct, load_folder, normalize, wholefile
-from customs_readiness.ingest import sources as sources_module
 
 from conftest import ENTRY_HEADER
 
 IMPORTERS = "importer_number,importer_name\n12-3456789AB,Acme Inc\n"
-
-
-@pytest.fixture
-def staged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Names of the files the loader staged as text."""
-    names: list[str] = []
-    real = sources_module.stage
-
-    def spy(con, path, *args, **kwargs):
-        names.append(path.name)
-        return real(con, path, *args, **kwargs)
-
-    monkeypatch.setattr(sources_module, "stage", spy)
-    return names
 
 
 def no_whole_file_proof(monkeypatch: pytest.MonkeyPatch) -> None:
