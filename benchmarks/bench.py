@@ -153,6 +153,15 @@ def run_child(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, in
     return elapsed, usage.ru_maxrss / 1024.0, proc.returncode, tail[0]
 
 
+def sizes_parser(description: str) -> argparse.ArgumentParser:
+    """The options of the side benchmarks (export_bench, spellings_bench): sizes, runs, seed."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--sizes", default="1m", help="entry lines, comma-separated (100k, 1m, 10m)")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each load (the median is shown)")
+    ap.add_argument("--seed", type=int, default=14411, help="generator seed")
+    return ap
+
+
 def median_child(cmd: list[str], repeat: int, db_option: bool = True) -> tuple[float, float]:
     """``cmd`` run ``repeat`` times, each a fresh child given a new scratch database under
     benchmarks/data (``--db PATH`` appended, or PATH alone when ``db_option`` is False):

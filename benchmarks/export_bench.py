@@ -19,7 +19,6 @@ Generated files go to benchmarks/data/ (git-ignored); nothing is written elsewhe
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 import sys
@@ -75,10 +74,7 @@ def export_folder(tables: Path) -> Path:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="1m", help="entry lines, comma-separated (100k, 1m, 10m)")
-    ap.add_argument("--repeat", type=int, default=1)
-    ap.add_argument("--seed", type=int, default=14411)
+    ap = bench.sizes_parser(__doc__.splitlines()[0])
     args = ap.parse_args()
     print("| lines | input | seconds | peak RSS MB |\n|---:|---|---:|---:|")
     for size in [bench.parse_size(x) for x in args.sizes.split(",")]:

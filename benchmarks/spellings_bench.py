@@ -96,10 +96,7 @@ def rewritten(tables: Path, fmt: str) -> Path:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="1m", help="entry lines, comma-separated (100k, 1m, 10m)")
-    ap.add_argument("--repeat", type=int, default=1)
-    ap.add_argument("--seed", type=int, default=14411)
+    ap = bench.sizes_parser(__doc__.splitlines()[0])
     ap.add_argument("--rewrite", nargs=3, metavar=("TABLES", "OUT", "FORMAT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.rewrite:
