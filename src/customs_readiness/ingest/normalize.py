@@ -69,7 +69,9 @@ _US_DATE = rf"^\d{{1,2}}/\d{{1,2}}/\d{{4}}{_MIDNIGHT}$"
 # The dates the fast path takes as they stand (canonical, line_shape): ISO (2026-01-15),
 # as ACE exports them (01/15/2026: two digits each), or either (ANY_DATE, the default). A
 # whole file proved to hold one of the first two is read by DuckDB's typed reader in that
-# format (direct.py). Any other spelling (1/5/2026, a time of midnight) gets the full rule.
+# format (direct.py); in the AS_WRITTEN spellings an ISO date may also carry a time of
+# midnight (_ISO_MIDNIGHT_SHAPE). Any other spelling (1/5/2026, 01/15/2026 0:00) gets the
+# full rule.
 ISO_DATES, US_DATES, ANY_DATE = "iso", "us", "any"
 _US_DATE_SHAPE = r"[0-9]{2}/[0-9]{2}/[0-9]{4}"
 # An ISO date with a time of midnight, as pandas and Polars write a datetime column
