@@ -113,6 +113,19 @@ def test_a_part_lying_about_its_size_is_refused(con, tmp_path):
     _refused(con, folder, r"^importers\.xlsx: cannot be read as Excel")
 
 
+def test_a_part_without_a_name_is_refused(con, tmp_path):
+    # A damaged central directory can leave a part with an empty name, on which zipfile's
+    # own is_dir() raises IndexError (found by test_fuzz_workbooks): one line, nothing loaded.
+    folder = write_tables(tmp_path / "d", minimal_tables())
+    (folder / "importers.csv").unlink()
+    path = _rewrite(_importers_xlsx(tmp_path / "small.xlsx", 1, 1), folder / "importers.xlsx",
+                    lambda n, b: b)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr(zipfile.ZipInfo(""), b"x")
+    _refused(con, folder, r"^importers\.xlsx: cannot be read as Excel: damaged or not a "
+                          r"workbook \(a part without a name\)$")
+
+
 def test_shared_string_count_claim(con, tmp_path):
     folder = write_tables(tmp_path / "d", minimal_tables())
     (folder / "importers.csv").unlink()

@@ -54,6 +54,8 @@ def check(path: Path) -> None:
             members = zf.infolist()
             declared = sum(m.file_size for m in members)
             for m in members:
+                if not m.filename:  # (zipfile's own is_dir() fails on such a part)
+                    raise zipfile.BadZipFile("a part without a name")
                 if m.file_size > MAX_PART_BYTES:
                     raise _too_big(path, m.filename, m.file_size)
             if declared > MAX_TOTAL_BYTES:
