@@ -100,15 +100,19 @@ def _snapshot(folder: Path, db: Path, monkeypatch, way: str):
 @FUZZ
 @given(lines=st.lists(LINE, min_size=1, max_size=40), delim=st.sampled_from(",;\t|"),
        end=st.sampled_from(["\n", "\r\n"]), spoil=st.one_of(st.none(), st.tuples(
-           st.integers(min_value=0), st.sampled_from(LENIENT))), written=st.booleans())
+           st.integers(min_value=0), st.sampled_from(LENIENT))), written=st.booleans(),
+       midnight=st.sampled_from([" 00:00:00", "T00:00:00.000000", " 00:00", "T0:00"]))
 def test_typed_read_equals_line_read_and_full_rules(tmp_path_factory, monkeypatch, reads, lines, delim,
-                                                    end, spoil, written):
-    # ``written``: every line as ACE, spreadsheets and pandas write it (the as-written style)
+                                                    end, spoil, written, midnight):
+    # ``written``: every line as ACE, spreadsheets and pandas write it (the as-written style),
+    # and the entries as pandas writes them back: entry type 1 for 01, a datetime at midnight
     folder = tmp_path_factory.mktemp("data")
     (folder / "importers.csv").write_text("importer_number,importer_name\n12-3456789AB,Acme\n")
+    entry_type, time = ("1", midnight) if written else ("01", "")
     (folder / "entries.csv").write_text(
         "entry_number,entry_type,importer_number,entry_date\n"
-        + "".join(f"{e},01,12-3456789AB,2026-01-{i + 10}\n" for i, e in enumerate(ENTRIES[:2])))
+        + "".join(f"{e},{entry_type},12-3456789AB,2026-01-{i + 10}{time}\n"
+                  for i, e in enumerate(ENTRIES[:2])))
     rows = [_as_written(list(r), delim) if written else list(r) for r in lines]
     if spoil is not None:
         at, (col, cell) = spoil
@@ -122,6 +126,7 @@ def test_typed_read_equals_line_read_and_full_rules(tmp_path_factory, monkeypatc
         if way == "typed":
             # the typed reader took the file only when no cell needed the full rules
             assert reads["entry_lines.csv"] == ("line" if spoil else "typed")
+            assert reads["entries.csv"] == "typed"
     assert snaps["typed"] == snaps["line"] == snaps["full rules"]
 
 
