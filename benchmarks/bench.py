@@ -54,7 +54,9 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,12 +164,24 @@ def sizes_parser(description: str) -> argparse.ArgumentParser:
     return ap
 
 
+def derived_folder(tables: Path, name: str, write: Callable[[Path], None]) -> Path:
+    """The folder ``name`` beside the generated ``tables``, written by ``write(folder)``
+    unless it was written from the same generated data (its stamp.json), then reused."""
+    folder = tables.parent / name
+    stamp = (tables / "stamp.json").read_text()
+    if (folder / "stamp.json").exists() and (folder / "stamp.json").read_text() == stamp:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    write(folder)
+    (folder / "stamp.json").write_text(stamp)
+    return folder
+
+
 def median_child(cmd: list[str], repeat: int, db_option: bool = True) -> tuple[float, float]:
     """``cmd`` run ``repeat`` times, each a fresh child given a new scratch database under
     benchmarks/data (``--db PATH`` appended, or PATH alone when ``db_option`` is False):
     the median wall seconds and the largest peak RSS MB. Exits on a failed run."""
-    import tempfile
-
     runs = []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory(dir=HERE / "data") as work:

@@ -56,21 +56,17 @@ STAGED = ("import sys; from customs_readiness.ingest import exportread; "
 
 def export_folder(tables: Path) -> Path:
     """The ES-003 export of the table files in ``tables`` (written once, then reused)."""
-    folder = tables.parent / f"{tables.name}-es003"
-    stamp = (tables / "stamp.json").read_text()
-    if (folder / "stamp.json").exists() and (folder / "stamp.json").read_text() == stamp:
-        return folder
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    # in a child: a parent grown by DuckDB would pass its peak RSS on to every child it forks
-    script = ("import sys, duckdb; con = duckdb.connect(); con.execute('set enable_progress_bar = false'); "
-              "con.execute(sys.argv[1], {'lines': sys.argv[2], 'entries': sys.argv[3]})")
-    sql = EXPORT_SQL.replace("{out}", str(folder / "ES-003 export.csv").replace("'", "''"))
-    subprocess.run([sys.executable, "-c", script, sql, str(tables / "entry_lines.csv"),
-                    str(tables / "entries.csv")], check=True)
-    shutil.copy(tables / "importers.csv", folder / "importers.csv")
-    (folder / "stamp.json").write_text(stamp)
-    return folder
+
+    def write(folder: Path) -> None:
+        # in a child: a parent grown by DuckDB would pass its peak RSS on to every child it forks
+        script = ("import sys, duckdb; con = duckdb.connect(); con.execute('set enable_progress_bar = false'); "
+                  "con.execute(sys.argv[1], {'lines': sys.argv[2], 'entries': sys.argv[3]})")
+        sql = EXPORT_SQL.replace("{out}", str(folder / "ES-003 export.csv").replace("'", "''"))
+        subprocess.run([sys.executable, "-c", script, sql, str(tables / "entry_lines.csv"),
+                        str(tables / "entries.csv")], check=True)
+        shutil.copy(tables / "importers.csv", folder / "importers.csv")
+
+    return bench.derived_folder(tables, f"{tables.name}-es003", write)
 
 
 def main() -> None:

@@ -24,7 +24,6 @@ Generated files go to benchmarks/data/ (git-ignored); nothing is written elsewhe
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -84,15 +83,13 @@ def rewrite(tables: Path, out: Path, fmt: str) -> Path:
 
 def rewritten(tables: Path, fmt: str) -> Path:
     """The rewritten folder of ``tables`` in ``fmt`` (written once in a child, then reused)."""
-    folder = tables.parent / f"{tables.name}-frames-{fmt}"
-    stamp = (tables / "stamp.json").read_text()
-    if (folder / "stamp.json").exists() and (folder / "stamp.json").read_text() == stamp:
-        return folder
-    shutil.rmtree(folder, ignore_errors=True)
-    # in a child: a parent grown by DuckDB would pass its peak RSS on to every child it forks
-    subprocess.run([sys.executable, __file__, "--rewrite", str(tables), str(folder), fmt], check=True)
-    (folder / "stamp.json").write_text(stamp)
-    return folder
+
+    def write(folder: Path) -> None:
+        # in a child: a parent grown by DuckDB would pass its peak RSS on to every child it forks
+        subprocess.run([sys.executable, __file__, "--rewrite", str(tables), str(folder), fmt],
+                       check=True)
+
+    return bench.derived_folder(tables, f"{tables.name}-frames-{fmt}", write)
 
 
 def main() -> None:

@@ -43,7 +43,9 @@ BOOL_TRUE_AS_WRITTEN = _cases(BOOL_TRUE)
 BOOL_FALSE_AS_WRITTEN = _cases(BOOL_FALSE)
 _DASHED_ENTRY_NUMBER = r"[A-Z0-9]{3}-[0-9]{7}-[0-9]"
 _FLOAT_WHOLE_NUMBER = r"[0-9]{1,9}(?:\.0+)?"  # 3.0: an integer column of pandas with a gap
-_ONE_DIGIT_ENTRY_TYPE = r"[0-9]{1,2}"  # 1 for 01: an entry type read as a number and written back
+# an entry type of two digits or one (1 for 01, a code read as a number and written back),
+# which the full rule pads
+_ENTRY_TYPE_DIGITS = r"[0-9]{1,2}"
 # amounts as a spreadsheet formats them: $1,234.56, $5, 1,234.56 (POINT amounts only)
 _DOLLAR_AMOUNT = r"\$[0-9]{1,16}(?:\.[0-9]{1,2})?"
 _GROUPED_AMOUNT = r"\$?[0-9]{1,3}(?:,[0-9]{3}){1,4}(?:\.[0-9]{1,2})?"
@@ -63,7 +65,8 @@ def enum_spellings(col: Column, spellings: str = AS_WRITTEN) -> dict[str, str]:
 
 # A date, optionally followed by a midnight time (spreadsheets and Parquet writers add one:
 # 2026-03-01 00:00:00, 3/1/2026 0:00).
-_MIDNIGHT = r"([ T]0?0:00(:00(\.0+)?)?)?"
+_MIDNIGHT_TIME = r"[ T]0?0:00(?::00(?:\.0+)?)?"
+_MIDNIGHT = f"(?:{_MIDNIGHT_TIME})?"
 _ISO_DATE = rf"^\d{{4}}-\d{{1,2}}-\d{{1,2}}{_MIDNIGHT}$"
 _US_DATE = rf"^\d{{1,2}}/\d{{1,2}}/\d{{4}}{_MIDNIGHT}$"
 # The dates the fast path takes as they stand (canonical, line_shape): ISO (2026-01-15),
@@ -78,7 +81,7 @@ _US_DATE_SHAPE = r"[0-9]{2}/[0-9]{2}/[0-9]{4}"
 # (2026-01-15 00:00:00, 2026-01-15T00:00:00.000000): the as-written spelling of a date.
 # DuckDB's cast and its CSV reader take the date and drop the time, which is exact only
 # because the shape allows no time but midnight.
-_ISO_MIDNIGHT_SHAPE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T]0?0:00(?::00(?:\.0+)?)?"
+_ISO_MIDNIGHT_SHAPE = f"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}{_MIDNIGHT_TIME}"
 _US_DATE_GLOB = "[0-9][0-9]/[0-9][0-9]/[0-9][0-9][0-9][0-9]"
 US_DATE_FORMAT = "%m/%d/%Y"
 # How amounts write their decimal mark (see docs/data-contract.md): POINT (1,234.56: a comma
@@ -165,7 +168,7 @@ def rule(col: Column, raw: str, amounts: str = POINT) -> tuple[list[tuple[str, s
         why = "port code must be 4 digits"
     elif kind == s.ENTRY_TYPE:
         value = f"lpad({x}, 2, '0')"
-        bad = f"not regexp_full_match({x}, '[0-9]{{1,2}}')"
+        bad = f"not regexp_full_match({x}, {sql_str(_ENTRY_TYPE_DIGITS)})"
         why = "entry type must be a 2-digit code"
     elif kind == s.BOND_TYPE:
         value = f"right({x}, 1)"
@@ -392,7 +395,7 @@ def line_shape(col: Column, delimiter: str, amounts: str = POINT,
     elif kind == s.INT and spellings == AS_WRITTEN:
         shape = _FLOAT_WHOLE_NUMBER
     elif kind == s.ENTRY_TYPE and spellings == AS_WRITTEN:
-        shape = _ONE_DIGIT_ENTRY_TYPE
+        shape = _ENTRY_TYPE_DIGITS
     elif kind == s.AMOUNT and spellings == AS_WRITTEN and amounts == POINT:
         # (a grouping comma only where the comma does not separate the cells)
         shape = f"{_CANONICAL[kind]}|{_DOLLAR_AMOUNT}"
