@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from .. import pipeline, speed
 from ..errors import CheckFailed, ReadinessError, row_error
@@ -26,19 +25,27 @@ if TYPE_CHECKING:
 def file_progress() -> Iterator[Callable[[str, str], None]]:
     """A progress callback for the loader: a bar on stderr (on a terminal, unless --quiet)
     and, with --verbose, a log line per step."""
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     err = console(stderr=True)
     started = time.perf_counter()
+
+    def logged(file_name: str, what: str) -> None:
+        log.info("%s: %s (%.1f s)", what, file_name, time.perf_counter() - started)
+
+    if not err.is_terminal or err.quiet:
+        # no bar to draw: rich's progress module is not even imported
+        yield logged
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal or err.quiet,
+        console=err, transient=True,
     ) as bar:
         task = bar.add_task("reading files", total=None)
 
         def step(file_name: str, what: str) -> None:
             bar.update(task, description=f"{what}: {file_name}")
-            log.info("%s: %s (%.1f s)", what, file_name, time.perf_counter() - started)
+            logged(file_name, what)
 
         yield step
 
@@ -53,6 +60,8 @@ def load_with_progress(data_dir: Path, db: Path | str, strict: bool,
 def print_summary(result: LoadResult, out: Console | None = None, title: str = "Load summary",
                   reasons: bool = True) -> None:
     """Rows read / loaded / rejected per file, with the first reasons (``reasons``)."""
+    from rich.table import Table
+
     out = out or console()
     out.print(f"{title}: {result.source_dir}", style="italic", markup=False, highlight=False,
               soft_wrap=True)

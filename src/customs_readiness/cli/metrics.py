@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from .. import pipeline, speed
 from ..errors import ReadinessError, shown
@@ -36,6 +34,9 @@ STATUS_STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red"
 
 
 def _print_table(run: MetricRun) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     from ..report.format import fmt_plain
 
     console = output_console(summary=False)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from .app import console as output_console
 
@@ -41,6 +40,8 @@ def sample(
     = SampleFormat.csv,
 ) -> None:
     """Write a synthetic year of an importer group's records (all six contract files)."""
+    from rich.table import Table
+
     from ..sample import generate
 
     started = time.perf_counter()

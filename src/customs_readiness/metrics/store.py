@@ -86,26 +86,23 @@ def stored_list_tables(con: duckdb.DuckDBPyConnection, period: Period) -> list[s
     ).fetchall()]
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str, temp: bool) -> bool:
+def _existing_tables(con: duckdb.DuckDBPyConnection, names: list[str], temp: bool) -> set[str]:
+    """Which of ``names`` exist (temp or stored tables), asked in one query."""
     # fetchall: a relation may not start while a result is pending
-    return bool(con.execute(
-        "select count(*) from duckdb_tables() where temporary = ? and table_name = ?",
-        [temp, name],
-    ).fetchall()[0][0])
+    return {r[0] for r in con.execute(
+        "select table_name from duckdb_tables() where temporary = ? "
+        "and list_contains(?, table_name)", [temp, names]).fetchall()}
 
 
 def lists_of(con: duckdb.DuckDBPyConnection, run: MetricRun, temp: bool) -> dict[str, Any]:
     """The exception lists of ``run`` as DuckDB relations, by metric id (every metric with an
     exception list; empty where the figure has no records), read from the tables
     ``engine.write_lists`` made."""
-    out: dict[str, Any] = {}
-    for r in run.results.values():
-        if not r.definition.exceptions_sql:
-            continue
-        name = exceptions_table(run.period, r.id, temp)
-        if _table_exists(con, name, temp):
-            out[r.id] = con.sql('select * from "' + name.replace('"', '""') + '"')
-    return out
+    names = {r.id: exceptions_table(run.period, r.id, temp)
+             for r in run.results.values() if r.definition.exceptions_sql}
+    present = _existing_tables(con, list(names.values()), temp)
+    return {mid: con.sql('select * from "' + name.replace('"', '""') + '"')
+            for mid, name in names.items() if name in present}
 
 
 def volume_of(con: duckdb.DuckDBPyConnection, run: MetricRun,
