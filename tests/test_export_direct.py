@@ -183,6 +183,51 @@ def test_an_entry_written_two_ways_is_grouped_by_the_staged_read(tmp_path, monke
     assert tables["rejected"] == []
 
 
+@pytest.mark.parametrize("quoting", [csv.QUOTE_MINIMAL, csv.QUOTE_ALL], ids=["as needed", "every cell"])
+def test_a_quoted_description_keeps_the_export_on_the_direct_read(tmp_path, monkeypatch, quoting):
+    # A real export carries the goods' description, which holds commas and inch marks and
+    # is therefore quoted (or every cell is, as some systems write them): the records are
+    # still one a line, so the entries are grouped from the file and the lines read by the
+    # typed reader, with quoting on, into what the staged read stores.
+    descriptions = ['Portable machines, weighing not more than 10 kg', 'Pipe 12" "heavy"',
+                    "Other", "", "Parts, accessories"]
+    rows = [r + [d] for r, d in zip(CLEAN, descriptions, strict=True)]
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "importers.csv").write_text(IMPORTERS, encoding="utf-8")
+    with (folder / "ES-003 export.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n", quoting=quoting)
+        w.writerow([*HEADERS, "Merchandise Description"])
+        w.writerows(rows)
+    tables, ways = _both(folder, tmp_path, monkeypatch)
+    assert ways == ["grouped", "typed"]
+    assert [(r[0], r[-1]) for r in tables["entries"]] == [("ABC12345671", 2), ("ABC12345689", 5)]
+    assert [(r[0], r[3], r[6], r[-1]) for r in tables["entry_lines"]] == [
+        ("ABC12345671", "8471300100", Decimal("1000.00"), 2),
+        ("ABC12345671", "9903880300", Decimal("0.00"), 3),
+        ("ABC12345671", "7326908688", Decimal("500.50"), 4),
+        ("ABC12345689", "6204624010", Decimal("200.00"), 5),
+        ("ABC12345689", "9903012400", Decimal("0.00"), 6)]
+    assert tables["rejected"] == []
+
+
+def test_a_description_over_two_lines_leaves_the_export_to_the_staged_read(tmp_path, monkeypatch):
+    # a line break inside a quoted cell: a record over two lines, which neither the
+    # grouped read nor the typed reader may take
+    rows = [r + [d] for r, d in zip(CLEAN, ["a", "two\nlines", "b", "c", "d"], strict=True)]
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "importers.csv").write_text(IMPORTERS, encoding="utf-8")
+    with (folder / "ES-003 export.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow([*HEADERS, "Merchandise Description"])
+        w.writerows(rows)
+    tables, ways = _both(folder, tmp_path, monkeypatch)
+    assert ways == []
+    # (rows numbered as a spreadsheet shows the records: the two-line one is one row)
+    assert [r[-1] for r in tables["entry_lines"]] == [2, 3, 4, 5, 6]
+
+
 def test_a_record_with_a_cell_too_many_is_judged_by_the_staged_read(tmp_path, monkeypatch):
     folder = _write(tmp_path / "data", CLEAN)
     path = folder / "ES-003 export.csv"

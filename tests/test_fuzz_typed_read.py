@@ -1,5 +1,6 @@
-"""Hypothesis: quote-free CSV files whose every cell is canonical (the typed read's only
-input) and the same files with one cell that is not. However DuckDB's typed reader gets
+"""Hypothesis: CSV files whose every cell is canonical (the typed read's only input),
+quote-free or with the cells of some columns quoted, and the same files with one cell
+that is not. However DuckDB's typed reader gets
 them, the tables and refused rows must be those of the line read and of the full rules
 (ingest/direct.py, ingest/wholefile.py; docs/robustness.md)."""
 
@@ -127,6 +128,40 @@ def test_typed_read_equals_line_read_and_full_rules(tmp_path_factory, monkeypatc
             # the typed reader took the file only when no cell needed the full rules
             assert reads["entry_lines.csv"] == ("line" if spoil else "typed")
             assert reads["entries.csv"] == "typed"
+    assert snaps["typed"] == snaps["line"] == snaps["full rules"]
+
+
+@FUZZ
+@given(lines=st.lists(LINE, min_size=1, max_size=40), delim=st.sampled_from(",;\t|"),
+       end=st.sampled_from(["\n", "\r\n"]), spoil=st.one_of(st.none(), st.tuples(
+           st.integers(min_value=0), st.sampled_from(LENIENT))), written=st.booleans(),
+       quoted=st.lists(st.booleans(), min_size=len(HEADER), max_size=len(HEADER)))
+def test_quoted_typed_read_equals_parser_and_full_rules(tmp_path_factory, monkeypatch, reads, lines,
+                                                        delim, end, spoil, written, quoted):
+    # The same lines with the cells of some columns in quotes (at least one; the entries
+    # file quoted throughout, as Python's QUOTE_ALL writes it): the typed reader, quoting
+    # on, must store what the CSV parser and the full rules store, and take the file only
+    # when no cell needs the full rules.
+    folder = tmp_path_factory.mktemp("data")
+    (folder / "importers.csv").write_text("importer_number,importer_name\n12-3456789AB,Acme\n")
+    (folder / "entries.csv").write_text(
+        '"entry_number","entry_type","importer_number","entry_date"\n'
+        + "".join(f'"{e}","01","12-3456789AB","2026-01-{i + 10}"\n' for i, e in enumerate(ENTRIES[:2])))
+    rows = [_as_written(list(r), delim) if written else list(r) for r in lines]
+    if spoil is not None:
+        at, (col, cell) = spoil
+        rows[at % len(rows)][col] = cell
+    quoted = quoted if any(quoted) else [True, *quoted[1:]]
+    (folder / "entry_lines.csv").write_bytes(end.join(
+        delim.join(f'"{c}"' if q else c for c, q in zip(r, quoted, strict=True))
+        for r in [HEADER, *rows]).encode() + end.encode())
+    reads.clear()
+    snaps = {}
+    for way in ("typed", "line", "full rules"):  # (line: no proof, so the parser reads it)
+        snaps[way] = _snapshot(folder, tmp_path_factory.mktemp("db") / "t.duckdb", monkeypatch, way)
+        if way != "full rules":
+            assert reads["entry_lines.csv"] == ("typed" if way == "typed" and not spoil else "parser")
+            assert reads["entries.csv"] == way.replace("line", "parser")
     assert snaps["typed"] == snaps["line"] == snaps["full rules"]
 
 

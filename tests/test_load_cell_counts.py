@@ -61,7 +61,7 @@ def test_a_cell_more_before_an_empty_last_cell_is_refused(tmp_path, monkeypatch,
     if quoted:  # a quote elsewhere in the file: the CSV parser reads it, not the line read
         lines[0] = 'ABC12345671,1,8471300100,100.00,3.50,"A"'
     if way == "CSV parser":
-        monkeypatch.setattr(direct, "_line_shapes", lambda *args: None)
+        monkeypatch.setattr(direct, "_line_shapes", lambda *args, **kwargs: None)
     con = connect(tmp_path / "t.duckdb")
     load_folder(con, _folder(tmp_path, lines), fast_path=way != "full rules")
     assert _lines(con) == [(2, "ABC12345671", 1, 100, 3.5, "A"), (5, "ABC12345682", 1, 12.5, 0, None)]
@@ -134,7 +134,7 @@ def test_under_such_a_header_over_lines_that_do_not_a_cell_more_before_an_empty_
     # Loaded, it was entered value 1, duty 0.50 and SPI "0.00".
     lines = [GOOD_LINES[0], GOOD_LINES[1], "ABC12345682,2,8471300100,1,000.50,0.00,", GOOD_LINES[2]]
     if way == "CSV parser":
-        monkeypatch.setattr(direct, "_line_shapes", lambda *args: None)
+        monkeypatch.setattr(direct, "_line_shapes", lambda *args, **kwargs: None)
     con = connect(tmp_path / "t.duckdb")
     load_folder(con, _folder(tmp_path, lines, header=LINES_HEADER + ","),
                 fast_path=way != "full rules")

@@ -216,17 +216,19 @@ FULL_HEADER = ("entry_number,entry_type,importer_number,entry_date,filer_code,po
                "prior_disclosure,liquidation_status,liquidation_date\n")
 
 
-@pytest.mark.parametrize("way", ["typed", "line", "parser"])
+@pytest.mark.parametrize("way", ["typed", "line", "parser", "quoted typed"])
 def test_a_file_read_in_parallel_with_listed_values_numbers_every_row(con, tmp_path, staged, reads,
                                                                       monkeypatch, way):
     # 400,000 entries with every column (about 43 MB): DuckDB reads the file in parallel
     # in 16 MiB buffers. The yes/no and listed columns once made DuckDB join each cell to
     # its list of values, and the join handed the rows on out of the file's order: the
-    # numbers of about three rows in four were wrong. With a quote somewhere the file is
-    # split by the CSV parser; without one it is read by the typed reader once every line
-    # is proved canonical, else line by line: each must number every row as the file does.
-    quoted = way == "parser"
-    if way == "line":
+    # numbers of about three rows in four were wrong. Without a quote the file is read by
+    # the typed reader once every line is proved canonical, else line by line; with a
+    # quote somewhere, by the typed reader with quoting on once every line is proved
+    # canonical (cells quoted or not), else split by the CSV parser: each must number
+    # every row as the file does.
+    quoted = way in ("parser", "quoted typed")
+    if way in ("line", "parser"):
         no_whole_file_proof(monkeypatch)
     n = 400_000
     flags = ("true", "false", "yes", "no", "y", "n", "1", "0", "t", "f")
@@ -238,7 +240,7 @@ def test_a_file_read_in_parallel_with_listed_values_numbers_every_row(con, tmp_p
         lines[5] = lines[5].replace(",01,", ',"01",', 1)
     load_folder(con, _folder(tmp_path, FULL_HEADER + "\n".join(lines) + "\n"))
     assert staged == []
-    assert reads == {"importers.csv": "parser", "entries.csv": way}
+    assert reads == {"importers.csv": "parser", "entries.csv": way.split()[-1]}
     assert _misnumbered(con) == 0
     assert con.execute("select count(*), min(_row), max(_row) from entries").fetchone() == (n, 2, n + 1)
     # The listed values are typed as the file has them: a true flag at every even i (psc)
@@ -321,7 +323,7 @@ def test_the_line_read_stores_what_the_parser_and_the_full_rules_store(tmp_path,
     snapshots = []
     for way in ("line read", "CSV parser", "full rules"):
         if way == "CSV parser":
-            monkeypatch.setattr(direct, "_line_shapes", lambda *args: None)
+            monkeypatch.setattr(direct, "_line_shapes", lambda *args, **kwargs: None)
         con = connect(tmp_path / f"{way}.duckdb")
         result = load_folder(con, folder, fast_path=way != "full rules")
         if way == "line read":
@@ -361,7 +363,14 @@ def test_the_line_read_stores_what_the_parser_and_the_full_rules_store(tmp_path,
 
 def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
                       us_dates: bool = False, as_ace: bool = False, midnight: bool = False) -> Path:
-    """Quote-free files whose every cell is canonical, at the edges of the shapes: the
+    """Quote-free files of _canonical_rows."""
+    entries, lines = _canonical_rows(delim, bad_date, us_dates, as_ace, midnight)
+    return _quote_free_folder(folder, entries, lines, delim, end)
+
+
+def _canonical_rows(delim: str, bad_date: bool, us_dates: bool = False, as_ace: bool = False,
+                    midnight: bool = False) -> tuple[list[list[str]], list[list[str]]]:
+    """Rows (header first) of entries and lines whose every cell is canonical, at the edges of the shapes: the
     largest integer and amount, leading zeros, one and two decimals, empty optional
     cells, a leap day, every yes/no spelling, a column the contract does not know.
     ``bad_date``: one entry dated 2026-02-30 (the shape of a date, not a date).
@@ -414,7 +423,7 @@ def _canonical_folder(folder: Path, delim: str, end: str, bad_date: bool,
             lines[1][4] = "$3.5"  # an amount as a spreadsheet formats it
             if delim != ",":
                 lines[4][3] = "0,000,012.30"  # grouped, where the comma is no delimiter
-    return _quote_free_folder(folder, entries, lines, delim, end)
+    return entries, lines
 
 
 @pytest.mark.parametrize("written", ["ISO", "MM-DD-YYYY", "ACE", "datetime"])
@@ -437,7 +446,7 @@ def test_the_typed_read_stores_what_the_line_read_the_parser_and_the_full_rules_
         if way == "line":
             no_whole_file_proof(monkeypatch)
         if way == "parser":
-            monkeypatch.setattr(direct, "_line_shapes", lambda *args: None)
+            monkeypatch.setattr(direct, "_line_shapes", lambda *args, **kwargs: None)
         reads.clear()
         con = connect(tmp_path / f"{way}.duckdb")
         result = load_folder(con, folder, fast_path=way != "full rules")
@@ -470,6 +479,83 @@ def test_the_typed_read_stores_what_the_line_read_the_parser_and_the_full_rules_
                                                        "ABC12345704")] == [
         (True, False), (True, True), (False, False)]
     assert ("ABC12345693" in entries) is not bad_date
+    if bad_date:
+        assert [(r[1], r[3], r[4]) for r in tables["rejected_rows"]] == [
+            ("entries.csv", 4, "entry_date")]
+
+
+def _quoted_folder(folder: Path, entries: list[list[str]], lines: list[list[str]], delim: str,
+                   how: str) -> Path:
+    """The rows written with quotes: ``all`` as Python's QUOTE_ALL and R's write.csv quote
+    every cell (an empty one as ""), ``some`` every other cell quoted by hand, ``text`` as
+    the csv module writes them by default, with the columns the contract does not know
+    holding the delimiter and a quote (so quoted, the quote doubled)."""
+    import csv
+
+    folder.mkdir(parents=True)
+    (folder / "importers.csv").write_text(IMPORTERS + '260101-12345,"Overseas, Ltd"\n',
+                                          encoding="utf-8")
+    for name, rows in (("entries.csv", entries), ("entry_lines.csv", lines)):
+        with (folder / name).open("w", newline="", encoding="utf-8") as fh:
+            if how == "some":
+                for row in rows:
+                    fh.write(delim.join(f'"{c}"' if k % 2 else c for k, c in enumerate(row)) + "\n")
+                continue
+            out = csv.writer(fh, delimiter=delim, lineterminator="\n",
+                             quoting=csv.QUOTE_ALL if how == "all" else csv.QUOTE_MINIMAL)
+            unknown = {k for k, h in enumerate(rows[0]) if h in ("note", "memo")}
+            for i, row in enumerate(rows):
+                if how == "text" and i:
+                    row = [f'{c}{delim} 12" pipe' if k in unknown else c for k, c in enumerate(row)]
+                out.writerow(row)
+    return folder
+
+
+@pytest.mark.parametrize("how", ["all", "some", "text"])
+@pytest.mark.parametrize("written", ["ISO", "ACE"])
+@pytest.mark.parametrize("bad_date", [False, True], ids=["dates", "2026-02-30"])
+@pytest.mark.parametrize("delim", [",", ";", "\t", "|"], ids=["comma", "semicolon", "tab", "pipe"])
+def test_a_quoted_file_is_read_by_the_typed_reader_into_what_the_parser_and_the_full_rules_store(
+        tmp_path, monkeypatch, reads, staged, delim, bad_date, written, how):
+    # Quotes around canonical cells (every cell, some, or only the free text of a column
+    # the contract does not know, which then holds the delimiter and a doubled quote): the
+    # whole-file proof takes a cell quoted or not, and DuckDB's typed reader, quoting on,
+    # takes the quotes off. It must store what the CSV parser and the full rules store. A
+    # date that does not exist is refused by the typed reader, and the parser then reads
+    # the file (that row going to the full rules, which refuse it).
+    entries, lines = _canonical_rows(delim, bad_date, us_dates=written == "ACE",
+                                     as_ace=written == "ACE")
+    folder = _quoted_folder(tmp_path / "data", entries, lines, delim, how)
+    snapshots = []
+    for way in ("typed", "parser", "full rules"):
+        if way == "parser":
+            no_whole_file_proof(monkeypatch)
+        reads.clear()
+        staged.clear()
+        con = connect(tmp_path / f"{way}.duckdb")
+        result = load_folder(con, folder, fast_path=way != "full rules")
+        if way != "full rules":
+            assert reads == {"importers.csv": "parser",
+                             "entries.csv": "parser" if bad_date else way,
+                             "entry_lines.csv": way}
+            assert staged == (["entries.csv"] if bad_date else [])
+        snapshots.append((
+            {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr)
+             for t in [*schema.TABLES, "rejected_rows"]},
+            [(f.file_name, f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files]))
+        con.close()
+    assert snapshots[0] == snapshots[1] == snapshots[2]
+    tables, counts = snapshots[0]
+    assert counts == [("importers.csv", 2, 2, 0), ("entries.csv", 4, 4 - bad_date, int(bad_date)),
+                      ("entry_lines.csv", 5, 5, 0)]
+    assert sorted((r[0], r[1], r[6], r[7], r[10]) for r in tables["entry_lines"]) == [
+        ("ABC12345671", 1, Decimal("100.00"), Decimal("3.50"), "A"),
+        ("ABC12345671", 2, Decimal("9999999999999999.99"), Decimal("0.00"), None),
+        ("ABC12345682", 7, Decimal("0.05"), None, "A+"),
+        ("ABC12345682", 999999999, Decimal("12.30"), Decimal("0.00"), "JO"),
+        ("ABC12345704", 1, Decimal("0.00"), Decimal("0.00"), None)]
+    assert sorted(r[3] for r in tables["entries"]) == sorted(
+        [date(2026, 1, 15), date(2024, 2, 29), date(2026, 3, 1)] + ([] if bad_date else [date(2026, 2, 28)]))
     if bad_date:
         assert [(r[1], r[3], r[4]) for r in tables["rejected_rows"]] == [
             ("entries.csv", 4, "entry_date")]

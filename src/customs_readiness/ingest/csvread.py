@@ -198,7 +198,7 @@ def stage_csv(con, path: Path, table: str, test: HeaderTest | None,
             from {table}_all where not ({keep}) order by _row""").fetchall()
     malformed = [(row, raw, _malformed_reason(msg, ncols, trailing)) for row, raw, msg in malformed]
     for row, n, cells in odd:
-        malformed.append((row, _record_text(cells[:n], head.delimiter),
+        malformed.append((row, record_text(cells[:n], head.delimiter),
                           _cells_reason(n, ncols, trailing, last_empty=cells[ncols] == "",
                                         header_ends=header_ends)))
     staged.malformed = sorted(malformed)
@@ -215,7 +215,7 @@ def _more_padded_than_plain(con, table: str, ncols: int) -> bool:
     return padded > plain
 
 
-def _record_text(cells: list[str | None], delimiter: str) -> str:
+def record_text(cells: list[str | None], delimiter: str) -> str:
     """A record as the CSV grammar writes its cells (quoted where they need it)."""
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(
@@ -273,15 +273,16 @@ def line_reader(rejects: str, rejects_scan: str) -> str:
 
 
 def typed_reader(types: list[str], rejects: str, rejects_scan: str,
-                 dateformat: str | None = None) -> str:
-    """SQL of DuckDB's typed CSV reader for a file without quote characters whose every
-    line after the header is proved canonical (wholefile.all_lines_match): columns c0..
-    typed by ``types`` (INTEGER, DECIMAL(18,2) and DATE parsed by the reader itself, the
-    rest text; dates in ``dateformat``, else ISO), an empty cell NULL, no quoting,
-    parameters as csv_reader's. Only canonical text may be read so: the reader is lenient
-    with anything else (direct.py)."""
+                 dateformat: str | None = None, quote: str = "") -> str:
+    """SQL of DuckDB's typed CSV reader for a file whose every line after the header is
+    proved canonical (wholefile.all_lines_match): columns c0.. typed by ``types``
+    (INTEGER, DECIMAL(18,2) and DATE parsed by the reader itself, the rest text; dates in
+    ``dateformat``, else ISO), an empty cell NULL (quoted or not), parameters as
+    csv_reader's. No quoting, unless ``quote`` (a file with quote characters, each line
+    one record: the quotes are taken off). Only canonical text may be read so: the reader
+    is lenient with anything else (direct.py)."""
     options = "parallel = true" + (f", dateformat = '{dateformat}'" if dateformat else "")
-    return _read_csv_sql(types, rejects, rejects_scan, "", options)
+    return _read_csv_sql(types, rejects, rejects_scan, quote, options)
 
 
 def _read_csv(con, source: Path, staged: Staged, ncols: int, delimiter: str, parallel: bool

@@ -23,7 +23,10 @@ needs the text:
   amounts and dates itself (_typed_select), exact for canonical text; otherwise, or when
   that reader refuses a line (a date such as 2026-02-30), the file is read line by line
   (_line_select), one regular expression per line flagging the lines that need the full
-  rules. Any way, the insert runs only when DuckDB plans it to keep the file's order
+  rules. A file with quotes (every cell quoted, as Python's QUOTE_ALL and R's write.csv
+  write them, or a description with commas in an export) is proved the same way, a cell
+  standing in quotes or not: each line is then one record, which the typed reader reads
+  with quoting on; otherwise the CSV parser's cells are read. Any way, the insert runs only when DuckDB plans it to keep the file's order
   (keeps_order). A file is read in one style (STYLES: ISO or MM/DD/YYYY dates, the
   contract's exact spellings or also those of ACE, spreadsheets and pandas), the first
   its first records fit (file_style), so a file written as the contract writes it gets
@@ -50,7 +53,7 @@ from .. import schema as s
 from ..db import unordered
 from ..errors import DataFileError
 from . import textfile, wholefile
-from .csvread import LINE_DELIMITER, csv_reader, line_reader, typed_reader
+from .csvread import LINE_DELIMITER, csv_reader, line_reader, record_text, typed_reader
 from .normalize import (
     ANY_DATE,
     AS_WRITTEN,
@@ -175,13 +178,19 @@ def keeps_order(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> bool:
 
 def _line_shapes(src: Source, ncols: int, delimiter: str, amounts: str,
                  dates: str = ANY_DATE, spellings: str = AS_WRITTEN,
-                 special: Callable[[s.Column, str], str | None] | None = None) -> str | None:
+                 special: Callable[[s.Column, str], str | None] | None = None,
+                 quoted: bool = False) -> str | None:
     """The regular expression of a canonical line of ``src`` (line_shape per cell, joined
     by the delimiter), as it stands without its line end, its dates and spellings as
     ``dates`` and ``spellings`` allow (by default every canonical one). None: a table
     with free text, whose cells the line shapes do not cover. ``special(column,
     spellings)``: a column's own shape instead of its line_shape, where it gives one (an
-    export's rules)."""
+    export's rules). ``quoted``: a cell may also stand in quotes, as the CSV grammar
+    allows any cell (``"2026-01-15"``: Python's QUOTE_ALL, R's write.csv, many exports),
+    with the same canonical text inside; a column the contract does not know may then
+    hold anything but a line end in quotes (a description with commas, a doubled quote).
+    Each such line is one record, which DuckDB's reader splits with quoting on into the
+    same cells (the typed read of a quoted file)."""
     at = {int(expr[1:]): name for name, expr in src.columns.items()}
     sep = f"\\x{ord(delimiter):02x}"
     shapes = []
@@ -193,6 +202,9 @@ def _line_shapes(src: Source, ncols: int, delimiter: str, amounts: str,
                  if col is not None else f'[^{sep}"\\r\\n]*')
         if shape is None:
             return None
+        if quoted:
+            inside = shape if col is not None else '(?:[^"\\r\\n]|"")*'
+            shape = f'(?:{shape}|"{inside}")'
         shapes.append(shape)
     return sep.join(shapes)
 
@@ -242,14 +254,17 @@ _READER_TYPES = {s.INT: "INTEGER", s.AMOUNT: "DECIMAL(18,2)", s.DATE: "DATE"}
 
 def _typed_select(src: Source, ncols: int, amounts: str, rej: str, rejscan: str,
                   style: tuple[str, str] = (ISO_DATES, EXACT),
-                  adjust: Callable[[list[str], list[str]], None] | None = None) -> str:
+                  adjust: Callable[[list[str], list[str]], None] | None = None,
+                  quote: str = "") -> str:
     """The typed read of a file without quote characters whose every line is proved
     canonical in ``style`` (prove: its dates ISO_DATES or US_DATES, its spellings EXACT or
     AS_WRITTEN): DuckDB's CSV reader splits the lines and parses integers, amounts and
     dates (in that format) itself, which it does exactly for canonical text, so the line
     read's per-line test and its splitting are not repeated. Gives what _line_select gives
     over the same file. ``adjust(conds, values)`` may change the row test and the values
-    (one per table column) in place: an export's own rules (exportread)."""
+    (one per table column) in place: an export's own rules (exportread). ``quote='"'``:
+    a file with quote characters, proved with its cells quoted or not (_line_shapes'
+    ``quoted``), each line one record: the reader takes the quotes off."""
     dates, spellings = style
     at = {int(expr[1:]): name for name, expr in src.columns.items()}
     reader_types = _READER_TYPES if spellings == EXACT else {
@@ -260,7 +275,7 @@ def _typed_select(src: Source, ncols: int, amounts: str, rej: str, rejscan: str,
     conds, values = _values(src, lambda name: src.columns[name], amounts, ISO_DATES, spellings)
     if adjust is not None:
         adjust(conds, values)
-    reader = typed_reader(types, rej, rejscan, US_DATE_FORMAT if dates == US_DATES else None)
+    reader = typed_reader(types, rej, rejscan, US_DATE_FORMAT if dates == US_DATES else None, quote)
     return _with_defaults(src.table, f"select {', '.join(values)}, case when coalesce("
                                      f"{' and '.join(conds) or 'true'}, false) then 0 else -1 end "
                                      f"as _row from {reader}")
@@ -285,7 +300,9 @@ def prove(src: Source, amounts: str, threads: int) -> tuple[str, str] | None:
     style = file_style(src, len(headers), head.delimiter, amounts, head.rows[header_idx + 1:])
     if style is None:
         return None
-    line = _line_shapes(src, len(headers), head.delimiter, amounts, *style)
+    # A cell may stand in quotes: the same test for a file without any (RE2 matches it as
+    # fast), and a quoted file's typed read rests on it.
+    line = _line_shapes(src, len(headers), head.delimiter, amounts, *style, quoted=True)
     return style if wholefile.all_lines_match(src.path, header_idx + 2, line, threads) else None
 
 
@@ -296,13 +313,13 @@ def file_style(src: Source, ncols: int, delimiter: str, amounts: str,
     as csv_head read them; the last may be cut by the head's window and is left out) are
     canonical lines: the one style the whole file is proved in, and the line read's. None
     when there is none (or the table has free text). ``special``: as _line_shapes."""
-    rows = sample[:-1] or sample
+    rows = [record_text(row, delimiter) for row in (sample[:-1] or sample)]
     for style in STYLES:
-        line = _line_shapes(src, ncols, delimiter, amounts, *style, special)
+        line = _line_shapes(src, ncols, delimiter, amounts, *style, special, quoted=True)
         if line is None:
             return None
         pattern = re.compile(line)
-        if all(pattern.fullmatch(delimiter.join(row)) for row in rows):
+        if all(pattern.fullmatch(row) for row in rows):
             return style
     return None
 
@@ -329,6 +346,7 @@ class PlainFile:
     delimiter: str
     sample: list[list[str]]  # the first records after the header (csv_head)
     quoted: bool  # a quote character somewhere in the file
+    multiline: bool  # a quoted cell holds a line break (a record over several lines)
 
 
 def plain_file(src: Source) -> PlainFile | None:
@@ -345,7 +363,7 @@ def plain_file(src: Source) -> PlainFile | None:
             or any(first + n - 1 > header_line for first, n in records.blank)):
         return None
     return PlainFile(headers, header_line, records.count - header_line, head.delimiter,
-                     head.rows[header_idx + 1:], records.quoted)
+                     head.rows[header_idx + 1:], records.quoted, records.multiline)
 
 
 def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
@@ -358,7 +376,9 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     # Without a quote in the file every line is one record: the typed read when every
     # line is proved canonical at once, else (or when the typed read refuses a line: a
     # date such as 2026-02-30) the line read; both are faster than the CSV parser's
-    # cells, which split the records of any other file.
+    # cells, which split the records of any other file. A file with quotes whose every
+    # line is proved canonical, cells quoted or not, is one record a line too: the typed
+    # read with quoting on, else the parser.
     reads: list[tuple[str, str, str]] = []  # (read, rows, delimiter given to the reader)
     # The style of the file's first records (any style when they show none), the one the
     # whole file is proved in: the line read and the parser take it too, and a line in
@@ -374,6 +394,9 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
         reads.append(("line", _line_select(src, line, plain.delimiter, amounts,
                                            line_reader(rej, rejscan), style), LINE_DELIMITER))
     else:
+        if plain.quoted and not plain.multiline and _proved(con, src, amounts) is not None:
+            reads.append(("typed", _typed_select(src, len(headers), amounts, rej, rejscan, style,
+                                                 quote='"'), plain.delimiter))
         # One column more than the header: a record is taken here only when its cells are
         # exactly the header's (csv_reader); any other goes to the staged read, which
         # judges it (a file whose lines end with a delimiter, or a record refused).

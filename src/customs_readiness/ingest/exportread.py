@@ -89,24 +89,25 @@ def _special(delimiter: str, amounts: str) -> Callable[[s.Column, str], str | No
 def prove(src, amounts: str, threads: int) -> tuple[str, str] | None:
     """The style in which every line of the export ``src`` is canonical for its lines
     part (direct.prove, with the export's shapes; every other column may hold any cell
-    without a quote or a delimiter), or None. The loader runs it in its proof thread."""
+    without a quote or a delimiter, or anything but a line end in quotes), or None. The
+    loader runs it in its proof thread."""
     cols = _lines(src)
     try:
         plain = direct.plain_file(src) if cols is not None else None
     except (DataFileError, OSError):  # (the load itself reports it)
         return None
-    if plain is None or plain.quoted:
+    if plain is None or plain.multiline:
         return None
     ncols, special = len(plain.headers), _special(plain.delimiter, amounts)
     style = direct.file_style(cols, ncols, plain.delimiter, amounts, plain.sample, special)
     if style is None:
         return None
-    line = direct._line_shapes(cols, ncols, plain.delimiter, amounts, *style, special)
+    line = direct._line_shapes(cols, ncols, plain.delimiter, amounts, *style, special, quoted=True)
     return style if wholefile.all_lines_match(src.path, plain.header_line + 1, line, threads) else None
 
 
 def _typed_rows(cols: _Columns, ncols: int, amounts: str, rej: str, rejscan: str,
-                style: tuple[str, str]) -> str:
+                style: tuple[str, str], quote: str) -> str:
     """direct._typed_select for an export's lines: the typed reader over the proved file,
     each line's HTS number completed and its empty entered value read as exports._resolve
     reads them."""
@@ -126,7 +127,7 @@ def _typed_rows(cols: _Columns, ncols: int, amounts: str, rej: str, rejscan: str
                 f"else {value} end as entered_value")
             conds.append(f"({x} is not null or starts_with({digits}, '99'))")
 
-    return direct._typed_select(cols, ncols, amounts, rej, rejscan, style, export_rules)
+    return direct._typed_select(cols, ncols, amounts, rej, rejscan, style, export_rules, quote)
 
 
 def insert(con: duckdb.DuckDBPyConnection, src, load_id: int, amounts: str) -> Direct | None:
@@ -137,13 +138,14 @@ def insert(con: duckdb.DuckDBPyConnection, src, load_id: int, amounts: str) -> D
     if cols is None or src.split is None or src.split.entry_conflicts(con) is not None:
         return None
     plain = direct.plain_file(src)
-    if plain is None or plain.quoted:
+    if plain is None or plain.multiline:
         return None
     style = direct._proved(con, src, amounts, prove)
     if style is None:
         return None
     rej, rejscan = "_direct_export_rej", "_direct_export_rejscan"
-    rows = _typed_rows(cols, len(plain.headers), amounts, rej, rejscan, style)
+    rows = _typed_rows(cols, len(plain.headers), amounts, rej, rejscan, style,
+                       '"' if plain.quoted else "")
     return direct.run_reads(con, src, load_id, plain, [("typed", rows, plain.delimiter)], rej, rejscan)
 
 
@@ -162,17 +164,19 @@ def group_records(con: duckdb.DuckDBPyConnection, src, name: str,
         plain = direct.plain_file(src)
     except (DataFileError, OSError):  # (the staged read reports it)
         return False
-    if plain is None or plain.quoted:
+    if plain is None or plain.multiline:
         return False
     n = len(plain.headers)
     used = sorted(set(src.raw.values()))
     rej, rejscan = "_direct_export_rej", "_direct_export_rejscan"
-    # Without a quote each line is one record; one column more than the header shows a
-    # record with a cell too many (csv_reader), and a short one has no last cell.
+    # No record holds a line break, so each line is one record (read with quoting on when
+    # the file has quotes: a description with a comma); one column more than the header
+    # shows a record with a cell too many (csv_reader), and a short one has no last cell.
     cells = ", ".join(f"nullif(c{i}, '') as c{i}" for i in used)
+    reader = csv_reader(n + 1, rej, rejscan, quote='"' if plain.quoted else "")
     groups = (f"select min(ordinality) + $skip as _row, count(*) as _n, "
               f"bool_and(c{n - 1} is not null and c{n} is null) as _fits, {cells} "
-              f"from {csv_reader(n + 1, rej, rejscan, quote='')} with ordinality group by all")
+              f"from {reader} with ordinality group by all")
     with duckdb_path(src.path) as path:
         con.execute(f"create or replace temp table {name} as {records(groups)}",
                     {"path": path, "skip": plain.header_line, "delim": plain.delimiter})

@@ -320,7 +320,7 @@ class _Counter:
         start = 1 if self.in_quote else 0
         quotes = np.flatnonzero(a == 34)
         lf = np.flatnonzero(a == 10)
-        cr = np.flatnonzero(a == 13)
+        cr = np.flatnonzero(a == 13) if b"\r" in chunk else lf[:0]
         if cr.size:
             after = np.minimum(cr + 1, n - 1)
             cr = cr[(cr + 1 >= n) | (a[after] != 10)]
@@ -356,12 +356,22 @@ class _Counter:
             # Where the last quoted field opened (reported if the file ends inside it): at
             # the last opening quote that does not follow a quote (after a quote it is the
             # second half of a "" inside the field).
+            # Only the last such quote counts: nearly always the last opening quote itself,
+            # tested alone before all of them are (1M lines quoted throughout: the scan of
+            # the entries 0.14 -> 0.05 s).
             opening = quotes[start::2]
-            before = a[np.maximum(opening - 1, 0)]
-            starts = opening[(before != 34) | (opening == 0) & (self.prev != 34)]
-            if starts.size:
-                self.quote_record = records_before + 1 + int(np.searchsorted(terms, starts[-1]))
-                self.quote_lines = lines_before + int(np.searchsorted(raw_terms, starts[-1]))
+            last = None
+            if opening.size:
+                at = int(opening[-1])
+                if (a[at - 1] if at else self.prev) != 34:
+                    last = at
+                else:
+                    before = a[np.maximum(opening - 1, 0)]
+                    starts = opening[(before != 34) | (opening == 0) & (self.prev != 34)]
+                    last = int(starts[-1]) if starts.size else None
+            if last is not None:
+                self.quote_record = records_before + 1 + int(np.searchsorted(terms, last))
+                self.quote_lines = lines_before + int(np.searchsorted(raw_terms, last))
         self.records += int(terms.size)
         self.in_quote = bool((start + quotes.size) & 1)
         self.at_start = bool(terms[-1] == n - 1) if terms.size else False

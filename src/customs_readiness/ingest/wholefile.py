@@ -10,11 +10,14 @@ where the contract refuses or normalises such cells by the full rules. Asking Du
 many lines with the line pattern repeated, ``(?:LINE\\r?\\n)*(?:LINE)?``, reads 10M lines
 (719 MB) in about 1.2 s on one core and 0.65 s on two (the binding releases the GIL).
 
-A file passes only when every line after the header matches: same engine, same pattern
-and same UTF-8 mode as the line read's per-line test, so a line passes here exactly when
-it would pass there. Any line that does not (a cell needing the full rules, a quote, a
-blank line, a line of the wrong number of cells) fails the whole file, which is then read
-line by line as before; nothing is decided here about single rows.
+A file passes only when every line after the header matches: same engine and same UTF-8
+mode as the line read's per-line test, and the same pattern but that a cell may also stand
+in quotes (direct._line_shapes' ``quoted``), so a line of a quote-free file passes here
+exactly when it would pass there, and each line of a quoted file that passes is one record
+of canonical cells. Any line that does not (a cell needing the full rules, a stray quote,
+a blank line, a line of the wrong number of cells) fails the whole file, which is then
+read line by line (or by the CSV parser) as before; nothing is decided here about single
+rows.
 
 The file is mapped and matched in blocks of whole lines (``BLOCK``), each block's pages
 let go once matched: a mapped file's pages count in the process's resident memory, which
