@@ -14,7 +14,7 @@ benchmarks/results.md and docs/architecture.md).
   DuckDB, zlib and hashlib release the GIL, so the two cores really overlap.
 - ``queue`` (the loader's two background threads): every file's scan (records, encoding),
   then its SHA-256, in one thread while DuckDB loads (10M lines: the wait before the entries
-  0.29-0.64 s -> 0.08-0.11 s); each quote-free CSV file's whole-file proof in another, in
+  0.29-0.64 s -> 0.08-0.11 s); each CSV file's whole-file proof in another, in
   load order, so the lines' proof overlaps the entries' insert (10M lines: the load waited
   0.55 + 0.78 s for the proofs when they ran before each insert; now not at all).
 - ``in_parallel``: the whole-file proof of a large file matched in two parts at once (RE2

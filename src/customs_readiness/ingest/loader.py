@@ -142,7 +142,7 @@ def load_folder(
         if src.path not in digests:
             digests[src.path] = hasher.submit(file_digest, src.path)
         src.digest_future = digests[src.path]
-    # A second thread proves each quote-free CSV table file canonical line by line at once
+    # A second thread proves each CSV table file canonical line by line at once
     # (direct.prove), in load order, so a file's proof runs while the files before it load
     # (10M lines: the lines' proof, 0.6 s on two cores, overlaps the entries' insert).
     prover = queue("proof")
