@@ -8,6 +8,8 @@ them with its defaults (a code becomes a number, a date a datetime, money a floa
            (2026-01-15 00:00:00), True/False, amounts in a float's shortest form (1548.2, 0.0)
   Parquet  entry types BIGINT, dates TIMESTAMP, amounts DOUBLE, yes/no BOOLEAN, whole
            numbers BIGINT
+  quoted   the contract's own cells, every one in quotes (an empty one as ""), as Python's
+           csv.QUOTE_ALL and R's write.csv write them
 
 It then times, in fresh child processes (wall time and the child's own peak RSS, medians of
 --repeat runs), DuckDB's bare ingest (bench.py's) and `readiness load` of the contract's
@@ -52,7 +54,11 @@ _PARQUET = {
 
 def rewrite_sql(table: s.Table, fmt: str) -> str:
     """The select that writes ``table``'s contract file (read as text, $path) as a data
-    frame library writes it back in ``fmt`` (csv or parquet)."""
+    frame library writes it back in ``fmt`` (csv or parquet), or, ``quoted``, as it is
+    (every cell text, an empty one '', for quoting)."""
+    if fmt == "quoted":
+        cols = ", ".join(f'coalesce("{c.name}", \'\') as "{c.name}"' for c in table.columns)
+        return f"select {cols} from read_csv($path, all_varchar = true, header = true)"
     rules = _CSV if fmt == "csv" else _PARQUET
     cols = []
     for c in table.columns:
@@ -63,7 +69,8 @@ def rewrite_sql(table: s.Table, fmt: str) -> str:
 
 def rewrite(tables: Path, out: Path, fmt: str) -> Path:
     """Write every contract CSV file of ``tables`` into ``out`` as a data frame library
-    writes it back (``fmt`` csv or parquet); returns ``out``."""
+    writes it back (``fmt`` csv or parquet), or with every cell quoted (``quoted``, CSV
+    files); returns ``out``."""
     import duckdb
 
     out.mkdir(parents=True, exist_ok=True)
@@ -73,8 +80,9 @@ def rewrite(tables: Path, out: Path, fmt: str) -> Path:
         src = tables / f"{table.name}.csv"
         if not src.exists():
             continue
-        target = out / f"{table.name}.{fmt}"
-        options = "format parquet" if fmt == "parquet" else "header true"
+        target = out / f"{table.name}.{'parquet' if fmt == 'parquet' else 'csv'}"
+        options = {"parquet": "format parquet", "quoted": "header true, force_quote *"}.get(
+            fmt, "header true")
         con.execute(f"copy ({rewrite_sql(table, fmt)}) to '{str(target).replace(chr(39), chr(39) * 2)}' "
                     f"({options})", {"path": str(src)})
     con.close()
@@ -108,7 +116,8 @@ def main() -> None:
         for what, folder, fmt in (("contract CSV", tables, "csv"),
                                   ("CSV as pandas/Polars write it", rewritten(tables, "csv"), "csv"),
                                   ("Parquet as pandas/Polars write it",
-                                   rewritten(tables, "parquet"), "parquet")):
+                                   rewritten(tables, "parquet"), "parquet"),
+                                  ("CSV, every cell quoted", rewritten(tables, "quoted"), "csv")):
             ingest, _ = bench.median_child([sys.executable, "-c", bench.INGEST_SCRIPT, str(folder),
                                             fmt], args.repeat, db_option=False)
             load, rss = bench.median_child([*bench.CLI, "load", str(folder)], args.repeat)

@@ -33,9 +33,9 @@ def _tables(db: Path, folder: Path) -> dict[str, list]:
         con.close()
 
 
-@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "quoted"])
 def test_spellings_bench_frames_load_as_the_contract_files_do(tmp_path: Path, staged: list[str],
-                                                              fmt: str) -> None:
+                                                              reads: dict[str, str], fmt: str) -> None:
     generate(tmp_path / "contract", year=2026, entries=400, seed=7, fmt="csv")
     frames = spellings_bench.rewrite(tmp_path / "contract", tmp_path / "frames", fmt)
     if fmt == "csv":
@@ -48,10 +48,17 @@ def test_spellings_bench_frames_load_as_the_contract_files_do(tmp_path: Path, st
         assert first["psc_filed"] in ("True", "False")
         assert any(cell.endswith(".0") for line in (frames / "entry_lines.csv").read_text()
                    .splitlines()[1:50] for cell in line.split(","))
+    if fmt == "quoted":
+        lines = (frames / "entry_lines.csv").read_text().splitlines()
+        assert all(c.startswith('"') and c.endswith('"') for line in lines[1:50] for c in line.split(","))
+        assert any('""' in line.split(",") for line in lines[1:50])  # an empty cell, quoted
     contract = _tables(tmp_path / "contract.duckdb", tmp_path / "contract")
     staged_contract = list(staged)
     staged.clear()
+    reads.clear()
     assert _tables(tmp_path / "frames.duckdb", frames) == contract
+    if fmt == "quoted":  # proved with its quotes, read by the typed reader (not the parser)
+        assert (reads["entries.csv"], reads["entry_lines.csv"]) == ("typed", "typed")
     # the fast path took every rewritten file the contract's files went through it with
     assert [Path(n).stem for n in staged] == [Path(n).stem for n in staged_contract]
     assert "entries" not in {Path(n).stem for n in staged}
