@@ -277,6 +277,13 @@ def test_a_plan_that_would_reorder_rows_is_not_run(con, tmp_path, staged, monkey
         ("ABC12345693", 4, "unknown", None, None, None)]
 
 
+def _stored(con, result) -> tuple[dict, list]:
+    """Every table's rows and every file's counts after a load: what two reads must agree on."""
+    return ({t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr)
+             for t in [*schema.TABLES, "rejected_rows"]},
+            [(f.file_name, f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files])
+
+
 def _quote_free_folder(folder: Path, entries: list[list[str]], lines: list[list[str]], delim: str,
                        end: str) -> Path:
     """A folder of two importers and these entries and lines, each row written as its cells
@@ -328,10 +335,7 @@ def test_the_line_read_stores_what_the_parser_and_the_full_rules_store(tmp_path,
         result = load_folder(con, folder, fast_path=way != "full rules")
         if way == "line read":
             assert reads == {"importers.csv": "parser", "entries.csv": "line", "entry_lines.csv": "line"}
-        snapshots.append((
-            {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr)
-             for t in [*schema.TABLES, "rejected_rows"]},
-            [(f.file_name, f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files]))
+        snapshots.append(_stored(con, result))
         con.close()
     assert snapshots[0] == snapshots[1] == snapshots[2]
     tables, counts = snapshots[0]
@@ -454,10 +458,7 @@ def test_the_typed_read_stores_what_the_line_read_the_parser_and_the_full_rules_
             assert reads == {"importers.csv": "parser",
                              "entries.csv": "line" if way == "typed" and bad_date else way,
                              "entry_lines.csv": way}
-        snapshots.append((
-            {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr)
-             for t in [*schema.TABLES, "rejected_rows"]},
-            [(f.file_name, f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files]))
+        snapshots.append(_stored(con, result))
         con.close()
     assert snapshots[0] == snapshots[1] == snapshots[2] == snapshots[3]
     tables, counts = snapshots[0]
@@ -539,10 +540,7 @@ def test_a_quoted_file_is_read_by_the_typed_reader_into_what_the_parser_and_the_
                              "entries.csv": "parser" if bad_date else way,
                              "entry_lines.csv": way}
             assert staged == (["entries.csv"] if bad_date else [])
-        snapshots.append((
-            {t: sorted(con.execute(f"select * from {t}").fetchall(), key=repr)
-             for t in [*schema.TABLES, "rejected_rows"]},
-            [(f.file_name, f.rows_read, f.rows_loaded, f.rows_rejected) for f in result.files]))
+        snapshots.append(_stored(con, result))
         con.close()
     assert snapshots[0] == snapshots[1] == snapshots[2]
     tables, counts = snapshots[0]

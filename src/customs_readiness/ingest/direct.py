@@ -26,8 +26,8 @@ needs the text:
   rules. A file with quotes (every cell quoted, as Python's QUOTE_ALL and R's write.csv
   write them, or a description with commas in an export) is proved the same way, a cell
   standing in quotes or not: each line is then one record, which the typed reader reads
-  with quoting on; otherwise the CSV parser's cells are read. Any way, the insert runs only when DuckDB plans it to keep the file's order
-  (keeps_order). A file is read in one style (STYLES: ISO or MM/DD/YYYY dates, the
+  with quoting on; otherwise the CSV parser's cells are read. Any way, the insert runs
+  only when DuckDB plans it to keep the file's order (keeps_order). A file is read in one style (STYLES: ISO or MM/DD/YYYY dates, the
   contract's exact spellings or also those of ACE, spreadsheets and pandas), the first
   its first records fit (file_style), so a file written as the contract writes it gets
   the cheapest casts; a line in another style is flagged like any non-canonical one.
@@ -256,9 +256,8 @@ def _typed_select(src: Source, ncols: int, amounts: str, rej: str, rejscan: str,
                   style: tuple[str, str] = (ISO_DATES, EXACT),
                   adjust: Callable[[list[str], list[str]], None] | None = None,
                   quote: str = "") -> str:
-    """The typed read of a file without quote characters whose every line is proved
-    canonical in ``style`` (prove: its dates ISO_DATES or US_DATES, its spellings EXACT or
-    AS_WRITTEN): DuckDB's CSV reader splits the lines and parses integers, amounts and
+    """The typed read of a file whose every line is proved canonical in ``style`` (prove:
+    its dates ISO_DATES or US_DATES, its spellings EXACT or AS_WRITTEN): DuckDB's CSV reader splits the lines and parses integers, amounts and
     dates (in that format) itself, which it does exactly for canonical text, so the line
     read's per-line test and its splitting are not repeated. Gives what _line_select gives
     over the same file. ``adjust(conds, values)`` may change the row test and the values
