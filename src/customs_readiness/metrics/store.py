@@ -209,26 +209,25 @@ def store_run(con: duckdb.DuckDBPyConnection, run: MetricRun) -> None:
             d.authority, d.dated, r.effective_on, _text(r.before_order), r.missing,
             ",".join(r.not_provided) or None, r.rows_in_scope, r.in_force_records,
         ))
-    if True:
-        con.execute("delete from metric_results where period_start = $s and period_end = $e",
-                    {"s": p.start, "e": p.end})
-        con.execute("delete from metric_runs where period_start = $s and period_end = $e",
-                    {"s": p.start, "e": p.end})
+    con.execute("delete from metric_results where period_start = $s and period_end = $e",
+                {"s": p.start, "e": p.end})
+    con.execute("delete from metric_runs where period_start = $s and period_end = $e",
+                {"s": p.start, "e": p.end})
+    con.execute(
+        "insert into metric_runs (period_start, period_end, period_label, year, "
+        "fiscal_start_month, policy_version, policy_source, policy_json, readiness_score, "
+        "metrics_dirs, data_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [p.start, p.end, p.label, p.year, p.fiscal_start_month, run.policy.version,
+         run.policy.source, dumps_json(run.policy.values, indent=0), _text(run.score),
+         json.dumps(list(run.metrics_dirs)), run.data_version],
+    )
+    # One statement for all rows (executemany runs one statement per row: ~1 ms each).
+    if rows:
+        marks = "(" + ", ".join("?" * len(rows[0])) + ")"
         con.execute(
-            "insert into metric_runs (period_start, period_end, period_label, year, "
-            "fiscal_start_month, policy_version, policy_source, policy_json, readiness_score, "
-            "metrics_dirs, data_version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [p.start, p.end, p.label, p.year, p.fiscal_start_month, run.policy.version,
-             run.policy.source, dumps_json(run.policy.values, indent=0), _text(run.score),
-             json.dumps(list(run.metrics_dirs)), run.data_version],
+            "insert into metric_results values " + ", ".join(marks for _ in rows),
+            [v for row in rows for v in row],
         )
-        # One statement for all rows (executemany runs one statement per row: ~1 ms each).
-        if rows:
-            marks = "(" + ", ".join("?" * len(rows[0])) + ")"
-            con.execute(
-                "insert into metric_results values " + ", ".join(marks for _ in rows),
-                [v for row in rows for v in row],
-            )
 
 
 def _policy_from_json(text: str, version: str, source: str) -> Policy:
