@@ -155,6 +155,9 @@ def _fast(data: bytes, step: int, use_numpy: bool):
 @pytest.mark.parametrize("data", [
     b"a,b\r\n\r\nc,\"d\r\ne\"\r\n", b'a,"x""y"\n\n', b'"a\n\n"\n\nb', b"\r\r\n\n", b'a,"b\nc',
     b'x,5" pipe\ny\n', b"a\r\nb\nc\r\n\r\nd\n\ne\r\n", b"\na\r\n",
+    # the last opening quote of a chunk is the second half of a "" (the open field began
+    # before it), or the file ends inside a field opened after a "" cell
+    b'a,"b""c\nd,e\n', b'"""a\n"b', b'x,"",""\n"y', b'"",""""\n',
     # plain chunks (no quote, no CR) of growing and shrinking sizes, with empty records
     b"a,b\nc\n\nd,e\n", b"\nab\ncd\n\n\nef", b"abc\ndefgh\nij\n",
 ])
