@@ -42,11 +42,11 @@ CLEAN = [
 
 
 def _write(folder: Path, rows: list[list[str]], title: bool = False, line_end: str = "\n",
-           headers: list[str] = HEADERS) -> Path:
+           headers: list[str] = HEADERS, quoting: int = csv.QUOTE_MINIMAL) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "importers.csv").write_text(IMPORTERS, encoding="utf-8")
     with (folder / "ES-003 export.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator=line_end)
+        w = csv.writer(fh, lineterminator=line_end, quoting=quoting)
         if title:
             w.writerow(["Entry Summary Line Tariff Details"])
             w.writerow(["Run date: 11/30/2026"])
@@ -192,13 +192,8 @@ def test_a_quoted_description_keeps_the_export_on_the_direct_read(tmp_path, monk
     descriptions = ['Portable machines, weighing not more than 10 kg', 'Pipe 12" "heavy"',
                     "Other", "", "Parts, accessories"]
     rows = [r + [d] for r, d in zip(CLEAN, descriptions, strict=True)]
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "importers.csv").write_text(IMPORTERS, encoding="utf-8")
-    with (folder / "ES-003 export.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n", quoting=quoting)
-        w.writerow([*HEADERS, "Merchandise Description"])
-        w.writerows(rows)
+    folder = _write(tmp_path / "data", rows, headers=[*HEADERS, "Merchandise Description"],
+                    quoting=quoting)
     tables, ways = _both(folder, tmp_path, monkeypatch)
     assert ways == ["grouped", "typed"]
     assert [(r[0], r[-1]) for r in tables["entries"]] == [("ABC12345671", 2), ("ABC12345689", 5)]
@@ -215,13 +210,7 @@ def test_a_description_over_two_lines_leaves_the_export_to_the_staged_read(tmp_p
     # a line break inside a quoted cell: a record over two lines, which neither the
     # grouped read nor the typed reader may take
     rows = [r + [d] for r, d in zip(CLEAN, ["a", "two\nlines", "b", "c", "d"], strict=True)]
-    folder = tmp_path / "data"
-    folder.mkdir()
-    (folder / "importers.csv").write_text(IMPORTERS, encoding="utf-8")
-    with (folder / "ES-003 export.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow([*HEADERS, "Merchandise Description"])
-        w.writerows(rows)
+    folder = _write(tmp_path / "data", rows, headers=[*HEADERS, "Merchandise Description"])
     tables, ways = _both(folder, tmp_path, monkeypatch)
     assert ways == []
     # (rows numbered as a spreadsheet shows the records: the two-line one is one row)
