@@ -85,8 +85,8 @@ def test_a_record_the_parser_drops_refuses_the_file(con, tmp_path, monkeypatch):
 
     real = textfile.scan
 
-    def one_more(path, delimiter, use_numpy=True):
-        found = real(path, delimiter, use_numpy)
+    def one_more(path, delimiter, *args):
+        found = real(path, delimiter, *args)
         if path.name == "importers.csv":
             found.records.count += 1
         return found
@@ -190,6 +190,63 @@ def test_fast_counter_counts_files_quoted_from_the_first_byte(data, use_numpy):
         assert fast is not None, step
         assert (fast.count, fast.blank, fast.open_quote, fast.swallowed, fast.quoted) == (
             exact.count, exact.blank, exact.open_quote, exact.swallowed, exact.quoted)
+
+
+def _trusting(data: bytes, step: int, use_numpy: bool, start: int):
+    """_fast with a proof saying every line from byte ``start`` on is one record."""
+    asked = []
+    c = _Counter(",", use_numpy, lambda: asked.append(start) or start)
+    carry = b""
+    for i in range(0, len(data), step):
+        carry = c.feed(carry + data[i:i + step])
+    c.feed(carry, final=True)
+    return c.result(), c.trusted, asked
+
+
+_PROVED_LINES = b'"1","x ""y"", z"\n' * 30
+
+
+@pytest.mark.parametrize(("data", "start"), [
+    (b'"a","b"\n' + _PROVED_LINES, 8),
+    (b'"a","b"\r\n' + _PROVED_LINES.replace(b"\n", b"\r\n"), 9),
+    (b'"a","b"\n' + _PROVED_LINES.replace(b"\n", b"\r\n", 5), 8),  # CRLF and LF mixed
+    (b'"a","b"\n' + _PROVED_LINES + b'"2",""', 8),  # no line end after the last line
+    (b'"a","b"\n' + _PROVED_LINES + b'"2","\x00"\n' + _PROVED_LINES, 8),  # a NUL in a cell
+    (b"a,b\n" + b'1,"2"\n3,4\n' * 20, 4),  # quotes on some lines only
+    # A proof that disagrees with the count where the counter would start trusting it (the
+    # first record is a quoted field over five lines, "" on each): in 3-byte chunks the
+    # first line end of the first quoted chunk after the first lies inside that field, and
+    # the counter counts on by itself.
+    (b'"a\n"",\n"",\n"",\n"",\nb","c"\n' + _PROVED_LINES, 0),
+])
+@pytest.mark.parametrize("use_numpy", [True, False])
+def test_a_proved_file_counted_as_plain_lines_agrees_with_the_state_machine(data, start,
+                                                                             use_numpy):
+    # From the first quoted chunk after the first, the counter asks the proof (the loader
+    # waits for direct.prove) and counts the proved lines as records: line ends only, no
+    # quote placed. It must find what the state machine finds, chunk sizes whatever.
+    exact = _exact(data, 0, b",")
+    for step in (1, 2, 3, 5, 7, 64):
+        fast, trusted, asked = _trusting(data, step, use_numpy, start)
+        assert (fast.count, fast.blank, fast.open_quote, fast.swallowed, fast.quoted, fast.nul,
+                fast.mixed_line_ends, fast.multiline) == (
+            exact.count, exact.blank, exact.open_quote, exact.swallowed, exact.quoted,
+            exact.nul, exact.mixed_line_ends, exact.multiline), step
+        assert asked == [start]  # asked once
+        if step == 64 and start:
+            assert trusted is True
+    if not start:
+        assert _trusting(data, 3, use_numpy, start)[1] is False
+
+
+@pytest.mark.parametrize("use_numpy", [True, False])
+def test_an_unproved_file_is_counted_quote_by_quote(use_numpy):
+    data = b'"a","b"\n' + _PROVED_LINES
+    fast, trusted, asked = _trusting(data, 64, use_numpy, None)
+    assert (trusted, asked, fast.count) == (False, [None], 31)
+    # a file without a quote after its first chunk never asks (nor waits for the proof)
+    fast, trusted, asked = _trusting(b'"a","b"\n' + b"1,2\n" * 40, 64, use_numpy, 8)
+    assert (trusted, asked, fast.count) == (None, [], 41)
 
 
 def test_a_large_file_quoted_throughout_is_counted_by_the_fast_counter(tmp_path, monkeypatch):

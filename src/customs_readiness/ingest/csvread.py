@@ -116,14 +116,16 @@ def csv_head(path: Path) -> CsvHead:
     return CsvHead(rows, delimiter, encoding)
 
 
-def scan_file(path: Path, use_numpy: bool = True) -> FileScan:
-    """The encoding and record count of a CSV file (textfile.scan; a file of another format
-    is not read); run in a background thread by the loader."""
+def scan_file(path: Path, use_numpy: bool = True,
+              proved_from: Callable[[], int | None] | None = None) -> FileScan:
+    """The encoding and record count of a CSV file (textfile.scan, ``proved_from`` as
+    there; a file of another format is not read); run in a background thread by the
+    loader."""
     try:
         if file_format(path) != "csv":
             return FileScan(None)
         delimiter = csv_head(path).delimiter
-        text = textfile.scan(path, delimiter, use_numpy)
+        text = textfile.scan(path, delimiter, use_numpy, proved_from)
     except OSError as exc:
         raise DataFileError(path.name, f"cannot be read: {exc.strerror or exc}") from None
     return FileScan(text)

@@ -290,7 +290,8 @@ def prove(src: Source, amounts: str, threads: int) -> tuple[str, str] | None:
     then take it, reading its dates in that format. None for any other file, for a table
     with free text, and for a file whose head cannot be read (the direct read reports
     that itself). The loader runs this in a thread while earlier files load
-    (Source.proof)."""
+    (Source.proof); a proved file's first proved line is kept in ``src.proved_line``
+    (its byte scan then counts the lines from there as records: loader._proved_from)."""
     try:
         head = src.csv_head()
         headers, header_idx = pick_header(src.path, head.rows, src.looks_like_header)
@@ -302,7 +303,10 @@ def prove(src: Source, amounts: str, threads: int) -> tuple[str, str] | None:
     # A cell may stand in quotes: the same test for a file without any (RE2 matches it as
     # fast), and a quoted file's typed read rests on it.
     line = _line_shapes(src, len(headers), head.delimiter, amounts, *style, quoted=True)
-    return style if wholefile.all_lines_match(src.path, header_idx + 2, line, threads) else None
+    if not wholefile.all_lines_match(src.path, header_idx + 2, line, threads):
+        return None
+    src.proved_line = header_idx + 2
+    return style
 
 
 def file_style(src: Source, ncols: int, delimiter: str, amounts: str,

@@ -41,6 +41,7 @@ class Source:
     digest_future: Any = field(default=None, repr=False)  # set by the loader: hashing in a thread
     # set by the loader: (amount style, future of direct.prove) proving the lines in a thread
     proof: tuple[str, Any] | None = field(default=None, repr=False)
+    proved_line: int | None = None  # set by direct.prove: the first line it proved
     _stages: dict = field(default_factory=dict, repr=False)
     decimal_comma: bool | None = None  # declared by the --mapping file, for the whole load
     _head: CsvHead | None = field(default=None, repr=False)
