@@ -72,15 +72,17 @@ def load(data_dir: Path, db: Path | str, *, strict: bool = False, mapping: Path 
                              commit=commit)
         ok = True
     finally:
-        if con is not None:
-            con.close()
-        if not ok and not existed:
-            # (Interrupted, a full disk or a refused file: a first load leaves nothing.)
-            for leftover in (Path(db), Path(f"{db}.wal"), Path(f"{db}.tmp")):
-                if leftover.is_dir():
-                    shutil.rmtree(leftover, ignore_errors=True)
-                else:
-                    leftover.unlink(missing_ok=True)
+        try:
+            if con is not None:
+                con.close()
+        finally:  # (even when a second signal stops the close)
+            if not ok and not existed:
+                # (Interrupted, a full disk or a refused file: a first load leaves nothing.)
+                for leftover in (Path(db), Path(f"{db}.wal"), Path(f"{db}.tmp")):
+                    if leftover.is_dir():
+                        shutil.rmtree(leftover, ignore_errors=True)
+                    else:
+                        leftover.unlink(missing_ok=True)
     return result
 
 

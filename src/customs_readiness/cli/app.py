@@ -123,6 +123,9 @@ class _Run:
     quiet: bool = False
     verbose: bool = False
     config: Config | None = None
+    # What the command had already committed when a signal stopped it (a load, say, with
+    # `run` then stopped in the metrics): the interrupt's message says so.
+    kept: str | None = None
 
 
 RUN = _Run()
@@ -154,6 +157,7 @@ def global_options(
     if quiet and verbose:
         raise fail("--quiet and --verbose exclude each other")
     RUN.config_file, RUN.quiet, RUN.verbose, RUN.config = config, quiet, verbose, None
+    RUN.kept = None
     for handler in list(log.handlers):
         log.removeHandler(handler)
     if verbose:
@@ -233,9 +237,10 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _interrupt_exit() -> typer.Exit:
-    if signal.SIGTERM in _stopped_by:
-        return fail("terminated; nothing partial was kept", 143)
-    return fail("interrupted; nothing partial was kept", 130)
+    word, code = ("terminated", 143) if signal.SIGTERM in _stopped_by else ("interrupted", 130)
+    if RUN.kept is not None:  # (stopped after a commit: that much was done and is kept)
+        return fail(f"{word} after {RUN.kept}; nothing partial was kept", code)
+    return fail(f"{word}; nothing partial was kept", code)
 
 
 def _is_interrupt(exc: BaseException) -> bool:

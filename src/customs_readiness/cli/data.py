@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import pipeline, speed
-from ..errors import CheckFailed, ReadinessError, row_error
+from ..errors import CheckFailed, ReadinessError, row_error, shown
 from . import options as o
-from .app import console, log, say, setting
+from .app import RUN, console, log, say, setting
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -52,9 +52,12 @@ def file_progress() -> Iterator[Callable[[str, str], None]]:
 
 def load_with_progress(data_dir: Path, db: Path | str, strict: bool,
                        mapping: Path | str | None) -> LoadResult:
-    """``pipeline.load`` with ``file_progress``."""
+    """``pipeline.load`` with ``file_progress``. Once it returns, the load is committed: a
+    signal after that says so (RUN.kept)."""
     with file_progress() as step:
-        return pipeline.load(data_dir, db, strict=strict, mapping=mapping, progress=step)
+        result = pipeline.load(data_dir, db, strict=strict, mapping=mapping, progress=step)
+    RUN.kept = f"load {result.load_id} was committed to {shown(db)}"
+    return result
 
 
 def print_summary(result: LoadResult, out: Console | None = None, title: str = "Load summary",
