@@ -21,7 +21,10 @@ Three jobs, each over the whole file, never a sample of it:
 A file larger than 1 MiB is counted chunk by chunk by numpy (line breaks, and the parity of
 the quotes before each); a file whose quotes do not all sit at field boundaries (an inch
 mark: ``5" pipe``) is counted again by the exact state machine, which is slower but only
-meets such files, and so are small files (no numpy import for them).
+meets such files, and so are small files (no numpy import for them). A table file with
+quotes whose every line the loader's whole-file proof shows to be one record is counted,
+from the first line end found outside quotes after its first chunk, by its line ends
+alone (``_Counter._trust``).
 """
 
 from __future__ import annotations
@@ -225,7 +228,8 @@ def transcode(path: Path, encoding: str, line_ends: bool = False) -> Path:
 class _Counter:
     """Counts records chunk by chunk. Exact while every quote sits at a field boundary
     (opens after a delimiter or line break, closes before one); otherwise ``result()`` is
-    None and the caller counts again with the exact state machine."""
+    None and the caller counts again with the exact state machine. With ``proved_from``
+    (see ``scan``), the proved lines are counted by their line ends (``_trust``)."""
 
     def __init__(self, delimiter: str, use_numpy: bool = True,
                  proved_from: Callable[[], int | None] | None = None):
