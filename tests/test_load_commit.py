@@ -97,3 +97,31 @@ def test_a_second_connection_falls_back_to_the_log(tmp_path, year):
     ro = duckdb.connect(str(db), read_only=True)
     assert _lines(ro) == rows["entry_lines"]
     ro.close()
+
+
+def test_stored_metrics_leave_no_log_and_their_lists_in_the_file(tmp_path, year):
+    # `metrics` stores the run and its exception lists in one transaction, committed the
+    # same way: the lists go straight into the database file (not first into the log that
+    # closing the database would copy over), and the threshold is the database's again.
+    from customs_readiness.metrics import compute_or_load, period_for
+    from customs_readiness.metrics.store import stored_list_tables
+    from customs_readiness.policy import load_policy
+
+    folder, _rows = year
+    db = tmp_path / "r.duckdb"
+    con = connect(db)
+    load_folder(con, folder)
+    con.execute("set checkpoint_threshold = '6.0 MiB'")
+    period = period_for(2026, 1)
+    figures = compute_or_load(con, period, load_policy(None), store=True, reuse=False)
+    assert _threshold(con) == "6.0 MiB"
+    assert _wal(db) == 0
+    lists = {name: con.execute(f'select count(*) from "{name}"').fetchone()[0]
+             for name in stored_list_tables(con, period)}
+    con.close()
+    assert sum(lists.values()) > 0 and set(lists) >= {
+        f"metric_exceptions_20260101_20270101_{m}" for m in figures.exceptions}
+    ro = duckdb.connect(str(db), read_only=True)
+    assert {name: ro.execute(f'select count(*) from "{name}"').fetchone()[0] for name in lists} == lists
+    assert ro.execute("select count(*) from metric_runs").fetchone()[0] == 1
+    ro.close()

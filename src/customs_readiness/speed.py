@@ -83,7 +83,11 @@ def checkpoint_on_commit(con: Any) -> Iterator[None]:
     instead of writing the changes to the write-ahead log first; a smaller one is logged
     and then checkpointed. DuckDB falls back to the log by itself when it cannot
     checkpoint (another transaction open). The threshold is the database's, so it is put
-    back afterwards, even when the commit fails."""
+    back afterwards, even when the commit fails. Once a user metric has locked the
+    instance's configuration (metrics/engine.lock_down), the commit is logged as usual."""
+    if con.execute("select current_setting('lock_configuration')").fetchone()[0]:
+        yield
+        return
     before = con.execute("select current_setting('checkpoint_threshold')").fetchone()[0]
     con.execute("set checkpoint_threshold = '0 bytes'")
     try:

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from ..policy import Policy
+from ..speed import checkpoint_on_commit
 from ..sql import used_parameters
 from ..values import dumps_json, json_value
 from .catalog import (
@@ -85,7 +86,11 @@ def compute_or_load(
         try:
             store_run(con, run)
             write_lists(con, run, temp=False)
-            con.execute("commit")
+            # (the lists written straight into the database file, as the load's rows are,
+            # not first into the write-ahead log that closing the database then copies
+            # over: 1M lines, `metrics` 0.673 -> 0.648 s)
+            with checkpoint_on_commit(con):
+                con.execute("commit")
         except BaseException:
             with contextlib.suppress(duckdb.Error):  # (refused after a fatal I/O error)
                 con.execute("rollback")
