@@ -217,3 +217,42 @@ def test_sigterm_during_a_report_leaves_no_part_file(year, tmp_path):
         for p in out.parent.iterdir():
             p.unlink()
     pytest.skip("the report finished before the signal on this machine")
+
+
+def test_kill_9_at_random_points_of_metrics(year, tmp_path):
+    # `metrics` commits the stored run and its exception lists by a checkpoint of the
+    # database file: killed anywhere, even during that checkpoint, the database opens and
+    # holds one stored run of the year with every one of its lists, the old or the new.
+    db = tmp_path / "m.duckdb"
+    subprocess.run([*CLI, "load", str(year), "--db", str(db)], check=True, capture_output=True, env=ENV)
+    metrics = ["metrics", "--year", "2026", "--db", str(db), "--format", "json"]
+    subprocess.run([*CLI, *metrics], check=True, capture_output=True, env=ENV)
+
+    def stored() -> tuple:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            runs = con.execute("select count(*) from metric_runs").fetchone()[0]
+            lists = sorted(r[0] for r in con.execute(
+                "select table_name from duckdb_tables() where table_name like 'metric_exceptions_%'"
+            ).fetchall())
+            rows = [con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in lists]
+            return runs, lists, rows
+        finally:
+            con.close()
+
+    before = stored()
+    assert before[0] == 1 and len(before[1]) >= 20
+    started = time.perf_counter()
+    subprocess.run([*CLI, *metrics], check=True, capture_output=True, env=ENV)
+    duration = time.perf_counter() - started
+    rng = random.Random(os.environ.get("READINESS_FUZZ_SEED", "14411"))
+    kills = 12 if LONG else 3
+    for moment in ([rng.uniform(0.05, duration) for _ in range(kills)]
+                   + [rng.uniform(0.7 * duration, duration) for _ in range(kills)]):
+        proc = _start(metrics)
+        time.sleep(moment)
+        proc.kill()
+        proc.communicate()
+        assert stored() == before  # the same data and policy: the same run and lists
+    subprocess.run([*CLI, *metrics], check=True, capture_output=True, env=ENV)
+    assert stored() == before
