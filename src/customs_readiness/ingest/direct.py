@@ -351,6 +351,11 @@ class PlainFile:
     quoted: bool  # a quote character somewhere in the file
     multiline: bool  # a quoted cell holds a line break (a record over several lines)
 
+    @property
+    def quote(self) -> str:
+        """The quote character DuckDB's reader is given: none for a file without any."""
+        return '"' if self.quoted else ""
+
 
 def plain_file(src: Source) -> PlainFile | None:
     """What the direct read needs to know of ``src``'s CSV file, or None when its records
@@ -399,7 +404,7 @@ def _csv(con, src: Source, load_id: int, amounts: str) -> Direct | None:
     else:
         if plain.quoted and not plain.multiline and _proved(con, src, amounts) is not None:
             reads.append(("typed", _typed_select(src, len(headers), amounts, rej, rejscan, style,
-                                                 quote='"'), plain.delimiter))
+                                                 quote=plain.quote), plain.delimiter))
         # One column more than the header: a record is taken here only when its cells are
         # exactly the header's (csv_reader); any other goes to the staged read, which
         # judges it (a file whose lines end with a delimiter, or a record refused).

@@ -144,8 +144,7 @@ def insert(con: duckdb.DuckDBPyConnection, src, load_id: int, amounts: str) -> D
     if style is None:
         return None
     rej, rejscan = "_direct_export_rej", "_direct_export_rejscan"
-    rows = _typed_rows(cols, len(plain.headers), amounts, rej, rejscan, style,
-                       '"' if plain.quoted else "")
+    rows = _typed_rows(cols, len(plain.headers), amounts, rej, rejscan, style, plain.quote)
     return direct.run_reads(con, src, load_id, plain, [("typed", rows, plain.delimiter)], rej, rejscan)
 
 
@@ -173,7 +172,7 @@ def group_records(con: duckdb.DuckDBPyConnection, src, name: str,
     # the file has quotes: a description with a comma); one column more than the header
     # shows a record with a cell too many (csv_reader), and a short one has no last cell.
     cells = ", ".join(f"nullif(c{i}, '') as c{i}" for i in used)
-    reader = csv_reader(n + 1, rej, rejscan, quote='"' if plain.quoted else "")
+    reader = csv_reader(n + 1, rej, rejscan, quote=plain.quote)
     groups = (f"select min(ordinality) + $skip as _row, count(*) as _n, "
               f"bool_and(c{n - 1} is not null and c{n} is null) as _fits, {cells} "
               f"from {reader} with ordinality group by all")
