@@ -21,6 +21,10 @@ ratios within each round:
            the attachments embedded, the file written): the part of `report` and `run` that
            no data work shortens
   run      readiness run DIR --year Y --db NEW.duckdb --out X.pdf (the whole thing)
+  pandas   with --peer, CSV only: the pandas peer (benchmarks/pandas_peer.py), the script an
+           analyst would write instead - pandas reading the six files and computing eleven
+           of the catalog's figures, no validation, no lists, no report; its figures are
+           checked against `metrics` on the same files
 
 A step whose command does not exist yet is skipped and said so. It prints a table and
 writes it, with the machine's description and the targets, to a new file
@@ -32,6 +36,7 @@ only with --update-results (after a run on the reference machine).
     python benchmarks/bench.py --sizes 1m --repeat 3 # median of 3 runs per step
     python benchmarks/bench.py --format csv,parquet  # both formats (Parquet vs CSV target)
     python benchmarks/bench.py --repeat 3 --update-results   # refresh benchmarks/results.md
+    python benchmarks/bench.py --sizes 1m,10m --peer # and the pandas peer (pip install pandas)
 
 The targets (issue 16) are ratios to the bare ingest measured in the same run, so they hold
 on any machine: load <= 1.5x, load + metrics <= 2x, run <= 2.5x at 10M lines with a peak
@@ -63,7 +68,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 YEAR = 2026
-STEPS = ("sample", "ingest", "floor", "load", "metrics", "report", "render", "run")
+STEPS = ("sample", "ingest", "floor", "load", "metrics", "report", "render", "run", "pandas")
+PEER = HERE / "pandas_peer.py"
+PEER_OFF = "not asked (--peer)"  # the pandas step's note when it was not run: no table row
 FORMATS = ("csv", "parquet")
 COMMITTED_RESULTS = HERE / "results.md"
 # Targets of issue 16, as multiples of the bare ingest of the same files in the same run.
@@ -390,6 +397,8 @@ def measure_size(lines: int, fmt: str, args: argparse.Namespace,
     seconds: dict[str, list[float]] = {step: [] for step in STEPS if step != "sample"}
     peaks: dict[str, list[float]] = {step: [] for step in seconds}
     failed: dict[str, str] = {}
+    peer = getattr(args, "peer", False) and fmt == "csv"
+    peer_out = work / "pandas-peer.json"
 
     def step(name: str, cmd: list[str], before: Path | None = None) -> bool:
         """Run one step of this round; False when it failed (in this or an earlier round)."""
@@ -419,12 +428,18 @@ def measure_size(lines: int, fmt: str, args: argparse.Namespace,
         if have["run"]:
             step("run", [*CLI, "run", str(folder), "--year", str(YEAR), "--db", str(db),
                          "--out", str(pdf)], db)
+        if peer:
+            step("pandas", [sys.executable, str(PEER), str(folder), str(YEAR), str(peer_out)])
+    agreed = peer_agreement(db, peer_out) if peer and "pandas" not in failed else ""
     for name, times in seconds.items():
-        if name in failed:
+        if name == "pandas" and not peer:
+            results[name] = Measure(note=PEER_OFF)  # (it reads CSV files only)
+        elif name in failed:
             results[name] = Measure(note=failed[name])
         elif times:
             results[name] = Measure(statistics.median(times), max(peaks[name], default=None),
-                                    note="inside `report`" if name == "render" else "",
+                                    note={"render": "inside `report`", "pandas": agreed}.get(
+                                        name, ""),
                                     rounds=tuple(times))
         elif name == "render":
             results[name] = Measure(note="skipped: no report")
@@ -436,6 +451,28 @@ def measure_size(lines: int, fmt: str, args: argparse.Namespace,
     if pdf.exists():
         pdf.unlink()
     return actual, results
+
+
+def peer_agreement(db: Path, peer_out: Path) -> str:
+    """Whether the pandas peer's figures (its last round, ``peer_out``) are the tool's, as
+    `readiness metrics --format json` gives them on ``db`` (the database the last round's
+    `run` or `load` wrote): the note of the pandas step."""
+    import decimal
+
+    spec = importlib.util.spec_from_file_location("pandas_peer", PEER)
+    assert spec and spec.loader
+    pandas_peer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pandas_peer)
+    done = subprocess.run([*CLI, "metrics", "--year", str(YEAR), "--db", str(db), "--format",
+                           "json"], capture_output=True, text=True, env=CHILD_ENV, check=False)
+    if done.returncode != 0 or not peer_out.exists():
+        return "figures not compared: no `metrics` output"
+    mine = json.loads(peer_out.read_text(encoding="utf-8"))
+    peer_out.unlink()
+    differ = pandas_peer.agreement(mine, json.loads(done.stdout, parse_float=decimal.Decimal))
+    if differ:
+        return "figures differ from `metrics`: " + "; ".join(differ)
+    return f"its {len(mine)} figures are those of `metrics`"
 
 
 def render_once(work: Path, report: list[str], into: list[float], failed: dict[str, str]) -> None:
@@ -503,6 +540,8 @@ def table_lines(rows: list[Row]) -> list[str]:
         ing = res.get("ingest", Measure())
         for step in STEPS:
             m = res.get(step, Measure(note="-"))
+            if m.note == PEER_OFF:
+                continue
             ratio = round_ratio([m], ing) if ing.seconds and step != "sample" else None
             x = f"{ratio:.2f}" if ratio is not None else "-"
             out.append(f"| {lines:,} | {entries:,} | {fmt} | {step} | {fmt_s(m)} | {x} | "
@@ -578,6 +617,27 @@ def floor_lines(rows: list[Row]) -> list[str]:
                 line += (f", run {run.seconds:.2f} s = {round_ratio([run], least):.2f} x "
                          "that floor")
         out.append(line)
+    return out
+
+
+def peer_lines(rows: list[Row]) -> list[str]:
+    """The pandas peer against the tool, for each size it was timed at: its seconds and
+    peak memory, and the tool's `load` + `metrics` and `run` as shares of its time."""
+    out = []
+    for lines, _e, fmt, res in rows:
+        peer, ing = res.get("pandas", Measure()), res["ingest"]
+        if peer.seconds is None:
+            continue
+        line = (f"- {lines:,} lines, {fmt}: pandas peer {peer.seconds:.2f} s, peak "
+                f"{fmt_mb(peer)} MB = {round_ratio([peer], ing):.2f} x ingest")
+        load, met, run = res["load"], res["metrics"], res["run"]
+        if load.seconds is not None and met.seconds is not None:
+            line += (f"; `load` + `metrics` {load.seconds + met.seconds:.2f} s = "
+                     f"{round_ratio([load, met], peer):.2f} x the peer")
+        if run.seconds is not None:
+            line += (f", `run` (with the PDF report) {run.seconds:.2f} s, peak {fmt_mb(run)} MB"
+                     f" = {round_ratio([run], peer):.2f} x the peer")
+        out.append(line + f"; {peer.note}")
     return out
 
 
@@ -658,6 +718,9 @@ def main(argv: list[str] | None = None) -> int:
     out.add_argument("--results", type=Path, default=None,
                      help="markdown file to write (default: a new file "
                      "<data-dir>/results-<date>-<time>.md)")
+    p.add_argument("--peer", action="store_true",
+                   help="also time the pandas peer (benchmarks/pandas_peer.py, CSV only; "
+                   "needs pandas) and check its figures against `metrics`")
     out.add_argument("--update-results", action="store_true",
                      help=f"rewrite the committed {COMMITTED_RESULTS.relative_to(ROOT)}")
     args = p.parse_args(argv)
@@ -665,6 +728,8 @@ def main(argv: list[str] | None = None) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     if not formats or any(f not in FORMATS for f in formats):
         p.error(f"--format: one or more of {', '.join(FORMATS)}")
+    if args.peer and importlib.util.find_spec("pandas") is None:
+        p.error("--peer: the pandas peer needs pandas (pip install pandas)")
     args.data_dir = args.data_dir.resolve()
     args.results = results_path(args.results, args.update_results, args.data_dir)
     previous = read_results(COMMITTED_RESULTS)
@@ -688,11 +753,13 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((actual, entries, fmt, res))
             for step in STEPS:
                 m = res[step]
+                if m.note == PEER_OFF:
+                    continue
                 print(f"  {step:8s} {fmt_s(m):>8s} s  {fmt_mb(m):>7s} MB  {m.note}", flush=True)
 
     info = machine()
     command = (f"python benchmarks/bench.py --sizes {args.sizes} --format {','.join(formats)} "
-               f"--repeat {args.repeat}")
+               f"--repeat {args.repeat}" + (" --peer" if args.peer else ""))
     md = ["# Benchmark results", "",
           (f"Measured by `{command}` (year {YEAR}, seed {args.seed}); each step is a fresh "
            "child process, run once in each round (a round runs every step in order, so the "
@@ -716,6 +783,14 @@ def main(argv: list[str] | None = None) -> int:
             "median of that ratio within each round."),
            "", "## Targets (issue 16)", "", *target_lines(rows), "",
            "## The validating floor", "", *floor_lines(rows)]
+    peered = peer_lines(rows)
+    if peered:
+        md += ["", "## The pandas peer (`benchmarks/pandas_peer.py`)", "",
+               ("The script an analyst would write instead: pandas reads the six CSV files "
+                "(codes as text, dates parsed, money as floating point) and computes eleven "
+                "of the catalog's figures; it validates nothing and writes no exception list "
+                "or report. `x the peer` = the tool's seconds / the peer's, the median within "
+                "each round."), "", *peered]
     compared = comparison_lines(rows, previous)
     md += ["", "## Compared with the previous results", "",
            *(compared or ["- no step measured in both"])]
@@ -727,6 +802,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(target_lines(rows)))
     print()
     print("\n".join(floor_lines(rows)))
+    if peered:
+        print()
+        print("\n".join(peered))
     if compared:
         print("\ncompared with " + str(COMMITTED_RESULTS.relative_to(ROOT)) + ":")
         print("\n".join(compared))

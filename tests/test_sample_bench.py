@@ -247,3 +247,127 @@ def test_bench_children_run_the_package_compiled_as_pip_installs_it() -> None:
         source = Path(package) / module
         assert source.is_file(), module
         assert Path(iu.cache_from_source(str(source))).is_file(), module
+
+
+_PEER_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "pandas_peer.py"
+_peer_spec = importlib.util.spec_from_file_location("pandas_peer", _PEER_PATH)
+assert _peer_spec and _peer_spec.loader
+pandas_peer = importlib.util.module_from_spec(_peer_spec)
+_peer_spec.loader.exec_module(pandas_peer)
+
+# A year in the contract's spelling whose eleven peer figures are counted by hand: six
+# entries in 2026 (one each side of the year left out), the order in force from 2026-06-03.
+_PEER_TABLES = {
+    "importers": (["importer_number", "importer_name", "us_organized", "us_physical_presence",
+                   "us_assets_sufficient", "us_controlling_owner", "foreign_ior"],
+                  [["11-1111111AA", "Dom Inc", "true", "true", "true", "true", None],
+                   ["22-2222222BB", "Flag Ltd", None, None, None, None, "true"],  # foreign
+                   ["33-3333333CC", "Test Ltd", "false", None, None, None, None],  # foreign
+                   ["44-4444444DD", "Open Ltd", "true", None, None, None, None]]),  # unknown
+    "entries": (["entry_number", "entry_type", "importer_number", "entry_date", "certification"],
+                [["AAA00000011", "01", "11-1111111AA", "2026-01-10", "yes"],
+                 ["AAA00000022", "11", "22-2222222BB", "2026-03-01", "no"],  # before the order
+                 ["AAA00000033", "11", "22-2222222BB", "2026-06-03", None],  # its first day
+                 ["AAA00000044", "12", "33-3333333CC", "2026-12-31", "not_required"],
+                 ["AAA00000055", "01", "44-4444444DD", "2026-07-01", "yes"],
+                 ["AAA00000066", "01", "99-9999999ZZ", "2026-08-01", "no"],  # not in registry
+                 ["AAA00000077", "01", "11-1111111AA", "2027-01-01", "yes"],  # next year
+                 ["AAA00000088", "01", "11-1111111AA", "2025-12-31", "yes"]]),  # last year
+    "entry_lines": (["entry_number", "line_number", "tariff_ordinal", "hts_number",
+                     "entered_value", "duty_amount"],
+                    [["AAA00000011", "1", "1", "8471300100", "100.10", "3.00"],
+                     ["AAA00000011", "1", "2", "9903880315", "50.00", "25.03"],  # Chapter 99
+                     ["AAA00000011", "2", "1", "8473300100", "200.20", None],
+                     ["AAA00000022", "1", "1", "6109100012", "0.05", "0.01"],
+                     ["AAA00000055", "1", "1", "8471300100", "1000.00", "10.00"],
+                     ["AAA00000077", "1", "1", "8471300100", "999.99", "9.99"]]),
+    "penalties": (["case_number", "case_kind", "statute", "importer_number", "issued_on",
+                   "assessed_amount", "status"],
+                  [["P-1", "penalty", "19USC1592", "11-1111111AA", "2026-02-01", "1000.00", "open"],
+                   ["P-2", "liquidated_damages", "bond", "11-1111111AA", "2026-03-01", "500.00",
+                    "open"],
+                   ["P-3", "penalty", "19USC1592", "11-1111111AA", "2025-12-31", "100.00", "open"],
+                   ["P-4", "penalty", "19USC1592", "22-2222222BB", "2026-12-31", "200.00",
+                    "paid"]]),
+}
+
+
+def test_pandas_peer_figures_are_counted_by_hand_and_are_the_tools(tmp_path: Path) -> None:
+    # The peer's eleven figures on a year counted by hand, and `readiness metrics` on the
+    # same files giving the same ones (agreement: nothing differs).
+    import decimal
+    import json
+    import subprocess
+
+    from conftest import write_tables
+
+    folder = write_tables(tmp_path / "year", _PEER_TABLES)
+    figures = pandas_peer.figures(folder, 2026)
+    assert figures == {
+        "entries_total": 6, "formal_entries": 3, "informal_entries": 3,
+        "entry_lines_total": 4,  # entry 11's line 1 has two ordinals
+        "entered_value_total": pytest.approx(1300.35),  # 100.10 + 200.20 + 0.05 + 1000.00
+        "duty_total": pytest.approx(38.04),  # Chapter 99 ordinal included, one line empty
+        "foreign_ior_entries": 3,
+        "foreign_ior_informal_entries": 2,  # entries 33 and 44: on or after 2026-06-03
+        "unknown_ior_status_entries": 2,  # a U.S. test empty; an importer not in the registry
+        "certification_rate": [1, 3],  # in force: 33 (empty), 55 yes, 66 no; 44 not required
+        "penalty_cases": 2,  # P-1 and P-4; P-2 is liquidated damages, P-3 last year's
+    }
+    db = tmp_path / "r.duckdb"
+    cli = [sys.executable, "-c", "from customs_readiness.cli import main; main()"]
+    subprocess.run([*cli, "load", str(folder), "--db", str(db)], check=True, capture_output=True)
+    done = subprocess.run([*cli, "metrics", "--year", "2026", "--db", str(db), "--format",
+                           "json"], check=True, capture_output=True, text=True)
+    tool = json.loads(done.stdout, parse_float=decimal.Decimal)
+    assert pandas_peer.agreement(figures, tool) == []
+    # a cent, a count or a rate's denominator off is named
+    off = {**figures, "duty_total": 38.05, "penalty_cases": 3, "certification_rate": [1, 4]}
+    assert pandas_peer.agreement(off, tool) == [
+        "duty_total: pandas 38.05, readiness 38.04",
+        "certification_rate: pandas [1, 4], readiness [1, 3]",
+        "penalty_cases: pandas 3, readiness 2"]
+
+
+def test_sample_bench_times_the_peer_in_each_round_of_the_csv_files(tmp_path: Path,
+                                                                     monkeypatch) -> None:
+    # --peer: the pandas peer runs after `run` in each round, its note says whether its
+    # figures are the tool's; Parquet rounds and runs without --peer have no pandas row.
+    import argparse
+
+    calls: list[str] = []
+    clock = iter(range(1, 100))
+
+    def fake_child(cmd, cwd=None):
+        if cmd[1] == str(bench.PEER):
+            calls.append("pandas")
+        elif cmd[1] == "-c" and cmd[2] == bench.RENDER_SCRIPT:
+            calls.append("render")
+            Path(cmd[3]).write_text("0.5")
+        else:
+            calls.append("other")
+        return float(next(clock)), 100.0, 0, ""
+
+    monkeypatch.setattr(bench, "run_child", fake_child)
+    monkeypatch.setattr(bench, "ensure_data", lambda *a, **k: 1_000)
+    monkeypatch.setattr(bench, "peer_agreement", lambda db, out: "its 11 figures agree")
+    have = {c: True for c in ("sample", "load", "metrics", "report", "run")}
+    args = argparse.Namespace(data_dir=tmp_path, repeat=2, seed=1, regenerate=False, peer=True)
+    _lines, res = bench.measure_size(1_000, "csv", args, have)
+    # ingest, floor, load, metrics, report, render's child, run, pandas: wall 1-8, 9-16
+    assert calls == (["other"] * 5 + ["render", "other", "pandas"]) * 2
+    assert res["pandas"].rounds == (8.0, 16.0) and res["pandas"].note == "its 11 figures agree"
+    row = [(1_000, 333, "csv", res)]
+    # x ingest: the median of 8 / 1 and 16 / 9; the tool against the peer likewise:
+    # load + metrics (3 + 4) / 8 and (11 + 12) / 16, run 7 / 8 and 15 / 16
+    assert "| 1,000 | 333 | csv | pandas | 12.00 | 4.89 | 100 | its 11 figures agree |" in \
+        bench.table_lines(row)
+    assert bench.peer_lines(row) == [
+        "- 1,000 lines, csv: pandas peer 12.00 s, peak 100 MB = 4.89 x ingest; `load` + "
+        "`metrics` 15.00 s = 1.16 x the peer, `run` (with the PDF report) 11.00 s, peak 100 MB "
+        "= 0.91 x the peer; its 11 figures agree"]
+    calls.clear()
+    _lines, res = bench.measure_size(1_000, "parquet", args, have)
+    assert "pandas" not in calls and res["pandas"].note == bench.PEER_OFF
+    assert not any("| pandas |" in line for line in bench.table_lines([(1_000, 333, "parquet", res)]))
+    assert bench.peer_lines([(1_000, 333, "parquet", res)]) == []
