@@ -78,13 +78,6 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(ddl)
 
 
-def is_readiness_database(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the database holds this tool's tables (contract tables and load bookkeeping)."""
-    names = {r[0] for r in con.execute(
-        "select table_name from duckdb_tables() where not temporary").fetchall()}
-    return {*TABLES, "loads", "load_files", "rejected_rows"} <= names
-
-
 @contextlib.contextmanager
 def unordered(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Statements in this block need not keep insertion order (DuckDB may then write and
@@ -129,17 +122,18 @@ def connect(
             existing = True
             _check_signature(p, shown_target)
             if not read_only:
-                # Looked at read-only first: a database of another application is left
-                # exactly as it was.
-                _open(target, True, shown_target).close()
+                # Looked at read-only first: opening a database for writing replays its
+                # write-ahead log into it, so another application's database is refused
+                # from a read-only look and left exactly as it was.
+                look = _open(target, True, shown_target)
+                try:
+                    _check_ours(look, shown_target, must_exist)
+                finally:
+                    look.close()
     con = _open(target, read_only, shown_target)
     try:
-        if existing:
-            _check_ours(con, shown_target)
-        if must_exist and target != ":memory:" and not is_readiness_database(con):
-            # a read command never creates the schema: an empty DuckDB file is refused too
-            raise ReadinessError(f"{shown_target}: not a database of this tool (no loaded "
-                                 "tables); run `readiness load` first")
+        if existing and read_only:
+            _check_ours(con, shown_target, must_exist)
         con.execute(f"set memory_limit = '{memory_limit}'")
         # No extension is ever fetched: the tool must never touch the network.
         con.execute("set autoinstall_known_extensions = false")
@@ -177,11 +171,16 @@ def _check_signature(p: Path, shown_target: str) -> None:
                              "give --db a new file name or a database made by `readiness load`")
 
 
-def _check_ours(con: duckdb.DuckDBPyConnection, shown_target: str) -> None:
+def _check_ours(con: duckdb.DuckDBPyConnection, shown_target: str, must_exist: bool) -> None:
+    """Refuse a database of another application (tables, but not the tool's bookkeeping)
+    and, where ``must_exist`` (a command reading loaded data), one without the tool's
+    tables: a read command never creates the schema, so an empty DuckDB file is refused."""
     tables = {r[0] for r in con.execute(
         "select table_name from duckdb_tables() where schema_name = 'main' "
-        "and database_name = current_database()").fetchall()}
+        "and database_name = current_database() and not temporary").fetchall()}
     if tables and not {"loads", "load_files", "rejected_rows"} <= tables:
-        con.close()
         raise ReadinessError(f"{shown_target}: a DuckDB database, but not one of this tool "
                              "(no loads table); nothing was written to it")
+    if must_exist and not {*TABLES, "loads", "load_files", "rejected_rows"} <= tables:
+        raise ReadinessError(f"{shown_target}: not a database of this tool (no loaded "
+                             "tables); run `readiness load` first")
