@@ -560,10 +560,18 @@ def _ratio_line(lines: int, fmt: str, what: str, limit: float, steps: list[Measu
     per_round = ""
     if n > 1 and all(len(m.rounds) == n for m in steps):
         per_round = "; rounds " + " / ".join(
-            f"{sum(m.rounds[r] for m in steps) / ingest.rounds[r]:.2f}" for r in range(n))
+            shown_ratio(sum(m.rounds[r] for m in steps) / ingest.rounds[r], limit)
+            for r in range(n))
     return (f"| {lines:,} | {fmt} | {what} <= {limit:g} x ingest{extra and ', ' + extra.split(':')[0]} | "
-            f"{ratio:.2f} x ({secs:.2f} s vs {ingest.seconds:.2f} s{per_round})"
+            f"{shown_ratio(ratio, limit)} x ({secs:.2f} s vs {ingest.seconds:.2f} s{per_round})"
             f"{extra and '; ' + extra.split(':', 1)[1]} | {'yes' if met else 'NO'} |")
+
+
+def shown_ratio(ratio: float, limit: float) -> str:
+    """``ratio`` to two decimals, or to three where two would round it onto ``limit``
+    from above (2.004 is shown as 2.004, not as a missed 2.00)."""
+    two = f"{ratio:.2f}"
+    return f"{ratio:.3f}" if ratio > limit and float(two) <= limit else two
 
 
 def target_lines(rows: list[Row]) -> list[str]:

@@ -76,6 +76,15 @@ def test_sample_bench_targets_are_judged_within_each_round() -> None:
     assert bench.floor_lines(row) == [
         "- 10,000,000 lines, csv: validating floor 12.00 s = 1.20 x ingest; load 16.00 s = "
         "1.33 x the floor"]
+    # just above the limit: three decimals where two would read as the limit itself
+    assert [bench.shown_ratio(r, 2.0) for r in (2.004, 2.0, 1.996, 2.006)] == [
+        "2.004", "2.00", "2.00", "2.01"]
+    close = {**res, "load": m(14.0, 900, rounds=(14.0, 14.0, 14.0)),
+             "ingest": m(10.0, 500, rounds=(10.0, 10.0, 10.0)),
+             "metrics": m(6.04, 900, rounds=(6.04, 6.0, 6.04))}
+    assert bench.target_lines([(10_000_000, 3_333_333, "csv", close)])[3] == (
+        "| 10,000,000 | csv | load + metrics <= 2 x ingest | 2.004 x (20.04 s vs 10.00 s; "
+        "rounds 2.004 / 2.00 / 2.004) | NO |")
     # a step not timed in every round of the ingest: the ratio of the medians
     res["metrics"] = m(7.0, 900, rounds=(6.0, 8.0))
     assert bench.target_lines([(10_000_000, 3_333_333, "csv", res)])[3] == (
