@@ -65,6 +65,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pandas_peer  # (the pandas peer: its figures and their check against `metrics`)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 YEAR = 2026
@@ -459,10 +463,6 @@ def peer_agreement(db: Path, peer_out: Path) -> str:
     `run` or `load` wrote): the note of the pandas step."""
     import decimal
 
-    spec = importlib.util.spec_from_file_location("pandas_peer", PEER)
-    assert spec and spec.loader
-    pandas_peer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(pandas_peer)
     done = subprocess.run([*CLI, "metrics", "--year", str(YEAR), "--db", str(db), "--format",
                            "json"], capture_output=True, text=True, env=CHILD_ENV, check=False)
     if done.returncode != 0 or not peer_out.exists():

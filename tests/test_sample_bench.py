@@ -258,11 +258,7 @@ def test_bench_children_run_the_package_compiled_as_pip_installs_it() -> None:
         assert Path(iu.cache_from_source(str(source))).is_file(), module
 
 
-_PEER_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "pandas_peer.py"
-_peer_spec = importlib.util.spec_from_file_location("pandas_peer", _PEER_PATH)
-assert _peer_spec and _peer_spec.loader
-pandas_peer = importlib.util.module_from_spec(_peer_spec)
-_peer_spec.loader.exec_module(pandas_peer)
+pandas_peer = bench.pandas_peer
 
 # A year in the contract's spelling whose eleven peer figures are counted by hand: six
 # entries in 2026 (one each side of the year left out), the order in force from 2026-06-03.

@@ -274,11 +274,13 @@ class _Counter:
         quoted = b'"' in chunk
         self.quoted = self.quoted or quoted
         if quoted and self.trusted is None and self.counted:
-            chunk = self._trust(chunk)
+            rest = self._trust(chunk)
+            if rest is not chunk:  # (its first line counted: is the rest still quoted?)
+                chunk, quoted = rest, b'"' in rest
         if self.trusted:
             self._lines(chunk)
         elif chunk and not self.irregular:
-            self._count(chunk, b'"' in chunk, final)
+            self._count(chunk, quoted, final)
         self.counted += len(chunk)
         return hold
 
