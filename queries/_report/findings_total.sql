@@ -1,12 +1,11 @@
 -- Report aggregate (board pack, not a metric): the entries behind any of the given red or
--- amber controls (`board_total_metrics`, a list of metric ids report/board.py registers),
+-- amber controls (`$metric_ids`, a list of metric ids report/findings.py passes),
 -- each entry counted once however many controls it fails, with their entered value and duty
 -- (temp table of board_finding_entries.sql).
 with entries_at_stake as (
     select distinct f.entry_number, f.entered_value, f.duty, f.duty_missing, f.lines
     from board_finding_entries as f
-    semi join board_total_metrics as m on m.metric_id = f.metric_id
-    where f.entry_number is not null
+    where f.entry_number is not null and list_contains($metric_ids, f.metric_id)
 )
 
 select
