@@ -165,3 +165,18 @@ def test_exceptions_workbook_short_title_rules():
     assert all(len(n) <= 31 for n in SHEET_NAMES.values())
     names = _sheet_names(["a", "b", "c"], {"a": "Same title", "b": "Same title", "c": "x" * 40})
     assert names == {"a": "Same title", "b": "Same title (2)", "c": "x" * 31}
+
+
+def test_cells_too_long_for_a_workbook_counted_as_written():
+    """Excel holds 32,767 characters a cell; a formula-like text gains its apostrophe first."""
+    import pyarrow as pa
+
+    from customs_readiness.report.lists import CELL_CHARS_MAX, _cells_too_long
+
+    fits, over = "x" * CELL_CHARS_MAX, "x" * (CELL_CHARS_MAX + 1)
+    formula = "=" + "x" * (CELL_CHARS_MAX - 1)  # 32,767 characters, 32,768 as written
+    table = pa.table({"a": [fits, over, None, formula], "b": ["short", None, over, "-1"],
+                      "n": [1, 2, 3, 4]})
+    assert _cells_too_long(table) == 3
+    assert _cells_too_long(table.select(["n"])) == 0
+    assert _cells_too_long(pa.table({"a": [fits, None, "=x"]})) == 0

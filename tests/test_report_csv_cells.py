@@ -58,9 +58,10 @@ def test_mixed_columns():
     assert lines[2] == '2.5,"\'-x",,"1","1",'
 
 
-def test_report_imports_no_pandas(tmp_path):
+def test_report_and_lists_import_no_pandas(tmp_path):
     """pyarrow imports pandas (0.3 s) when it turns Python values into Arrow data and pandas
-    is installed, as it is wherever the bench's pandas peer runs: the report never does."""
+    is installed, as it is wherever the bench's pandas peer runs: `run` (with its report)
+    and `exceptions` never do."""
     assert importlib.util.find_spec("pandas") is not None  # in the test extra
     folder, db, pdf = tmp_path / "data", tmp_path / "r.duckdb", tmp_path / "r.pdf"
     code = (
@@ -69,7 +70,10 @@ def test_report_imports_no_pandas(tmp_path):
         f"app(['sample', '--out', {str(folder)!r}, '--entries', '300'], standalone_mode=False)\n"
         f"app(['run', {str(folder)!r}, '--year', '2026', '--db', {str(db)!r}, '--out', "
         f"{str(pdf)!r}], standalone_mode=False)\n"
+        f"app(['exceptions', '--year', '2026', '--db', {str(db)!r}, '--out', "
+        f"{str(tmp_path / 'lists')!r}], standalone_mode=False)\n"
         "print('pandas' in sys.modules, 'pyarrow' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "False True"  # Arrow itself is used
     assert pdf.stat().st_size > 0
+    assert (tmp_path / "lists" / "exceptions.xlsx").stat().st_size > 0
