@@ -139,14 +139,16 @@ def test_metric_catalog_status_rule_text_uses_policy_numbers() -> None:
 
 def test_metric_catalog_no_clock_and_only_known_parameters() -> None:
     # metric and working-set queries take the engine's parameters; the report's own
-    # aggregates (queries/_report) also take $limit (rows for the cover), and the working
-    # sets (queries/_base) the database's own facts (WORKING_SET_PARAMETERS)
+    # aggregates (queries/_report) also take $limit (rows for the cover) and $metric_ids
+    # (the controls whose findings are totalled), and the working sets (queries/_base) the
+    # database's own facts (WORKING_SET_PARAMETERS)
     known = set(query_parameters(period_for(2025, 1), load_policy())) | {"limit"}
     clock = re.compile(r"\b(now|current_date|current_timestamp|today|get_current_time)\b", re.IGNORECASE)
+    extras = {"_base": set(WORKING_SET_PARAMETERS), "_report": {"metric_ids"}}
     for p in sorted(catalog_dir().rglob("*.sql")):
         text = p.read_text()
         assert not clock.search(text), p
-        extra = set(WORKING_SET_PARAMETERS) if p.parent.name == "_base" else set()
+        extra = extras.get(p.parent.name, set())
         assert set(used_parameters(text)) <= known | extra, p
         # dates are parameters, never literals typed into a query
         assert not re.search(r"'\d{4}-\d{2}-\d{2}'", text), p

@@ -264,7 +264,7 @@ def _write_workbook(path: Path, run: Any, lists: dict[str, tuple[list[str], list
 
 def _cells_too_long(table) -> int:
     """Text cells of an Arrow table longer than a workbook cell holds (as _cell_string
-    writes them), counted by Arrow without a Python loop."""
+    writes them), measured by Arrow (a Python loop only over a column that has one)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
