@@ -167,7 +167,7 @@ def test_exceptions_workbook_short_title_rules():
     assert names == {"a": "Same title", "b": "Same title (2)", "c": "x" * 31}
 
 
-def test_cells_too_long_for_a_workbook_counted_as_written():
+def test_exceptions_workbook_counts_cells_too_long_as_written():
     """Excel holds 32,767 characters a cell; a formula-like text gains its apostrophe first."""
     import pyarrow as pa
 

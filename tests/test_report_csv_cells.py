@@ -33,22 +33,22 @@ EXPECTED = (
 ).encode()
 
 
-def test_python_rows_give_the_hand_counted_cells():
+def test_csv_python_rows_give_the_hand_counted_cells():
     assert to_csv(COLUMNS, ROWS) == EXPECTED
 
 
-def test_python_rows_give_the_cells_arrow_writes_for_the_same_types():
+def test_csv_python_rows_give_the_cells_arrow_writes_for_the_same_types():
     types = [pa.string(), pa.int64(), pa.decimal128(5, 2), pa.bool_(), pa.date32(), pa.null()]
     table = pa.table([pa.array([row[i] for row in ROWS], t) for i, t in enumerate(types)],
                      names=COLUMNS)
     assert arrow_to_csv(table) == to_csv(COLUMNS, ROWS)
 
 
-def test_no_rows_is_the_header_alone():
+def test_csv_no_rows_is_the_header_alone():
     assert to_csv(["a", 'b"c'], []) == b'"a","b""c"\r\n'
 
 
-def test_mixed_columns():
+def test_csv_mixed_columns_are_decimals_or_quoted_text():
     rows = [[1, 1, 1.5, 2 ** 64, Decimal("1" * 40), dt.datetime(2026, 6, 3, 9, 30)],
             [Decimal("2.5"), "-x", None, 1, Decimal("1"), None]]
     lines = to_csv(list("abcdef"), rows).decode().split("\r\n")
