@@ -33,8 +33,9 @@ def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     as 1.50 and 2.25). Integers among decimals are decimals (1 and 2.5 as 1.0 and 2.5);
     any other column (other mixed types, a float, a time stamp) is quoted text.
 
-    Written here rather than through Arrow: pyarrow turning Python values into an array
-    imports pandas where pandas is installed, 0.3 s for a report's few small tables."""
+    Written here rather than through Arrow: pyarrow turning any Python value into Arrow
+    data (an array, a scalar) imports pandas where pandas is installed, 0.3 s of a report
+    or an exceptions run; the report and the lists never do it."""
     rows = list(rows)
     cells = [_column_cells([row[i] for row in rows]) for i in range(len(columns))]
     lines = [",".join(_quoted(str(c)) for c in columns)]
@@ -95,8 +96,7 @@ def arrow_to_csv(table) -> bytes:
     for col in table.columns:
         if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
             risky = pc.match_substring_regex(col, _FORMULA_PATTERN)
-            # the quote goes in by a function option, not a scalar: a Python value made an
-            # Arrow scalar makes pyarrow import pandas where it is installed (0.3 s)
+            # the quote as a function option, not an Arrow scalar (see to_csv on pandas)
             col = pc.if_else(risky, pc.utf8_replace_slice(col, 0, 0, "'"), col)
         columns.append(col)
     out = pa.BufferOutputStream()

@@ -274,8 +274,8 @@ def _cells_too_long(table) -> int:
     for col in table.columns:
         if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
             length = pc.add(pc.utf8_length(col), pc.cast(pc.match_substring_regex(col, _FORMULA_PATTERN), pa.int32()))
-            # compared in Python where any cell is too long (rare): the limit made an Arrow
-            # scalar would make pyarrow import pandas where it is installed (0.3 s)
+            # compared in Python where any cell is too long (rare), the limit not made an
+            # Arrow scalar (see csvfile.to_csv on pandas)
             if (pc.max(length).as_py() or 0) > CELL_CHARS_MAX:
                 n += sum(1 for v in length.to_pylist() if v is not None and v > CELL_CHARS_MAX)
     return n
