@@ -11,6 +11,7 @@ import functools
 from typing import Any
 
 from ..speed import Deferred
+from .columns import auto_widths
 from .csvfile import arrow_to_csv
 from .format import cell_text, clip_text, fmt_count
 from .model import Attachment
@@ -65,14 +66,19 @@ def exception_excerpts(figures: Any, limit: int = EXCEPTION_ROWS
             return clip(cell_text(v))
 
         printed_rows = [[cell(columns[i], row[i]) for i in shown] for row in rows[:printed]]
+        header = [columns[i].strip("_").replace("_", " ") for i in shown]
+        whole = whole_columns(printed_rows, len(shown))
         by_section.setdefault(getattr(d, "section", ""), []).append({
             "metric_id": metric_id,
             "title": getattr(d, "title", metric_id),
             "status": status,
-            "columns": [columns[i].strip("_").replace("_", " ") for i in shown],
+            "columns": header,
             "hidden_columns": max(0, len(columns) - len(shown)),
             "rows": printed_rows,
-            "whole": whole_columns(printed_rows, len(shown)),
+            "whole": whole,
+            # the columns' widths, so the page is laid out without measuring every cell
+            # again (None: WeasyPrint sizes the table by its content, as the CSS says)
+            "widths": auto_widths(header, printed_rows, whole) if printed_rows else None,
             "total": total,
             "total_text": fmt_count(total),
             "before_total": before_total,

@@ -66,6 +66,9 @@ def _environment(dirs: Sequence[Path]):
         # time WeasyPrint takes stays linear in the data however long one cell is
         "clip": clip_text,
     })
+    # The exception lists' column widths are worked out for the bundled style sheet's fonts
+    # and sizes (report/columns.py); under a style sheet of the user's, WeasyPrint sizes them.
+    env.globals["sized_columns"] = not any((d / "report.css").is_file() for d in dirs[:-1])
     return env
 
 
