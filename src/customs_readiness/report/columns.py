@@ -2,18 +2,19 @@
 
 An exception list's columns hold what the data holds (identifiers, dates, amounts, names), so
 they are sized by their content: CSS's automatic table layout. WeasyPrint does that by
-measuring every cell twice more (its narrowest and its widest line), 0.4 s of every report's
-layout for its dozen lists. The same widths come from the bundled fonts' advance widths, in
-microseconds: ``auto_widths`` runs the algorithm WeasyPrint runs (CSS Tables 3's width
-distribution, for columns with no width of their own) on those measurements, and the table
-is laid out with the fixed algorithm at those widths. Against WeasyPrint's own on the tables
-of a 10M-line report, the columns differ by at most 0.3pt, and by about a point on the tests'
-tables (kerning, which the advance widths leave out); a line may then wrap a word earlier or
-later, and no unbroken cell runs past its column.
+measuring every cell twice more (its narrowest and its widest line; for a cell that may break
+anywhere, one line-breaking call per character): 0.4-0.5 s of a 10M-line report's layout,
+less where the cells are short. The same widths come from the bundled fonts' advance widths
+in a few milliseconds: ``auto_widths`` runs the algorithm WeasyPrint runs (CSS Tables 3's
+width distribution, for columns with no width of their own) on those measurements, and the
+table is laid out with the fixed algorithm at those widths. Against WeasyPrint's own on the
+tables of a 10M-line report, the columns differ by at most 0.3pt, and by about a point on the
+tests' tables (kerning, which the advance widths leave out); a line may then wrap a word
+earlier or later, and no unbroken cell runs past its column.
 
 Where the measure could be wrong, there are no widths and WeasyPrint sizes the table as
-before: a character the bundled font lacks (another font would draw it), or columns that do
-not fit the page even at their narrowest.
+before: a character the bundled font lacks (another font would draw it), columns that do not
+fit the page even at their narrowest, or a style sheet of the user's (report/html.py).
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from collections.abc import Sequence
 
 from ..resources import bundled_dir
 
-# What report.css gives a printed exception list (tests/test_report_columns.py reads them
-# back from the style sheet): letter paper less 0.75in margins, cells padded 4pt each side,
-# data in 7.2pt regular and headers in 7.6pt bold.
+# What report.css gives a printed exception list: letter paper less 0.75in margins, cells
+# padded 4pt each side, data in 7.2pt regular and headers in 7.6pt bold
+# (tests/test_report_columns.py holds them to the style sheet by laying the same tables out
+# both ways in WeasyPrint).
 TABLE_WIDTH_PT = 504.0
 CELL_PADDING_PT = 8.0
 DATA = ("DejaVuSans.ttf", 7.2)
@@ -37,7 +39,8 @@ _COLLAPSIBLE = re.compile("[ \t\n\r\f]+")  # white space CSS collapses to one sp
 
 
 @functools.cache
-def _advances(font_file: str) -> tuple[dict[int, int], dict[str, tuple[int, int]], int]:
+def _advances(font_file: str) -> tuple[dict[int, str], dict[str, tuple[int, int]], int]:
+    """The font's character map, advance widths by glyph, and units per em."""
     from fontTools.ttLib import TTFont
 
     with TTFont(str(bundled_dir("report_templates") / "fonts" / font_file), lazy=True) as font:
