@@ -135,3 +135,20 @@ def test_report_html_empty_period_is_called_out(tiny):
     html = report.render_html(rep)
     assert "No entries fall in CY2030" in html
     assert "No importer of record has entries in this period" in html
+
+
+def test_report_html_exception_lists_are_sized_before_layout(tiny, tmp_path):
+    # Every printed exception list of the tiny report carries the widths report/columns.py
+    # worked out (one per column, summing to the table), so WeasyPrint lays it out with the
+    # fixed algorithm; under a style sheet of the user's none does.
+    _, _, rep, html = tiny
+    printed = re.findall(r'<div class="exception-list">\s*<h3>.*?</h3>\s*'
+                         r'<table class="exceptions( sized)?">(.*?)</table>', html, re.S)
+    assert len(printed) >= 2
+    for sized, body in printed:
+        assert sized
+        widths = [float(w) for w in re.findall(r'<col style="width: ([\d.]+)%">', body)]
+        assert len(widths) == len(re.findall(r"<th\b", body))
+        assert sum(widths) == pytest.approx(100, abs=0.01)
+    (tmp_path / "report.css").write_text("@page { size: a5; }", encoding="utf-8")
+    assert "exceptions sized" not in report.render_html(rep, tmp_path)
