@@ -124,6 +124,64 @@ def test_board_scorecard_status_is_the_metric_engines_on_the_sample(tmp_path):
     assert listed == entries == 2000
 
 
+def _scorecards(con, fig):
+    found = collect_findings(con, fig)
+    params = {"period_start": fig.run.period.start, "period_end": fig.run.period.end,
+              "informal_types": ["11", "12"], "certification_from": fig.run.period.start,
+              "disclosure_from": fig.run.period.start}
+    money = con.execute("select * from board_money_by_importer_filer order by all").fetchall()
+    return importer_scorecard(con, found, params), broker_scorecard(con, found, params), money
+
+
+def test_board_scorecard_money_from_the_metric_run_is_the_lines_summed_again(tmp_path):
+    """Both scorecards' money comes from the metric run's money per importer and filer
+    code (working set period_money, stored with the run); a run stored without it (an
+    earlier version) has the report sum the lines itself. Both ways give the same figures,
+    which test_board_scorecard_lists_every_importer_of_record_with_its_figures holds by hand."""
+    import dataclasses
+
+    from customs_readiness import pipeline
+    from customs_readiness.policy import load_policy
+
+    db = loaded(tmp_path)
+    con = pipeline.open_database(db, write=True)
+    try:
+        stored = pipeline.compute(con, 2026, load_policy(None), store=True)
+    finally:
+        con.close()
+    assert stored.money_table == "metric_money_20260101_20270101"
+    con, fig = figures(db)  # read-only: the stored run is reused
+    try:
+        assert fig.stored and fig.money_table == stored.money_table
+        from_run = _scorecards(con, fig)
+        from_lines = _scorecards(con, dataclasses.replace(fig, money_table=None))
+    finally:
+        con.close()
+    assert from_run == from_lines
+    # E7 names no filer code (SLF, its entry number's first three characters); Overseas'
+    # duty is 185.00 with one of its five lines (ordinals) without an amount
+    money = {(imp, filer): (value, duty, missing, lines)
+             for imp, filer, value, duty, missing, lines in from_run[2]}
+    assert ("33-0000000BB", "SLF") in money
+    overseas = [v for (imp, _f), v in money.items() if imp == "251234-56789"]
+    assert sum(v[0] for v in overseas) == Decimal("6300.00")
+    assert sum(v[1] for v in overseas) == Decimal("185.00")
+    assert (sum(v[2] for v in overseas), sum(v[3] for v in overseas)) == (1, 5)
+
+    # a database whose stored run predates the table: the report sums the lines itself
+    con = pipeline.open_database(db, write=True)
+    try:
+        con.execute(f'drop table "{stored.money_table}"')
+    finally:
+        con.close()
+    con, fig = figures(db)
+    try:
+        assert fig.stored and fig.money_table is None
+        assert _scorecards(con, fig) == from_run
+    finally:
+        con.close()
+
+
 def test_board_scorecards_in_the_pdf_every_number_and_a_hostile_name(tmp_path, listener):
     from pypdf import PdfReader
 

@@ -10,6 +10,7 @@ select
     e.entry_date,
     e.type_group,
     e.importer_number,
+    e.effective_filer_code,
     e.ior_status,
     e.ctpat_cover,
     e.importer_ctpat_cover

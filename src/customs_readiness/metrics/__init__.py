@@ -46,7 +46,7 @@ from .engine import (
 from .model import MetricResult, MetricRun, PeriodFigures
 from .period import Period, period_for
 from .status import evaluate_status, readiness_score, score_band
-from .store import data_version, is_fresh, lists_of, load_stored_run, store_run, volume_of
+from .store import data_version, is_fresh, lists_of, load_stored_run, money_of, store_run, volume_of
 
 __all__ = [
     "CATALOG_ORDER", "SCORE_ID", "check_period_has_records", "SECTIONS", "MetricDef", "MetricResult", "MetricRun",
@@ -79,7 +79,8 @@ def compute_or_load(
         stored = load_stored_run(con, period)
         if stored is not None and is_fresh(con, stored, policy, metrics_dirs):
             return PeriodFigures(stored, lists_of(con, stored, temp=False),
-                                 volume_of(con, stored, temp=False), stored=True)
+                                 volume_of(con, stored, temp=False), stored=True,
+                                 money_table=money_of(con, stored, temp=False))
     run = compute_run(con, period, policy, discover(metrics_dirs), metrics_dirs)
     if store:
         con.execute("begin transaction")
@@ -98,7 +99,8 @@ def compute_or_load(
     else:
         write_lists(con, run, temp=True)
     temp = not store
-    return PeriodFigures(run, lists_of(con, run, temp), volume_of(con, run, temp), stored=store)
+    return PeriodFigures(run, lists_of(con, run, temp), volume_of(con, run, temp), stored=store,
+                         money_table=money_of(con, run, temp))
 
 
 def prior_run(con: duckdb.DuckDBPyConnection, period: Period, policy: Policy,

@@ -28,7 +28,7 @@ from .catalog import SCORE_ID, MetricDef, base_files
 from .model import MetricResult, MetricRun
 from .period import Period
 from .status import check_policy_against, evaluate_status, readiness_score, score_band
-from .store import data_version, exceptions_table, stored_list_tables, volume_table
+from .store import data_version, exceptions_table, money_table, stored_list_tables, volume_table
 
 
 def query_parameters(period: Period, policy: Policy) -> dict[str, Any]:
@@ -368,7 +368,8 @@ def compute_run(con: duckdb.DuckDBPyConnection, period: Period, policy: Policy,
 
 def write_lists(con: duckdb.DuckDBPyConnection, run: MetricRun, temp: bool) -> None:
     """Materialise the records behind each figure of ``run`` (one table per metric with an
-    exception list, empty where the figure has no records) and the period's volume by entry-type group, from the working sets that
+    exception list, empty where the figure has no records), the period's volume by entry-type
+    group and its money per importer of record and filer code, from the working sets that
     ``compute_run`` built. ``temp``: temp tables of this connection (nothing written to the
     database); otherwise stored tables, replacing those of an earlier run of the period
     (the caller holds the transaction)."""
@@ -391,6 +392,8 @@ def write_lists(con: duckdb.DuckDBPyConnection, run: MetricRun, temp: bool) -> N
         _run(con, d, sql, params, f"{d.path or d.id} (exceptions)", check=user_text)
     volume = volume_table(run.period, temp)
     con.execute(f'create or replace {kind} "{volume}" as select * from period_volume')
+    money = money_table(run.period, temp)
+    con.execute(f'create or replace {kind} "{money}" as select * from period_money')
 
 
 def exception_records(con: duckdb.DuckDBPyConnection, run: MetricRun,

@@ -127,10 +127,14 @@ class PeriodFigures:
     ``exceptions`` maps a metric id to a DuckDB relation listing the records behind its
     figure (only metrics with records); ``volume`` is (columns, rows) of the trade volume by
     entry-type group. ``stored`` tells whether these come from a stored run (``metrics``) or
-    were computed now without writing to the database.
+    were computed now without writing to the database. ``money_table`` names the table of
+    the period's entered value and duty per importer of record and filer code (working set
+    ``period_money``, stored or temp like the lists), or is None for a run stored by an
+    earlier version without it.
     """
 
     run: MetricRun
     exceptions: dict[str, Any]
     volume: tuple[list[str], list[tuple]]
     stored: bool
+    money_table: str | None = None

@@ -78,6 +78,13 @@ def volume_table(period: Period, temp: bool = False) -> str:
     return f"{kind}_volume_{period.start:%Y%m%d}_{period.end:%Y%m%d}"
 
 
+def money_table(period: Period, temp: bool = False) -> str:
+    """Name of the money per importer of record and filer code (working set
+    ``period_money``)."""
+    kind = "tmp" if temp else "metric"
+    return f"{kind}_money_{period.start:%Y%m%d}_{period.end:%Y%m%d}"
+
+
 def stored_list_tables(con: duckdb.DuckDBPyConnection, period: Period) -> list[str]:
     """Names of the stored exception lists of ``period``."""
     return [r[0] for r in con.execute(
@@ -110,6 +117,14 @@ def volume_of(con: duckdb.DuckDBPyConnection, run: MetricRun,
     """(columns, rows) of the period's volume by entry-type group."""
     cur = con.execute(f'select * from "{volume_table(run.period, temp)}" order by type_group')
     return [c[0] for c in cur.description], cur.fetchall()
+
+
+def money_of(con: duckdb.DuckDBPyConnection, run: MetricRun, temp: bool) -> str | None:
+    """The name of the period's money per importer of record and filer code (a stored or
+    temp table), or None when the run was stored by an earlier version without it (the
+    report then sums the lines itself)."""
+    name = money_table(run.period, temp)
+    return name if _existing_tables(con, [name], temp) else None
 
 
 _STORAGE_DDL = (

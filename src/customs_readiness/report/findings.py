@@ -255,6 +255,20 @@ def _run_report_sql(con, name: str, params: dict[str, Any]) -> None:
     execute(con, read_sql(path), params, str(path))
 
 
+def _money_by_importer_filer(con, figures: Any, params: dict[str, Any]) -> None:
+    """The temp table ``board_money_by_importer_filer`` both scorecards read: the metric
+    run's money per importer and filer code (working set ``period_money``, summed in the
+    metrics' one pass over the lines), or, for a run stored by an earlier version without
+    it, the lines summed here (``money_by_importer_filer.sql``, the same figures)."""
+    table = getattr(figures, "money_table", None)
+    if table is None:
+        _run_report_sql(con, "money_by_importer_filer", params)
+        return
+    con.execute("create or replace temp table board_money_by_importer_filer as select "
+                "importer_number, filer_code, entered_value, duty, duty_missing, lines "
+                'from "' + table.replace('"', '""') + '"')
+
+
 def _floor_cases(figures: Any):
     """The floor cases open at the period's end as the metric engine listed them
     (eo_minimum_payable_open), or an empty table."""
@@ -355,7 +369,7 @@ def collect_findings(con, figures: Any, lines_provided: bool = True) -> Findings
     con.register("board_floor_cases", _floor_cases(figures))
     params = {"period_start": period.start, "period_end": period.end}
     _run_report_sql(con, "board_finding_entries", params)
-    _run_report_sql(con, "money_by_importer_filer", params)
+    _money_by_importer_filer(con, figures, params)
 
     money = {r["metric_id"]: r for r in _dicts(*report_query(con, "findings_money", params))}
     per_importer = _dicts(*report_query(con, "finding_importers", params))
