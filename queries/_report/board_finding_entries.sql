@@ -14,8 +14,16 @@
 -- ordinals (L': they carry no value of their own), duty over every line and ordinal; lines
 -- without a duty amount are counted (duty_missing), never read as zero.
 create or replace temp table board_finding_entries as
+-- Each finding entry's date and filer code come with it from the join that finds it (no
+-- second join to the entries at the end: at 10M lines that join built a table of all 3.3M
+-- entries for a few hundred thousand rows).
 with entry_level as (
-    select distinct k.metric_id, e.entry_number, e.importer_number
+    select distinct
+        k.metric_id,
+        e.entry_number,
+        e.importer_number,
+        e.entry_date,
+        coalesce(e.filer_code, left(e.entry_number, 3)) as filer_code
     from board_finding_keys as k
     join entries as e on e.entry_number = k.entry_number
     where k.entry_number is not null
@@ -29,7 +37,12 @@ importer_level as (
 ),
 
 importer_entries as (
-    select i.metric_id, e.entry_number, i.importer_number
+    select
+        i.metric_id,
+        e.entry_number,
+        i.importer_number,
+        e.entry_date,
+        coalesce(e.filer_code, left(e.entry_number, 3)) as filer_code
     from importer_level as i
     left join entries as e
       on i.scope_start is not null
@@ -39,9 +52,10 @@ importer_entries as (
 ),
 
 finding_entries as (
-    select metric_id, entry_number, importer_number from entry_level
+    select metric_id, entry_number, importer_number, entry_date, filer_code from entry_level
     union all
-    select metric_id, entry_number, importer_number from importer_entries
+    select metric_id, entry_number, importer_number, entry_date, filer_code
+    from importer_entries
 ),
 
 entry_money as (
@@ -63,12 +77,11 @@ select
     f.metric_id,
     f.importer_number,
     f.entry_number,
-    e.entry_date,
-    coalesce(e.filer_code, left(e.entry_number, 3)) as filer_code,
+    f.entry_date,
+    f.filer_code,
     coalesce(m.entered_value, 0) as entered_value,
     m.duty,
     coalesce(m.duty_missing, 0) as duty_missing,
     coalesce(m.lines, 0) as lines
 from finding_entries as f
-left join entries as e on e.entry_number = f.entry_number
 left join entry_money as m on m.entry_number = f.entry_number
