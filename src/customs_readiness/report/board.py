@@ -441,7 +441,6 @@ def collect(con, figures: Any, *, rows_by_id: dict[str, dict[str, Any]], period:
                    "high_share": fmt_rate(HIGH_SHARE, 0),
                    "medium_share": fmt_rate(MEDIUM_SHARE, 0)},
     }
-    con.unregister("board_finding_keys")
     con.unregister("board_floor_cases")
     return BoardPart(context, resources, attachments)
 
