@@ -261,7 +261,7 @@ def build_report(
 
     flagged = sorted((r for r in rows if r["is_control"] and r["status"] in ("red", "amber")),
                      key=lambda r: (STATUS_ORDER[r["status"]], order[r["id"]]))
-    exceptions, attachments = excerpts.exception_excerpts(figures, exception_rows)
+    exceptions, attachments = excerpts.exception_excerpts(figures, exception_rows, con)
     totals = {e["metric_id"]: e["total_text"] for lst in exceptions.values() for e in lst}
     for r in flagged:
         r["records_text"] = totals.get(r["id"], "")

@@ -21,12 +21,19 @@ EXCEPTION_COLUMNS = 7  # columns of an exception list printed in the PDF (the CS
 CELL_CHARS = 120  # a longer cell (a list of case numbers, say) is cut in the PDF, whole in the CSV
 
 
-def exception_excerpts(figures: Any, limit: int = EXCEPTION_ROWS
+def exception_excerpts(figures: Any, limit: int = EXCEPTION_ROWS, con: Any = None
                        ) -> tuple[dict[str, list[dict[str, Any]]], list[Attachment]]:
-    """First rows of every exception list with records, by section; full lists as CSV."""
+    """First rows of every exception list with records, by section; full lists as CSV.
+
+    With ``con`` (the connection the figures were read on) and a stored run, a whole list
+    is read for its CSV only when the attachment is made, through a cursor of its own (a
+    connection of its own to the same database, so the PDF step's background thread can
+    read it while the pages are laid out); here only its count and first rows are read.
+    Lists of a run kept in temp tables (visible to ``con`` alone) are read whole here."""
     run = figures.run
     by_section: dict[str, list[dict[str, Any]]] = {}
     attachments = []
+    cursor = con.cursor() if con is not None and getattr(figures, "stored", False) else None
     for metric_id in run.results:
         result = run.results[metric_id]
         d = result.definition
@@ -35,12 +42,23 @@ def exception_excerpts(figures: Any, limit: int = EXCEPTION_ROWS
         relation = figures.exceptions.get(metric_id)
         if not result.has_records or relation is None:
             continue
+        columns = list(relation.columns)
         # The CSV is written by Arrow (while the pages are laid out); only the first rows
-        # reach Python.
-        records = relation.to_arrow_table()
-        columns, total = list(records.column_names), records.num_rows
-        rows = [tuple(r.values()) for r in records.slice(0, limit).to_pylist()]
-        data = Deferred(functools.partial(arrow_to_csv, records))
+        # reach Python, through Arrow either way (the same values as before).
+        if cursor is None:
+            records = relation.to_arrow_table()
+            total = records.num_rows
+            head = records.slice(0, limit)
+            before_total = (sum(1 for v in records.column("predates_order").to_pylist() if v)
+                            if "predates_order" in columns else 0)
+            data = Deferred(functools.partial(arrow_to_csv, records))
+        else:
+            total, before_total = relation.aggregate(
+                "count(*), count(*) filter (where predates_order)" if "predates_order" in
+                columns else "count(*), 0").fetchall()[0]
+            head = relation.limit(limit).to_arrow_table()
+            data = Deferred(functools.partial(_whole_list_csv, cursor, relation.sql_query()))
+        rows = [tuple(r.values()) for r in head.to_pylist()]
         if not total:
             continue
         name = f"{metric_id}.csv"
@@ -49,11 +67,9 @@ def exception_excerpts(figures: Any, limit: int = EXCEPTION_ROWS
         # A dated control's list holds the records before the order too, marked: that
         # mark is printed second, right after the record's key.
         order = list(range(len(columns)))
-        before_total = 0
         if "predates_order" in columns:
             k = columns.index("predates_order")
             order = [0, k, *[i for i in order[1:] if i != k]]
-            before_total = sum(1 for v in records.column("predates_order").to_pylist() if v)
         shown = order[:EXCEPTION_COLUMNS]
         status = str(getattr(result, "status", None) or "")
         # Rows are printed for the controls that need attention; every other list is
@@ -86,6 +102,11 @@ def exception_excerpts(figures: Any, limit: int = EXCEPTION_ROWS
             "attachment": name,
         })
     return by_section, attachments
+
+
+def _whole_list_csv(cursor: Any, sql: str) -> bytes:
+    """CSV bytes of a whole stored exception list, read through ``cursor``."""
+    return arrow_to_csv(cursor.sql(sql).to_arrow_table())
 
 
 WHOLE_CELL_CHARS = 18  # a cell this short (an identifier, a date, an amount) is never broken
